@@ -1,0 +1,30 @@
+// What the gateway remembers about one call.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace gatehouse {
+
+struct CallRecord {
+    std::chrono::system_clock::time_point startedAt;
+    std::string requestId;
+    std::string endpoint;   // "/v1/chat/completions"
+    std::string keyPrefix;  // "" when the caller was not authenticated
+    std::string tenant;
+    std::string model;      // the public model name the client asked for
+    std::string provider;
+    std::string deployment; // the upstream model name
+    int status = 0;
+    std::string errorCode;  // "" on success
+    bool stream = false;
+    std::optional<std::chrono::microseconds> timeToFirstByte;
+    std::chrono::microseconds latency{0};
+    std::optional<std::chrono::microseconds> gatewayOverhead; // latency minus the time spent waiting on upstream
+    std::optional<int64_t> promptTokens;
+    std::optional<int64_t> completionTokens;
+};
+
+} // namespace gatehouse

@@ -1,0 +1,181 @@
+#include "calls/CallRecordWriter.h"
+
+#include "store/Database.h"
+
+#include <spdlog/spdlog.h>
+
+namespace gatehouse {
+namespace {
+
+int64_t epochMs(std::chrono::system_clock::time_point time)
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
+
+void bindOptionalText(Statement& statement, int index, const std::string& text)
+{
+    if (text.empty())
+        statement.bindNull(index);
+    else
+        statement.bind(index, text);
+}
+
+template<typename T>
+void bindOptional(Statement& statement, int index, const std::optional<T>& value)
+{
+    if (!value)
+        statement.bindNull(index);
+    else if constexpr (std::is_same_v<T, std::chrono::microseconds>)
+        statement.bind(index, static_cast<int64_t>(value->count()));
+    else
+        statement.bind(index, static_cast<int64_t>(*value));
+}
+
+} // namespace
+
+CallRecordWriter::CallRecordWriter(std::string databasePath, std::size_t queueCapacity, std::size_t batchSize)
+    : m_databasePath(std::move(databasePath))
+    , m_capacity(queueCapacity)
+    , m_batchSize(batchSize)
+{
+    m_queue.reserve(std::min<std::size_t>(queueCapacity, 4096));
+    m_thread = std::thread([this] { run(); });
+}
+
+CallRecordWriter::~CallRecordWriter()
+{
+    stop();
+}
+
+bool CallRecordWriter::submit(CallRecord record)
+{
+    std::unique_lock lock(m_mutex);
+    if (m_stopping || m_queue.size() >= m_capacity) {
+        lock.unlock();
+        const auto dropped = ++m_dropped;
+        // Log the first drop and then every 1000th, so a flood of drops cannot flood the log.
+        if (dropped == 1 || dropped % 1000 == 0)
+            spdlog::warn("call log: {} call record(s) dropped so far (writer queue full at {} records)", dropped, m_capacity);
+        return false;
+    }
+    const bool wasEmpty = m_queue.empty();
+    m_queue.push_back(std::move(record));
+    ++m_submitted;
+    lock.unlock();
+    // The writer only sleeps when the queue is empty, so only that transition needs a wake-up.
+    if (wasEmpty)
+        m_wake.notify_one();
+    return true;
+}
+
+void CallRecordWriter::subscribe(Subscriber subscriber)
+{
+    std::lock_guard lock(m_subscribersMutex);
+    m_subscribers.push_back(std::move(subscriber));
+}
+
+void CallRecordWriter::flush()
+{
+    std::unique_lock lock(m_mutex);
+    const auto target = m_submitted;
+    m_progress.wait(lock, [&] { return m_finished >= target; });
+}
+
+void CallRecordWriter::stop()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stopping)
+            return;
+        m_stopping = true;
+    }
+    m_wake.notify_one();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+CallRecordWriter::Counters CallRecordWriter::counters() const
+{
+    std::lock_guard lock(m_mutex);
+    return {m_submitted, m_written.load(), m_dropped.load(), m_queue.size()};
+}
+
+void CallRecordWriter::run()
+{
+    try {
+        m_db = std::make_unique<Database>(m_databasePath);
+        m_insert = std::make_unique<Statement>(m_db->prepare(
+            "INSERT INTO calls(started_at_ms, request_id, endpoint, key_prefix, tenant, model, provider, deployment, "
+            "status, error_code, stream, ttfb_us, latency_us, overhead_us, prompt_tokens, completion_tokens) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    } catch (const StoreError& error) {
+        spdlog::error("call log: cannot open the database, records will be counted as dropped: {}", error.what());
+    }
+
+    std::vector<CallRecord> taken;
+    for (;;) {
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, [&] { return !m_queue.empty() || m_stopping; });
+            if (m_queue.empty() && m_stopping)
+                break;
+            taken.swap(m_queue);
+        }
+        // Commit at most m_batchSize records at a time, so one transaction never grows without bound.
+        for (std::size_t start = 0; start < taken.size(); start += m_batchSize) {
+            const auto end = taken.begin() + std::min(taken.size(), start + m_batchSize);
+            std::vector<CallRecord> batch(std::make_move_iterator(taken.begin() + start), std::make_move_iterator(end));
+            if (writeBatch(batch)) {
+                m_written += batch.size();
+                std::lock_guard lock(m_subscribersMutex);
+                for (const auto& subscriber : m_subscribers)
+                    subscriber(batch);
+            } else {
+                m_dropped += batch.size();
+            }
+            {
+                std::lock_guard lock(m_mutex);
+                m_finished += batch.size();
+            }
+            m_progress.notify_all();
+        }
+        taken.clear();
+    }
+    m_insert.reset();
+    m_db.reset();
+}
+
+bool CallRecordWriter::writeBatch(const std::vector<CallRecord>& batch)
+{
+    if (!m_db || !m_insert)
+        return false;
+    try {
+        inTransaction(*m_db, [&] {
+            for (const auto& record : batch) {
+                auto& insert = *m_insert;
+                insert.reset();
+                insert.bind(1, epochMs(record.startedAt)).bind(2, record.requestId).bind(3, record.endpoint);
+                bindOptionalText(insert, 4, record.keyPrefix);
+                bindOptionalText(insert, 5, record.tenant);
+                bindOptionalText(insert, 6, record.model);
+                bindOptionalText(insert, 7, record.provider);
+                bindOptionalText(insert, 8, record.deployment);
+                insert.bind(9, static_cast<int64_t>(record.status));
+                bindOptionalText(insert, 10, record.errorCode);
+                insert.bind(11, static_cast<int64_t>(record.stream));
+                bindOptional(insert, 12, record.timeToFirstByte);
+                insert.bind(13, static_cast<int64_t>(record.latency.count()));
+                bindOptional(insert, 14, record.gatewayOverhead);
+                bindOptional(insert, 15, record.promptTokens);
+                bindOptional(insert, 16, record.completionTokens);
+                insert.step();
+            }
+        });
+        return true;
+    } catch (const StoreError& error) {
+        spdlog::error("call log: writing {} record(s) failed, counted as dropped: {}", batch.size(), error.what());
+        return false;
+    }
+}
+
+} // namespace gatehouse

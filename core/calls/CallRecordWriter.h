@@ -1,0 +1,74 @@
+// Takes call records from the request path without ever blocking it, and writes them to SQLite
+// in batches on one background thread. Subscribers (the console) see each written batch.
+#pragma once
+
+#include "calls/CallRecord.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace gatehouse {
+
+class Database;
+class Statement;
+
+class CallRecordWriter {
+public:
+    using Subscriber = std::function<void(const std::vector<CallRecord>& batch)>;
+
+    struct Counters {
+        uint64_t submitted = 0;
+        uint64_t written = 0;
+        uint64_t dropped = 0; // queue full or write failed: counted, logged, never silent
+        std::size_t queueDepth = 0;
+    };
+
+    // Opens its own connection to the database at `databasePath` (which must be migrated already).
+    CallRecordWriter(std::string databasePath, std::size_t queueCapacity, std::size_t batchSize);
+    ~CallRecordWriter(); // stops: everything submitted is written first
+
+    // Never blocks on I/O: a full queue drops the record and counts it.
+    bool submit(CallRecord record);
+
+    // Called on the writer thread after each committed batch. Add subscribers before traffic starts.
+    void subscribe(Subscriber subscriber);
+
+    // Blocks until every record submitted before this call is written (or dropped).
+    void flush();
+    void stop();
+
+    Counters counters() const;
+
+private:
+    void run();
+    bool writeBatch(const std::vector<CallRecord>& batch);
+
+    std::string m_databasePath;
+    std::size_t m_capacity;
+    std::size_t m_batchSize;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::condition_variable m_progress;
+    std::vector<CallRecord> m_queue;
+    uint64_t m_submitted = 0;
+    uint64_t m_finished = 0; // written or dropped by a failed write
+    bool m_stopping = false;
+
+    std::atomic<uint64_t> m_written{0};
+    std::atomic<uint64_t> m_dropped{0};
+    std::mutex m_subscribersMutex;
+    std::vector<Subscriber> m_subscribers;
+    std::unique_ptr<Database> m_db;        // used by the writer thread only
+    std::unique_ptr<Statement> m_insert;
+    std::thread m_thread;
+};
+
+} // namespace gatehouse

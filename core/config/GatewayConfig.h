@@ -1,0 +1,100 @@
+// The gateway's configuration as plain data: what the YAML file declares, after validation.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gatehouse {
+
+struct HostPort {
+    std::string host;  // "127.0.0.1", "::1", "localhost"
+    uint16_t port = 0; // 0 = any free port
+    std::string toString() const;
+};
+
+struct UpstreamUrl {
+    bool tls = false;
+    std::string host;
+    uint16_t port = 0;
+    std::string basePath; // without trailing slash, e.g. "/v1"
+    std::string toString() const;
+};
+
+enum class ProviderKind { Mock, OpenAiCompatible };
+
+struct MockProviderSettings {
+    std::chrono::milliseconds latency{0};
+    int streamChunks = 8;
+    std::chrono::milliseconds chunkInterval{0};
+};
+
+struct ProviderConfig {
+    std::string name;
+    ProviderKind kind = ProviderKind::Mock;
+    // openai-compatible only
+    UpstreamUrl baseUrl;
+    std::string apiKey;      // resolved secret; never logged, never exported
+    std::string apiKeyReference; // how it was given ("env:NAME"), safe to show
+    std::string caFile;      // extra CA bundle for https upstreams ("" = system store)
+    std::chrono::milliseconds connectTimeout{5000};
+    std::chrono::milliseconds readTimeout{120000};
+    int maxIdleConnections = 64; // per worker thread
+    // mock only
+    MockProviderSettings mock;
+};
+
+struct DeploymentConfig {
+    std::string provider;      // ProviderConfig::name
+    std::string upstreamModel; // the model name sent upstream
+    int weight = 1;
+};
+
+struct ModelConfig {
+    std::string name; // the public model name clients use
+    std::vector<DeploymentConfig> deployments;
+};
+
+struct KeyConfig {
+    std::string name;
+    std::string secret;          // resolved plaintext key; only hashed before it is stored
+    std::string secretReference; // "env:NAME"
+    std::string tenant = "default";
+    std::vector<std::string> allowedModels; // empty = every model
+};
+
+struct ServerSettings {
+    HostPort listen{"127.0.0.1", 8088};
+    std::optional<HostPort> adminListen;
+    int threads = 0; // 0 = one per core
+    std::size_t maxBodyBytes = 4 * 1024 * 1024;
+    std::size_t maxHeaderBytes = 16 * 1024;
+    std::chrono::milliseconds readTimeout{30000};   // client must send a whole request in this time
+    std::chrono::milliseconds idleTimeout{60000};   // keep-alive connections idle longer are closed
+    std::chrono::milliseconds drainTimeout{30000};  // SIGTERM waits this long for in-flight requests
+};
+
+struct LogSettings {
+    std::string level = "info"; // trace, debug, info, warn, error, off
+    bool json = false;
+};
+
+struct StorageSettings {
+    std::size_t writerQueueCapacity = 200000; // call records waiting for the writer
+    std::size_t writerBatchSize = 2000;
+};
+
+struct GatewayConfig {
+    ServerSettings server;
+    LogSettings log;
+    StorageSettings storage;
+    std::vector<ProviderConfig> providers;
+    std::vector<ModelConfig> models;
+    std::vector<KeyConfig> keys;
+
+    const ProviderConfig* findProvider(const std::string& name) const;
+};
+
+} // namespace gatehouse

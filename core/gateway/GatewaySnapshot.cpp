@@ -1,0 +1,58 @@
+#include "gateway/GatewaySnapshot.h"
+
+#include "auth/ApiKey.h"
+
+namespace gatehouse {
+
+const Deployment& Route::pick(int draw) const
+{
+    for (const auto& deployment : deployments) {
+        if (draw < deployment.weight)
+            return deployment;
+        draw -= deployment.weight;
+    }
+    return deployments.back();
+}
+
+GatewaySnapshot::GatewaySnapshot(GatewayConfig config, const std::vector<StoredKey>& keys)
+    : m_config(std::move(config))
+{
+    for (const auto& model : m_config.models) {
+        Route route{model.name, {}, 0};
+        for (const auto& deployment : model.deployments) {
+            route.deployments.push_back({m_config.findProvider(deployment.provider), deployment.upstreamModel, deployment.weight});
+            route.totalWeight += deployment.weight;
+        }
+        m_routes.emplace(model.name, std::move(route));
+    }
+    for (const auto& key : keys) {
+        Caller caller{key.name, key.prefix, key.tenant, {key.allowedModels.begin(), key.allowedModels.end()}};
+        m_callersByKeyHash.emplace(key.hash, std::move(caller));
+    }
+}
+
+const Caller* GatewaySnapshot::authenticate(std::string_view presentedKey) const
+{
+    if (presentedKey.empty())
+        return nullptr;
+    const auto found = m_callersByKeyHash.find(hashApiKey(presentedKey));
+    return found == m_callersByKeyHash.end() ? nullptr : &found->second;
+}
+
+const Route* GatewaySnapshot::route(const std::string& model) const
+{
+    const auto found = m_routes.find(model);
+    return found == m_routes.end() ? nullptr : &found->second;
+}
+
+std::vector<std::string> GatewaySnapshot::modelsFor(const Caller& caller) const
+{
+    std::vector<std::string> names;
+    for (const auto& model : m_config.models) {
+        if (caller.mayUse(model.name))
+            names.push_back(model.name);
+    }
+    return names;
+}
+
+} // namespace gatehouse

@@ -1,0 +1,18 @@
+// Sets up spdlog for the whole process: level, plain or JSON lines, one named logger per component.
+#pragma once
+
+#include "config/GatewayConfig.h"
+
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <string>
+
+namespace gatehouse {
+
+void configureLogging(const LogSettings& settings);
+
+// The named logger of a component ("server", "upstream", "store", ...), created on first use.
+std::shared_ptr<spdlog::logger> componentLogger(const std::string& component);
+
+} // namespace gatehouse

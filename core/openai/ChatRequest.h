@@ -1,0 +1,35 @@
+// Reads the few fields of a chat completion request the gateway needs, without copying the body,
+// and splices a new model name into it for the upstream.
+#pragma once
+
+#include "openai/ApiError.h"
+
+#include <string>
+#include <string_view>
+#include <optional>
+#include <variant>
+
+namespace gatehouse {
+
+struct ChatRequestFields {
+    std::string model;
+    std::size_t modelTokenOffset = 0; // where the "model" value's JSON string literal starts in the body
+    std::size_t modelTokenLength = 0; // its length, quotes included
+    bool stream = false;
+};
+
+// Validates the whole body as JSON and checks the required fields (model, messages).
+// The body's capacity is grown by simdjson's padding if needed (no copy when it already has room).
+std::variant<ChatRequestFields, ApiError> parseChatRequest(std::string& body);
+
+// The body with its model replaced, as three pieces that can be written with one gathered write.
+struct SplicedBody {
+    std::string_view before;
+    std::string modelLiteral; // the new JSON string literal
+    std::string_view after;
+    std::size_t size() const { return before.size() + modelLiteral.size() + after.size(); }
+    std::string joined() const;
+};
+SplicedBody spliceModel(std::string_view body, const ChatRequestFields& fields, std::string_view newModel);
+
+} // namespace gatehouse

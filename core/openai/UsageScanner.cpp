@@ -1,0 +1,120 @@
+#include "openai/UsageScanner.h"
+
+#include <simdjson.h>
+
+#include <cstring>
+
+namespace gatehouse {
+namespace {
+constexpr std::string_view kKey = "\"usage\"";
+constexpr std::size_t kMaxUsageBytes = 8192; // a usage object is far smaller; beyond this it is not one
+
+// The optional counts: absent (or not a number) reads as 0.
+int64_t countOrZero(simdjson::simdjson_result<simdjson::dom::element> field)
+{
+    int64_t value = 0;
+    return field.get(value) == simdjson::SUCCESS ? value : 0;
+}
+} // namespace
+
+void UsageScanner::feed(std::string_view chunk)
+{
+    if (m_state == State::Searching && !m_tail.empty()) {
+        // A key may straddle the previous chunk and this one: the tail is shorter than the key,
+        // so a key found in the seam always ends inside this chunk.
+        const auto tailSize = m_tail.size();
+        std::string seam = std::move(m_tail);
+        m_tail.clear();
+        seam.append(chunk.substr(0, kKey.size() - 1));
+        const auto pos = seam.find(kKey);
+        if (pos != std::string::npos) {
+            m_state = State::AfterKey;
+            scanFrom(chunk.substr(pos + kKey.size() - tailSize));
+            return;
+        }
+    }
+    scanFrom(chunk);
+}
+
+void UsageScanner::scanFrom(std::string_view text)
+{
+    std::size_t i = 0;
+    while (i < text.size()) {
+        switch (m_state) {
+        case State::Searching: {
+            const void* hit = memmem(text.data() + i, text.size() - i, kKey.data(), kKey.size());
+            if (!hit) {
+                const auto keep = std::min(text.size() - i, kKey.size() - 1);
+                m_tail.assign(text.substr(text.size() - keep));
+                return;
+            }
+            i = static_cast<const char*>(hit) - text.data() + kKey.size();
+            m_state = State::AfterKey;
+            break;
+        }
+        case State::AfterKey: {
+            const char c = text[i++];
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ':')
+                break;
+            if (c == '{') {
+                m_state = State::Capturing;
+                m_captured.assign("{");
+                m_depth = 1;
+                m_inString = false;
+                m_escaped = false;
+            } else {
+                m_state = State::Searching; // "usage": null, or not a key at all
+            }
+            break;
+        }
+        case State::Capturing: {
+            const char c = text[i++];
+            m_captured += c;
+            if (m_inString) {
+                if (m_escaped)
+                    m_escaped = false;
+                else if (c == '\\')
+                    m_escaped = true;
+                else if (c == '"')
+                    m_inString = false;
+            } else if (c == '"') {
+                m_inString = true;
+            } else if (c == '{') {
+                ++m_depth;
+            } else if (c == '}' && --m_depth == 0) {
+                finishCapture();
+            }
+            if (m_state == State::Capturing && m_captured.size() > kMaxUsageBytes)
+                m_state = State::Searching;
+            break;
+        }
+        }
+    }
+}
+
+void UsageScanner::finishCapture()
+{
+    m_state = State::Searching;
+    if (auto usage = parseUsageObject(m_captured))
+        m_usage = usage;
+}
+
+std::optional<TokenUsage> parseUsageObject(std::string_view json)
+{
+    thread_local simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    if (parser.parse(json.data(), json.size(), true).get(root) || !root.is_object())
+        return std::nullopt;
+    TokenUsage usage;
+    // Chat completions name them prompt/completion tokens; the Responses and Anthropic APIs input/output.
+    if (root["prompt_tokens"].get(usage.promptTokens) && root["input_tokens"].get(usage.promptTokens))
+        return std::nullopt;
+    // The remaining counts are optional: a missing one stays 0.
+    if (root["completion_tokens"].get(usage.completionTokens) != simdjson::SUCCESS)
+        usage.completionTokens = countOrZero(root["output_tokens"]);
+    usage.cachedPromptTokens = countOrZero(root.at_pointer("/prompt_tokens_details/cached_tokens"));
+    usage.reasoningTokens = countOrZero(root.at_pointer("/completion_tokens_details/reasoning_tokens"));
+    return usage;
+}
+
+} // namespace gatehouse

@@ -1,0 +1,182 @@
+#include "store/Database.h"
+
+#include <functional>
+#include <vector>
+
+namespace gatehouse {
+namespace {
+
+// One function per schema version; each runs in its own transaction. Never edit a released step:
+// add the next one.
+void migrateTo1(Database& db)
+{
+    db.exec(R"(
+        CREATE TABLE tenants (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at_ms INTEGER NOT NULL
+        );
+        CREATE TABLE api_keys (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            prefix TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE,
+            tenant TEXT NOT NULL,
+            allowed_models TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL,
+            created_at_ms INTEGER NOT NULL,
+            revoked_at_ms INTEGER
+        );
+        CREATE TABLE calls (
+            id INTEGER PRIMARY KEY,
+            started_at_ms INTEGER NOT NULL,
+            request_id TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            key_prefix TEXT,
+            tenant TEXT,
+            model TEXT,
+            provider TEXT,
+            deployment TEXT,
+            status INTEGER NOT NULL,
+            error_code TEXT,
+            stream INTEGER NOT NULL,
+            ttfb_us INTEGER,
+            latency_us INTEGER NOT NULL,
+            overhead_us INTEGER,
+            prompt_tokens INTEGER,
+            completion_tokens INTEGER
+        );
+        CREATE INDEX calls_by_time ON calls(started_at_ms);
+        CREATE TABLE meta (
+            name TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        );
+        INSERT INTO meta(name, value) VALUES('keys_generation', 0);
+    )");
+}
+
+const std::vector<std::function<void(Database&)>>& migrations()
+{
+    static const std::vector<std::function<void(Database&)>> steps{migrateTo1};
+    return steps;
+}
+
+} // namespace
+
+Statement::Statement(sqlite3* db, std::string_view sql)
+    : m_db(db)
+{
+    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &m_statement, nullptr) != SQLITE_OK)
+        throw StoreError(std::string("cannot prepare SQL: ") + sqlite3_errmsg(db));
+}
+
+Statement::~Statement()
+{
+    sqlite3_finalize(m_statement);
+}
+
+Statement& Statement::bind(int index, std::string_view text)
+{
+    sqlite3_bind_text(m_statement, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    return *this;
+}
+
+Statement& Statement::bind(int index, int64_t value)
+{
+    sqlite3_bind_int64(m_statement, index, value);
+    return *this;
+}
+
+Statement& Statement::bindNull(int index)
+{
+    sqlite3_bind_null(m_statement, index);
+    return *this;
+}
+
+bool Statement::step()
+{
+    const int rc = sqlite3_step(m_statement);
+    if (rc == SQLITE_ROW)
+        return true;
+    if (rc == SQLITE_DONE)
+        return false;
+    throw StoreError(std::string("SQL step failed: ") + sqlite3_errmsg(m_db));
+}
+
+void Statement::reset()
+{
+    sqlite3_reset(m_statement);
+    sqlite3_clear_bindings(m_statement);
+}
+
+int64_t Statement::columnInt(int index) const
+{
+    return sqlite3_column_int64(m_statement, index);
+}
+
+std::string Statement::columnText(int index) const
+{
+    const auto* text = sqlite3_column_text(m_statement, index);
+    return text ? std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(m_statement, index)) : std::string();
+}
+
+bool Statement::columnIsNull(int index) const
+{
+    return sqlite3_column_type(m_statement, index) == SQLITE_NULL;
+}
+
+Database::Database(const std::string& path)
+    : m_path(path)
+{
+    if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+        const std::string message = m_db ? sqlite3_errmsg(m_db) : "out of memory";
+        sqlite3_close(m_db);
+        throw StoreError("cannot open database " + path + ": " + message);
+    }
+    sqlite3_busy_timeout(m_db, 5000);
+    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    migrate();
+}
+
+Database::~Database()
+{
+    sqlite3_close(m_db);
+}
+
+void Database::exec(std::string_view sql)
+{
+    char* error = nullptr;
+    if (sqlite3_exec(m_db, std::string(sql).c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+        const std::string message = error ? error : "unknown error";
+        sqlite3_free(error);
+        throw StoreError("SQL failed on " + m_path + ": " + message);
+    }
+}
+
+int Database::schemaVersion()
+{
+    auto statement = prepare("PRAGMA user_version");
+    statement.step();
+    return static_cast<int>(statement.columnInt(0));
+}
+
+void Database::migrate()
+{
+    const int current = schemaVersion();
+    if (current > kCurrentSchemaVersion)
+        throw StoreError(m_path + " has schema version " + std::to_string(current) + ", newer than this gatehouse ("
+            + std::to_string(kCurrentSchemaVersion) + "); upgrade gatehouse");
+    const auto& steps = migrations();
+    for (int version = current + 1; version <= kCurrentSchemaVersion; ++version) {
+        try {
+            inTransaction(*this, [&] {
+                steps[version - 1](*this);
+                exec("PRAGMA user_version = " + std::to_string(version));
+            });
+        } catch (const StoreError& error) {
+            throw StoreError("migration to schema version " + std::to_string(version) + " failed: " + error.what());
+        }
+    }
+}
+
+} // namespace gatehouse

@@ -1,0 +1,81 @@
+// One SQLite connection (WAL), its prepared statements, and the schema migrations.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace gatehouse {
+
+class StoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class Statement {
+public:
+    Statement(sqlite3* db, std::string_view sql);
+    ~Statement();
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    Statement(Statement&& other) noexcept
+        : m_db(other.m_db)
+        , m_statement(std::exchange(other.m_statement, nullptr))
+    {
+    }
+
+    Statement& bind(int index, std::string_view text);
+    Statement& bind(int index, int64_t value);
+    Statement& bindNull(int index);
+    bool step(); // true while a row is available
+    void reset();
+    int64_t columnInt(int index) const;
+    std::string columnText(int index) const;
+    bool columnIsNull(int index) const;
+
+private:
+    sqlite3* m_db;
+    sqlite3_stmt* m_statement = nullptr;
+};
+
+class Database {
+public:
+    // Opens (creating if needed) and migrates to the current schema. Throws StoreError.
+    explicit Database(const std::string& path);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    void exec(std::string_view sql);
+    Statement prepare(std::string_view sql) { return Statement(m_db, sql); }
+    int schemaVersion();
+
+    static constexpr int kCurrentSchemaVersion = 1;
+    static std::string defaultFileName() { return "gatehouse.db"; }
+
+private:
+    void migrate();
+
+    sqlite3* m_db = nullptr;
+    std::string m_path;
+};
+
+// Runs `body` in a transaction: committed if it returns, rolled back if it throws.
+template<typename Body>
+void inTransaction(Database& db, Body&& body)
+{
+    db.exec("BEGIN IMMEDIATE");
+    try {
+        body();
+        db.exec("COMMIT");
+    } catch (...) {
+        db.exec("ROLLBACK");
+        throw;
+    }
+}
+
+} // namespace gatehouse

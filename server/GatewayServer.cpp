@@ -1,0 +1,201 @@
+#include "GatewayServer.h"
+
+#include "auth/ApiKey.h"
+#include "logging/Logging.h"
+#include "store/DataDirectory.h"
+
+namespace gatehouse {
+namespace {
+
+std::vector<KeyStore::DeclaredKey> declaredKeys(const GatewayConfig& config)
+{
+    std::vector<KeyStore::DeclaredKey> keys;
+    for (const auto& key : config.keys)
+        keys.push_back({key.name, key.secret, key.tenant, key.allowedModels});
+    return keys;
+}
+
+bool isLoopback(const std::string& host)
+{
+    error_code ec;
+    const auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
+    return !ec && address.is_loopback();
+}
+
+} // namespace
+
+GatewayServer::GatewayServer(GatewayConfig config, std::string dataDirectory)
+    : m_config(std::move(config))
+    , m_dataDirectory(std::move(dataDirectory))
+{
+    prepareDataDirectory(m_dataDirectory);
+    m_database = std::make_unique<Database>(databasePath());
+    m_keyStore = std::make_unique<KeyStore>(*m_database);
+    m_keyStore->ensureTenant("default");
+    m_keyStore->syncDeclaredKeys(declaredKeys(m_config));
+    m_keysGeneration = m_keyStore->generation();
+    m_snapshots = std::make_unique<SnapshotStore>(std::make_shared<const GatewaySnapshot>(m_config, m_keyStore->activeKeys()));
+    m_records = std::make_unique<CallRecordWriter>(databasePath(), m_config.storage.writerQueueCapacity, m_config.storage.writerBatchSize);
+}
+
+GatewayServer::~GatewayServer()
+{
+    stop();
+}
+
+std::string GatewayServer::databasePath() const
+{
+    return m_dataDirectory + "/" + Database::defaultFileName();
+}
+
+void GatewayServer::watchKeyChanges()
+{
+    std::unique_lock lock(m_watchMutex);
+    while (!m_watchWake.wait_for(lock, std::chrono::seconds(1), [&] { return m_watchStop; })) {
+        try {
+            std::lock_guard storeLock(m_storeMutex);
+            if (const auto generation = m_keyStore->generation(); generation != m_keysGeneration) {
+                rebuildSnapshot();
+                componentLogger("server")->info("API keys changed in the store: now {} active key(s)", m_keyStore->activeKeyCount());
+            }
+        } catch (const StoreError& error) {
+            componentLogger("server")->warn("cannot check the store for key changes: {}", error.what());
+        }
+    }
+}
+
+void GatewayServer::rebuildSnapshot()
+{
+    m_keysGeneration = m_keyStore->generation();
+    m_snapshots->replace(std::make_shared<const GatewaySnapshot>(m_config, m_keyStore->activeKeys()));
+}
+
+std::string GatewayServer::createKey(const std::string& name, const std::string& tenant)
+{
+    std::lock_guard lock(m_storeMutex);
+    auto key = generateApiKey();
+    m_keyStore->addKey(name, key, tenant, {}, "generated");
+    rebuildSnapshot();
+    return key;
+}
+
+std::optional<std::string> GatewayServer::createDeveloperKeyIfNone()
+{
+    {
+        std::lock_guard lock(m_storeMutex);
+        if (m_keyStore->activeKeyCount() > 0)
+            return std::nullopt;
+    }
+    return createKey("developer");
+}
+
+void GatewayServer::start()
+{
+    if (m_started)
+        return;
+    const auto& server = m_config.server;
+    if (server.adminListen && !isLoopback(server.adminListen->host))
+        throw std::runtime_error("admin_listen " + server.adminListen->toString()
+            + ": the admin API has no authentication yet, so it only listens on loopback addresses (127.0.0.1, ::1)");
+
+    m_workers = std::make_unique<WorkerPool>(server.threads);
+    for (std::size_t i = 0; i < m_workers->size(); ++i)
+        m_pools.push_back(std::make_unique<UpstreamPool>(m_workers->context(i).get_executor()));
+    m_handler = std::make_unique<GatewayHandler>(*m_snapshots, *m_records, m_pools);
+
+    auto dataState = std::make_shared<SessionSharedState>();
+    dataState->limits = {server.maxHeaderBytes, server.maxBodyBytes, server.readTimeout, server.idleTimeout};
+    dataState->handler = [handler = m_handler.get()](IncomingRequest& request, ResponseChannel& channel) {
+        return handler->handle(request, channel);
+    };
+    dataState->onRejected = [handler = m_handler.get()](const IncomingRequest& request, int status, const std::string& code) {
+        handler->recordRejected(request, status, code);
+    };
+    m_dataPlane = std::make_unique<HttpListener>(*m_workers, server.listen, dataState, "data plane");
+
+    if (server.adminListen) {
+        auto adminState = std::make_shared<SessionSharedState>();
+        adminState->limits = dataState->limits;
+        adminState->handler = [this](IncomingRequest& request, ResponseChannel& channel) { return handleAdmin(request, channel); };
+        m_admin = std::make_unique<HttpListener>(*m_workers, *server.adminListen, adminState, "admin API");
+    }
+
+    m_dataPlane->start();
+    if (m_admin)
+        m_admin->start();
+    m_workers->start();
+    m_keyWatcher = std::thread([this] { watchKeyChanges(); });
+    m_started = true;
+}
+
+void GatewayServer::stop()
+{
+    if (!m_started || m_stopped)
+        return;
+    m_stopped = true;
+    {
+        std::lock_guard lock(m_watchMutex);
+        m_watchStop = true;
+    }
+    m_watchWake.notify_all();
+    m_keyWatcher.join();
+    auto log = componentLogger("server");
+    m_dataPlane->state().draining = true;
+    m_dataPlane->stopAccepting();
+    if (m_admin)
+        m_admin->stopAccepting();
+    const int inFlight = m_handler->inFlight();
+    if (inFlight > 0)
+        log->info("draining: waiting for {} in-flight request(s), at most {} ms", inFlight, m_config.server.drainTimeout.count());
+    if (const int left = m_handler->waitUntilIdle(m_config.server.drainTimeout); left > 0)
+        log->warn("drain timeout: {} request(s) still running are cut off and recorded as they stand", left);
+    m_workers->stop();
+    for (auto& pool : m_pools)
+        pool->clear();
+    m_dataPlane.reset();
+    m_admin.reset();
+    m_workers.reset(); // destroys what was still pending on the workers
+    m_records->stop();
+    const auto counters = m_records->counters();
+    log->info("stopped: {} call record(s) written, {} dropped", counters.written, counters.dropped);
+}
+
+HostPort GatewayServer::dataPlaneAddress() const
+{
+    return m_dataPlane ? m_dataPlane->boundAddress() : m_config.server.listen;
+}
+
+std::optional<HostPort> GatewayServer::adminAddress() const
+{
+    if (!m_admin)
+        return std::nullopt;
+    return m_admin->boundAddress();
+}
+
+Awaitable<void> GatewayServer::handleAdmin(IncomingRequest& request, ResponseChannel& channel)
+{
+    const auto target = request.message.target();
+    ResponseHead head;
+    if (target == "/healthz" || target == "/admin/v1/status") {
+        if (request.message.method() != http::verb::get) {
+            head.status = 405;
+            head.headers.emplace_back("Allow", "GET");
+            const auto body = ApiError::methodNotAllowed(std::string(request.message.method_string()), std::string(target), "GET").toJson();
+            co_await channel.send(head, body);
+            co_return;
+        }
+        const auto counters = m_records->counters();
+        const std::string body = R"({"status":"ok","data_plane":")" + dataPlaneAddress().toString() + R"(","in_flight":)"
+            + std::to_string(inFlight()) + R"(,"call_records":{"submitted":)" + std::to_string(counters.submitted)
+            + R"(,"written":)" + std::to_string(counters.written) + R"(,"dropped":)" + std::to_string(counters.dropped)
+            + R"(,"queue_depth":)" + std::to_string(counters.queueDepth) + "}}";
+        co_await channel.send(head, body);
+        co_return;
+    }
+    const auto error = ApiError::notFound("Unknown admin path. This version serves GET /admin/v1/status.");
+    head.status = error.status;
+    const auto body = error.toJson();
+    co_await channel.send(head, body);
+}
+
+} // namespace gatehouse

@@ -1,0 +1,79 @@
+// The whole gateway in one object, shared by `gatehouse serve` and the console: store, keys,
+// snapshot, call-record writer, worker threads and listeners. Start, run, drain, stop.
+#pragma once
+
+#include "calls/CallRecordWriter.h"
+#include "config/GatewayConfig.h"
+#include "gateway/GatewayHandler.h"
+#include "gateway/SnapshotStore.h"
+#include "http/HttpListener.h"
+#include "http/WorkerPool.h"
+#include "store/Database.h"
+#include "store/KeyStore.h"
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <condition_variable>
+
+namespace gatehouse {
+
+class GatewayServer {
+public:
+    // Opens the store in `dataDirectory` and syncs the keys the config declares. Throws
+    // StoreError or ConfigError with a message that names the problem.
+    GatewayServer(GatewayConfig config, std::string dataDirectory);
+    ~GatewayServer();
+
+    // Binds the listeners (throws std::runtime_error naming the address) and starts serving.
+    void start();
+    // Stops accepting, lets in-flight requests finish (up to the drain timeout), stops the workers
+    // and writes every call record. Idempotent.
+    void stop();
+
+    HostPort dataPlaneAddress() const;
+    std::optional<HostPort> adminAddress() const;
+    std::string databasePath() const;
+    const GatewayConfig& config() const { return m_config; }
+
+    // Creates a key (shown to the caller once, stored hashed) and makes it valid at once.
+    std::string createKey(const std::string& name, const std::string& tenant = "default");
+    // The first-run developer key: created only when the store holds no active key at all.
+    std::optional<std::string> createDeveloperKeyIfNone();
+
+    CallRecordWriter& callRecords() { return *m_records; }
+    int inFlight() const { return m_handler ? m_handler->inFlight() : 0; }
+
+private:
+    void rebuildSnapshot();
+    void watchKeyChanges(); // runs on m_keyWatcher
+
+    Awaitable<void> handleAdmin(IncomingRequest& request, ResponseChannel& channel);
+
+    GatewayConfig m_config;
+    std::string m_dataDirectory;
+    std::unique_ptr<Database> m_database;
+    std::unique_ptr<KeyStore> m_keyStore;
+    std::mutex m_storeMutex; // the main connection is used from the caller's thread(s) only
+    std::unique_ptr<SnapshotStore> m_snapshots;
+    std::unique_ptr<CallRecordWriter> m_records;
+
+    // Destroyed before the handler and the writer: pending coroutines on the workers refer to them.
+    std::vector<std::unique_ptr<UpstreamPool>> m_pools;
+    std::unique_ptr<GatewayHandler> m_handler;
+    std::unique_ptr<WorkerPool> m_workers;
+    std::unique_ptr<HttpListener> m_dataPlane;
+    std::unique_ptr<HttpListener> m_admin;
+    bool m_started = false;
+    bool m_stopped = false;
+
+    // Notices keys added by another process (`gatehouse key create`) within a second.
+    std::thread m_keyWatcher;
+    std::mutex m_watchMutex;
+    std::condition_variable m_watchWake;
+    bool m_watchStop = false;
+    int64_t m_keysGeneration = 0;
+};
+
+} // namespace gatehouse

@@ -1,0 +1,147 @@
+#include "gateway/GatewayHandler.h"
+
+#include "calls/RequestId.h"
+#include "gateway/Responses.h"
+#include "json/JsonString.h"
+#include "logging/Logging.h"
+
+namespace gatehouse {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string_view pathOf(const http::request<http::string_body>& message)
+{
+    const auto target = message.target();
+    const auto query = target.find('?');
+    return {target.data(), query == std::string_view::npos ? target.size() : query};
+}
+
+std::chrono::microseconds micros(Clock::duration duration)
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(duration);
+}
+
+} // namespace
+
+GatewayHandler::GatewayHandler(SnapshotStore& snapshots, CallRecordWriter& records, std::vector<std::unique_ptr<UpstreamPool>>& pools)
+    : m_snapshots(snapshots)
+    , m_records(records)
+    , m_pools(pools)
+    , m_log(componentLogger("server"))
+{
+}
+
+Awaitable<void> GatewayHandler::handle(IncomingRequest& request, ResponseChannel& channel)
+{
+    const auto path = pathOf(request.message);
+    const auto method = request.message.method();
+    if (path == "/healthz") {
+        const ResponseHead head;
+        co_await channel.send(head, R"({"status":"ok"})");
+        co_return;
+    }
+
+    ++m_inFlight;
+    RequestContext context(request, m_snapshots.current(), newRequestId());
+    context.record.startedAt = request.receivedAtWallClock;
+    context.record.endpoint = std::string(path.substr(0, 128));
+    const auto methodName = request.message.method_string();
+    m_log->debug("{} {} {} started", context.requestId, std::string_view(methodName.data(), methodName.size()), context.record.endpoint);
+
+    const auto wrongMethod = [&](const char* allowed) {
+        return ApiError::methodNotAllowed(std::string(methodName), std::string(path), allowed);
+    };
+    if (path == "/v1/chat/completions" && method == http::verb::post) {
+        co_await chatCompletions(context, channel);
+    } else if (path == "/v1/models" && method == http::verb::get) {
+        co_await listModels(context, channel);
+    } else {
+        const auto error = path == "/v1/chat/completions" ? wrongMethod("POST")
+            : path == "/v1/models"                        ? wrongMethod("GET")
+                                                          : ApiError::notFound("Unknown path: " + std::string(path.substr(0, 200))
+                                                              + ". Gatehouse serves /v1/chat/completions and /v1/models.");
+        co_await sendError(context, channel, error);
+    }
+    finishRecord(context, channel);
+
+    if (--m_inFlight == 0) {
+        std::lock_guard lock(m_idleMutex);
+        m_idle.notify_all();
+    }
+}
+
+Awaitable<void> GatewayHandler::chatCompletions(RequestContext& context, ResponseChannel& channel)
+{
+    if (runStages({&m_authenticate, &m_parseChat, &m_resolveRoute, &m_selectDeployment}, context) == StageStatus::Stop) {
+        co_await sendError(context, channel, *context.error);
+        co_return;
+    }
+    const auto& adapter = adapterFor(context.deployment->provider->kind);
+    co_await adapter.chatCompletion(context, channel, *m_pools[context.request.workerIndex]);
+}
+
+Awaitable<void> GatewayHandler::listModels(RequestContext& context, ResponseChannel& channel)
+{
+    if (runStages({&m_authenticate}, context) == StageStatus::Stop) {
+        co_await sendError(context, channel, *context.error);
+        co_return;
+    }
+    std::string body = R"({"object":"list","data":[)";
+    bool first = true;
+    for (const auto& name : context.snapshot->modelsFor(*context.caller)) {
+        body += first ? "" : ",";
+        body += R"({"id":)" + jsonString(name) + R"(,"object":"model","created":0,"owned_by":"gatehouse"})";
+        first = false;
+    }
+    body += "]}";
+    context.record.status = 200;
+    const auto head = responseHead(context, 200);
+    co_await channel.send(head, body);
+}
+
+const ProviderAdapter& GatewayHandler::adapterFor(ProviderKind kind) const
+{
+    switch (kind) {
+    case ProviderKind::Mock:
+        return m_mockProvider;
+    case ProviderKind::OpenAiCompatible:
+        return m_openAiCompatibleProvider;
+    }
+    return m_mockProvider;
+}
+
+void GatewayHandler::finishRecord(RequestContext& context, const ResponseChannel& channel)
+{
+    auto& record = context.record;
+    const auto now = Clock::now();
+    record.requestId = context.requestId;
+    record.latency = micros(now - context.request.receivedAt);
+    if (const auto firstByte = channel.firstByteAt())
+        record.timeToFirstByte = micros(*firstByte - context.request.receivedAt);
+    if (context.deployment)
+        record.gatewayOverhead = micros(now - context.request.receivedAt - context.upstreamTime);
+    m_log->debug("{} finished: status {} in {} us", context.requestId, record.status, record.latency.count());
+    m_records.submit(std::move(record));
+}
+
+void GatewayHandler::recordRejected(const IncomingRequest& request, int status, const std::string& code)
+{
+    CallRecord record;
+    record.startedAt = request.receivedAtWallClock;
+    record.requestId = newRequestId();
+    record.endpoint = std::string(pathOf(request.message).substr(0, 128));
+    record.status = status;
+    record.errorCode = code;
+    record.latency = micros(Clock::now() - request.receivedAt);
+    m_records.submit(std::move(record));
+}
+
+int GatewayHandler::waitUntilIdle(std::chrono::milliseconds timeout)
+{
+    std::unique_lock lock(m_idleMutex);
+    m_idle.wait_for(lock, timeout, [&] { return m_inFlight.load() == 0; });
+    return m_inFlight.load();
+}
+
+} // namespace gatehouse

@@ -1,0 +1,57 @@
+// The data plane: routes each request to its endpoint, runs the stages, calls the provider,
+// and hands the finished call record to the writer.
+#pragma once
+
+#include "calls/CallRecordWriter.h"
+#include "gateway/RequestStages.h"
+#include "gateway/SnapshotStore.h"
+#include "logging/Logging.h"
+#include "providers/MockProvider.h"
+#include "providers/OpenAiCompatibleProvider.h"
+#include "upstream/UpstreamPool.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
+namespace gatehouse {
+
+class GatewayHandler {
+public:
+    // `pools` holds one upstream pool per worker thread, indexed like the workers.
+    GatewayHandler(SnapshotStore& snapshots, CallRecordWriter& records, std::vector<std::unique_ptr<UpstreamPool>>& pools);
+
+    Awaitable<void> handle(IncomingRequest& request, ResponseChannel& channel);
+
+    // Records a request the HTTP layer refused before it reached the handler (body too large, ...).
+    void recordRejected(const IncomingRequest& request, int status, const std::string& code);
+
+    int inFlight() const { return m_inFlight.load(); }
+    // Blocks until no request is in flight or `timeout` passes; returns how many are still running.
+    int waitUntilIdle(std::chrono::milliseconds timeout);
+
+private:
+    Awaitable<void> chatCompletions(RequestContext& context, ResponseChannel& channel);
+    Awaitable<void> listModels(RequestContext& context, ResponseChannel& channel);
+    void finishRecord(RequestContext& context, const ResponseChannel& channel);
+    const ProviderAdapter& adapterFor(ProviderKind kind) const;
+
+    SnapshotStore& m_snapshots;
+    CallRecordWriter& m_records;
+    std::vector<std::unique_ptr<UpstreamPool>>& m_pools;
+
+    AuthenticateStage m_authenticate;
+    ParseChatRequestStage m_parseChat;
+    ResolveRouteStage m_resolveRoute;
+    SelectDeploymentStage m_selectDeployment;
+    MockProvider m_mockProvider;
+    OpenAiCompatibleProvider m_openAiCompatibleProvider;
+
+    std::shared_ptr<spdlog::logger> m_log;
+    std::atomic<int> m_inFlight{0};
+    std::mutex m_idleMutex;
+    std::condition_variable m_idle;
+};
+
+} // namespace gatehouse

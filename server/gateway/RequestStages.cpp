@@ -1,0 +1,86 @@
+#include "gateway/RequestStages.h"
+
+namespace gatehouse {
+namespace {
+
+std::string_view presentedKey(const http::request<http::string_body>& message)
+{
+    const auto authorization = message[http::field::authorization];
+    if (!authorization.empty()) {
+        constexpr std::string_view bearer = "Bearer ";
+        if (authorization.size() > bearer.size() && beast::iequals(authorization.substr(0, bearer.size()), bearer))
+            return {authorization.data() + bearer.size(), authorization.size() - bearer.size()};
+        return {authorization.data(), authorization.size()};
+    }
+    const auto apiKey = message["x-api-key"];
+    return {apiKey.data(), apiKey.size()};
+}
+
+} // namespace
+
+StageStatus AuthenticateStage::run(RequestContext& context) const
+{
+    const auto key = presentedKey(context.request.message);
+    if (key.empty()) {
+        context.error = ApiError::invalidApiKey(
+            "You didn't provide an API key. Send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
+        context.error->code = "missing_api_key";
+        return StageStatus::Stop;
+    }
+    context.caller = context.snapshot->authenticate(key);
+    if (!context.caller) {
+        // Show only a few characters, so the message never echoes a whole secret into logs.
+        const auto shown = std::string(key.substr(0, std::min<std::size_t>(key.size(), 6)));
+        context.error = ApiError::invalidApiKey("Incorrect API key provided: " + shown + "****. Check the key, or create one with 'gatehouse key create'.");
+        return StageStatus::Stop;
+    }
+    context.record.keyPrefix = context.caller->keyPrefix;
+    context.record.tenant = context.caller->tenant;
+    return StageStatus::Continue;
+}
+
+StageStatus ParseChatRequestStage::run(RequestContext& context) const
+{
+    auto parsed = parseChatRequest(context.request.message.body());
+    if (auto* error = std::get_if<ApiError>(&parsed)) {
+        context.error = std::move(*error);
+        return StageStatus::Stop;
+    }
+    context.chat = std::move(std::get<ChatRequestFields>(parsed));
+    context.record.model = context.chat.model;
+    context.record.stream = context.chat.stream;
+    return StageStatus::Continue;
+}
+
+StageStatus ResolveRouteStage::run(RequestContext& context) const
+{
+    const auto* route = context.snapshot->route(context.chat.model);
+    if (!route || !context.caller->mayUse(context.chat.model)) {
+        context.error = ApiError::modelNotFound(context.chat.model);
+        return StageStatus::Stop;
+    }
+    context.route = route;
+    return StageStatus::Continue;
+}
+
+StageStatus SelectDeploymentStage::run(RequestContext& context) const
+{
+    thread_local std::minstd_rand random{std::random_device{}()};
+    const auto& route = *context.route;
+    const int draw = route.deployments.size() == 1 ? 0 : static_cast<int>(random() % static_cast<unsigned>(route.totalWeight));
+    context.deployment = &route.pick(draw);
+    context.record.provider = context.deployment->provider->name;
+    context.record.deployment = context.deployment->upstreamModel;
+    return StageStatus::Continue;
+}
+
+StageStatus runStages(std::initializer_list<const RequestStage*> stages, RequestContext& context)
+{
+    for (const auto* stage : stages) {
+        if (stage->run(context) == StageStatus::Stop)
+            return StageStatus::Stop;
+    }
+    return StageStatus::Continue;
+}
+
+} // namespace gatehouse

@@ -1,0 +1,46 @@
+// The synchronous stages of the request path, each one small class with one job. A stage either
+// lets the request continue or stops it with an error in the context.
+#pragma once
+
+#include "gateway/RequestContext.h"
+
+#include <random>
+
+namespace gatehouse {
+
+enum class StageStatus { Continue, Stop };
+
+class RequestStage {
+public:
+    virtual ~RequestStage() = default;
+    virtual StageStatus run(RequestContext& context) const = 0;
+};
+
+// Authorization: Bearer <key>, or x-api-key: <key> → the caller.
+class AuthenticateStage final : public RequestStage {
+public:
+    StageStatus run(RequestContext& context) const override;
+};
+
+// Validates the chat completion body and reads model and stream.
+class ParseChatRequestStage final : public RequestStage {
+public:
+    StageStatus run(RequestContext& context) const override;
+};
+
+// Public model name → route, if the caller may use it (otherwise it does not exist for them).
+class ResolveRouteStage final : public RequestStage {
+public:
+    StageStatus run(RequestContext& context) const override;
+};
+
+// Picks a deployment of the route by weight.
+class SelectDeploymentStage final : public RequestStage {
+public:
+    StageStatus run(RequestContext& context) const override;
+};
+
+// Runs stages in order until one stops the request.
+StageStatus runStages(std::initializer_list<const RequestStage*> stages, RequestContext& context);
+
+} // namespace gatehouse

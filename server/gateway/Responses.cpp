@@ -1,0 +1,29 @@
+#include "gateway/Responses.h"
+
+namespace gatehouse {
+
+ResponseHead responseHead(const RequestContext& context, int status, std::string contentType)
+{
+    ResponseHead head;
+    head.status = status;
+    head.contentType = std::move(contentType);
+    head.headers.emplace_back("x-gatehouse-request-id", context.requestId);
+    return head;
+}
+
+Awaitable<void> sendError(RequestContext& context, ResponseChannel& channel, const ApiError& error)
+{
+    context.record.status = error.status;
+    context.record.errorCode = error.code.empty() ? error.type : error.code;
+    if (channel.started()) {
+        channel.abort();
+        co_return;
+    }
+    auto head = responseHead(context, error.status);
+    if (error.status == 405)
+        head.headers.emplace_back("Allow", context.request.message.target().starts_with("/v1/models") ? "GET" : "POST");
+    const auto body = error.toJson();
+    co_await channel.send(head, body);
+}
+
+} // namespace gatehouse

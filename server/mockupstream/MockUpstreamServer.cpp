@@ -1,0 +1,101 @@
+#include "mockupstream/MockUpstreamServer.h"
+
+#include "calls/RequestId.h"
+#include "mock/MockCompletion.h"
+#include "openai/ChatRequest.h"
+
+namespace gatehouse {
+namespace {
+
+Awaitable<void> pause(std::chrono::milliseconds duration)
+{
+    if (duration.count() <= 0)
+        co_return;
+    asio::steady_timer timer(co_await asio::this_coro::executor, duration);
+    error_code ignored;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+}
+
+Awaitable<void> sendError(ResponseChannel& channel, const ApiError& error)
+{
+    const ResponseHead head{error.status};
+    const auto body = error.toJson();
+    co_await channel.send(head, body);
+}
+
+} // namespace
+
+MockUpstreamServer::MockUpstreamServer(MockUpstreamOptions options)
+    : m_options(std::move(options))
+    , m_workers(std::make_unique<WorkerPool>(m_options.threads))
+{
+    auto state = std::make_shared<SessionSharedState>();
+    state->handler = [this](IncomingRequest& request, ResponseChannel& channel) { return handle(request, channel); };
+    m_listener = std::make_unique<HttpListener>(*m_workers, m_options.listen, state, "mock upstream");
+}
+
+MockUpstreamServer::~MockUpstreamServer()
+{
+    stop();
+}
+
+void MockUpstreamServer::start()
+{
+    m_listener->start();
+    m_workers->start();
+}
+
+void MockUpstreamServer::stop()
+{
+    if (!m_workers)
+        return;
+    m_listener->stopAccepting();
+    m_workers->stop();
+    m_listener.reset();
+    m_workers.reset();
+}
+
+Awaitable<void> MockUpstreamServer::handle(IncomingRequest& request, ResponseChannel& channel) const
+{
+    const auto target = request.message.target();
+    const auto path = target.substr(0, target.find('?'));
+    if (path == "/v1/chat/completions" && request.message.method() == http::verb::post) {
+        co_await chatCompletion(request, channel);
+    } else if (path == "/v1/models" && request.message.method() == http::verb::get) {
+        const ResponseHead head{200};
+        co_await channel.send(head, R"({"object":"list","data":[{"id":"mock-model","object":"model","created":0,"owned_by":"mock-upstream"}]})");
+    } else {
+        const auto error = ApiError::notFound("Unknown path: " + std::string(path.substr(0, 200)));
+        co_await sendError(channel, error);
+    }
+}
+
+Awaitable<void> MockUpstreamServer::chatCompletion(IncomingRequest& request, ResponseChannel& channel) const
+{
+    auto& body = request.message.body();
+    const auto parsed = parseChatRequest(body);
+    if (const auto* error = std::get_if<ApiError>(&parsed)) {
+        co_await sendError(channel, *error);
+        co_return;
+    }
+    const auto& fields = std::get<ChatRequestFields>(parsed);
+    const MockCompletion completion(fields.model, "chatcmpl-" + newRequestId(), body.size());
+    co_await pause(m_options.latency);
+    if (!fields.stream) {
+        const ResponseHead head{200};
+        const auto body = completion.completionJson();
+        co_await channel.send(head, body);
+        co_return;
+    }
+    const auto events = completion.streamEvents(m_options.streamChunks);
+    const ResponseHead head{200, "text/event-stream"};
+    bool delivered = co_await channel.begin(head, events.front());
+    for (std::size_t i = 1; delivered && i < events.size(); ++i) {
+        co_await pause(m_options.chunkInterval);
+        delivered = co_await channel.piece(events[i]);
+    }
+    if (delivered)
+        co_await channel.end();
+}
+
+} // namespace gatehouse

@@ -1,0 +1,91 @@
+#include "upstream/UpstreamConnection.h"
+
+#include <openssl/ssl.h>
+
+namespace gatehouse {
+namespace {
+using asio::redirect_error;
+using asio::use_awaitable;
+} // namespace
+
+UpstreamConnection::UpstreamConnection(asio::any_io_executor executor, asio::ssl::context* tls, std::string poolKey)
+    : m_poolKey(std::move(poolKey))
+{
+    if (tls)
+        m_tls.emplace(executor, *tls);
+    else
+        m_plain.emplace(executor);
+}
+
+beast::tcp_stream& UpstreamConnection::tcp()
+{
+    return m_tls ? beast::get_lowest_layer(*m_tls) : *m_plain;
+}
+
+Awaitable<error_code> UpstreamConnection::connect(const std::string& host, uint16_t port, std::chrono::milliseconds timeout)
+{
+    error_code ec;
+    tcp::resolver resolver(co_await asio::this_coro::executor);
+    const auto endpoints = co_await resolver.async_resolve(host, std::to_string(port), redirect_error(use_awaitable, ec));
+    if (ec)
+        co_return ec;
+    tcp().expires_after(timeout);
+    co_await tcp().async_connect(endpoints, redirect_error(use_awaitable, ec));
+    if (ec)
+        co_return ec;
+    tcp().socket().set_option(tcp::no_delay(true), ec);
+    if (m_tls) {
+        // SNI, and the certificate must name the host we asked for.
+        if (!SSL_set_tlsext_host_name(m_tls->native_handle(), host.c_str()))
+            co_return error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
+        m_tls->set_verify_callback(asio::ssl::host_name_verification(host));
+        co_await m_tls->async_handshake(asio::ssl::stream_base::client, redirect_error(use_awaitable, ec));
+    }
+    co_return ec;
+}
+
+Awaitable<error_code> UpstreamConnection::write(const RequestBuffers& buffers)
+{
+    error_code ec;
+    if (m_tls)
+        co_await asio::async_write(*m_tls, buffers, redirect_error(use_awaitable, ec));
+    else
+        co_await asio::async_write(*m_plain, buffers, redirect_error(use_awaitable, ec));
+    co_return ec;
+}
+
+Awaitable<error_code> UpstreamConnection::readHeader(ResponseParser& parser)
+{
+    error_code ec;
+    if (m_tls)
+        co_await http::async_read_header(*m_tls, m_buffer, parser, redirect_error(use_awaitable, ec));
+    else
+        co_await http::async_read_header(*m_plain, m_buffer, parser, redirect_error(use_awaitable, ec));
+    co_return ec;
+}
+
+Awaitable<error_code> UpstreamConnection::readSome(ResponseParser& parser)
+{
+    error_code ec;
+    if (m_tls)
+        co_await http::async_read_some(*m_tls, m_buffer, parser, redirect_error(use_awaitable, ec));
+    else
+        co_await http::async_read_some(*m_plain, m_buffer, parser, redirect_error(use_awaitable, ec));
+    if (ec == http::error::need_buffer)
+        ec = {}; // the caller's body buffer is full: not an error, it hands out what it got
+    co_return ec;
+}
+
+void UpstreamConnection::expiresAfter(std::chrono::milliseconds timeout)
+{
+    tcp().expires_after(timeout);
+}
+
+void UpstreamConnection::close()
+{
+    error_code ignored;
+    tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    tcp().close();
+}
+
+} // namespace gatehouse

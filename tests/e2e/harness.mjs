@@ -1,0 +1,271 @@
+// Process harness for the Gatehouse end-to-end tests.
+//
+// Spawns `gatehouse` subcommands, waits for their "listening on http://HOST:PORT" line on
+// stdout (no sleeps: readiness is the line itself, bounded by a timeout), keeps draining their
+// output so a chatty child can never block on a full pipe, and guarantees the children are
+// killed: explicitly via stop(), and as a last resort when this test process exits or is
+// interrupted.
+
+import { spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+
+const READY_RE = /listening on (http:\/\/(?:127\.0\.0\.1|localhost|\[::1\]):(\d+))/;
+const LOG_TAIL_BYTES = 64 * 1024;
+const VERBOSE = process.env.E2E_VERBOSE === '1';
+
+// ---------------------------------------------------------------------------------------------
+// Binary lookup
+
+/** Returns the absolute path of the gatehouse binary from GATEHOUSE_BIN, or throws clearly. */
+export function gatehouseBin() {
+  const bin = process.env.GATEHOUSE_BIN;
+  const usage = 'Run as: GATEHOUSE_BIN=/abs/path/to/gatehouse npm test';
+  if (!bin) {
+    throw new Error(`GATEHOUSE_BIN is not set. ${usage}`);
+  }
+  if (!isAbsolute(bin)) {
+    throw new Error(`GATEHOUSE_BIN must be an absolute path, got '${bin}'. ${usage}`);
+  }
+  let st;
+  try {
+    st = statSync(bin);
+  } catch {
+    throw new Error(`GATEHOUSE_BIN points to '${bin}', which does not exist. ${usage}`);
+  }
+  if (!st.isFile()) {
+    throw new Error(`GATEHOUSE_BIN points to '${bin}', which is not a regular file.`);
+  }
+  try {
+    accessSync(bin, fsConstants.X_OK);
+  } catch {
+    throw new Error(`GATEHOUSE_BIN points to '${bin}', which is not executable.`);
+  }
+  return bin;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random secrets
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+export function randomBase62(n) {
+  let s = '';
+  for (let i = 0; i < n; i++) s += BASE62[randomInt(BASE62.length)];
+  return s;
+}
+
+/** A gateway API key in the shape Gatehouse issues: `gk-` + 40 base62 chars. */
+export function randomGatewayKey() {
+  return `gk-${randomBase62(40)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment
+
+/**
+ * A copy of the current environment without proxy settings, so nothing a child does can be
+ * routed off the loopback interface, plus the given overrides.
+ */
+export function hermeticEnv(overrides = {}) {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) {
+    if (/^(https?|all|ftp|no)_proxy$/i.test(k)) delete env[k];
+  }
+  env.NO_PROXY = '127.0.0.1,localhost,::1';
+  env.no_proxy = env.NO_PROXY;
+  return { ...env, ...overrides };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Last-resort cleanup
+
+const live = new Set();
+
+function killAllSync() {
+  for (const child of live) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  live.clear();
+}
+
+process.on('exit', killAllSync);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(sig, () => {
+    killAllSync();
+    // Re-raise with the default disposition so our exit status still reflects the signal.
+    process.kill(process.pid, sig);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spawning
+
+class Tail {
+  constructor(limit) {
+    this.limit = limit;
+    this.text = '';
+  }
+  push(s) {
+    this.text += s;
+    if (this.text.length > this.limit) this.text = this.text.slice(this.text.length - this.limit);
+  }
+}
+
+/**
+ * A running gatehouse child process.
+ *   url   - base URL from the readiness line, e.g. http://127.0.0.1:41234
+ *   port  - the port number
+ *   stop()- SIGTERM, wait up to graceMs, then SIGKILL. Idempotent. Resolves to {code, signal,
+ *           killed} where killed says whether SIGKILL was needed.
+ */
+export class Service {
+  constructor(name, child) {
+    this.name = name;
+    this.child = child;
+    this.url = null;
+    this.port = null;
+    this.stdout = new Tail(LOG_TAIL_BYTES);
+    this.stderr = new Tail(LOG_TAIL_BYTES);
+    this.exit = null; // {code, signal} once exited
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        live.delete(child);
+        this.exit = { code, signal };
+        resolve(this.exit);
+      });
+      // A child that failed to spawn (ENOENT, EACCES) never emits 'exit'.
+      child.once('error', () => {
+        if (child.pid === undefined && !this.exit) {
+          live.delete(child);
+          this.exit = { code: null, signal: null, spawnFailed: true };
+          resolve(this.exit);
+        }
+      });
+    });
+    this._stopping = null;
+  }
+
+  logs() {
+    return (
+      `----- ${this.name} stdout (tail) -----\n${this.stdout.text}\n` +
+      `----- ${this.name} stderr (tail) -----\n${this.stderr.text}\n` +
+      `----- end ${this.name} -----`
+    );
+  }
+
+  stop({ graceMs = 5000 } = {}) {
+    if (this._stopping) return this._stopping;
+    this._stopping = (async () => {
+      if (this.exit) return { ...this.exit, killed: false, alreadyExited: true };
+      this.child.kill('SIGTERM');
+      let timer;
+      const timedOut = new Promise((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), graceMs);
+      });
+      const r = await Promise.race([this.exited, timedOut]);
+      clearTimeout(timer);
+      if (r !== 'timeout') return { ...r, killed: false, alreadyExited: false };
+      this.child.kill('SIGKILL');
+      const after = await this.exited;
+      return { ...after, killed: true, alreadyExited: false };
+    })();
+    return this._stopping;
+  }
+}
+
+/**
+ * Spawns `gatehouse <args...>` and resolves once it printed its readiness line on stdout.
+ * Rejects (after killing the child) if it exits first or is not ready within readyTimeoutMs.
+ */
+export async function startService(name, args, { env, cwd, readyTimeoutMs = 15000 } = {}) {
+  const bin = gatehouseBin();
+  const child = spawn(bin, args, {
+    cwd,
+    env: env ?? hermeticEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  const svc = new Service(name, child);
+
+  let stdoutLine = '';
+  let resolveReady;
+  const ready = new Promise((resolve) => {
+    resolveReady = resolve;
+  });
+
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stdout.on('data', (chunk) => {
+    svc.stdout.push(chunk);
+    if (VERBOSE) process.stderr.write(prefixLines(`[${name}] `, chunk));
+    if (svc.url) return;
+    stdoutLine += chunk;
+    const m = READY_RE.exec(stdoutLine);
+    if (m) {
+      svc.url = m[1];
+      svc.port = Number(m[2]);
+      stdoutLine = '';
+      resolveReady();
+    } else if (stdoutLine.length > LOG_TAIL_BYTES) {
+      stdoutLine = stdoutLine.slice(-1024);
+    }
+  });
+  child.stderr.on('data', (chunk) => {
+    svc.stderr.push(chunk);
+    if (VERBOSE) process.stderr.write(prefixLines(`[${name}!] `, chunk));
+  });
+
+  const spawnError = new Promise((_, reject) => {
+    child.once('error', (err) => reject(new Error(`${name}: failed to spawn ${bin}: ${err.message}`)));
+  });
+  const earlyExit = svc.exited.then((e) => {
+    throw new Error(
+      `${name} exited before it was ready (code=${e.code}, signal=${e.signal}).\n` +
+        `command: ${bin} ${args.join(' ')}\n${svc.logs()}`,
+    );
+  });
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      const hint = READY_RE.test(svc.stderr.text)
+        ? ' (the readiness line appeared on stderr; the contract requires stdout)'
+        : '';
+      reject(
+        new Error(
+          `${name} did not print 'listening on http://127.0.0.1:PORT' on stdout within ` +
+            `${readyTimeoutMs} ms${hint}.\ncommand: ${bin} ${args.join(' ')}\n${svc.logs()}`,
+        ),
+      );
+    }, readyTimeoutMs);
+  });
+
+  try {
+    await Promise.race([ready, spawnError, earlyExit, timeout]);
+  } catch (err) {
+    await svc.stop({ graceMs: 1000 });
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    earlyExit.catch(() => {}); // the exit after a successful start is not an error here
+    spawnError.catch(() => {});
+  }
+
+  if (!(svc.port > 0 && svc.port < 65536)) {
+    await svc.stop({ graceMs: 1000 });
+    throw new Error(`${name} reported an invalid port in its readiness line: ${svc.url}`);
+  }
+  return svc;
+}
+
+function prefixLines(prefix, text) {
+  return text
+    .split('\n')
+    .map((l, i, a) => (i === a.length - 1 && l === '' ? '' : prefix + l))
+    .join('\n');
+}

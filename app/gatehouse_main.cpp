@@ -139,6 +139,7 @@ int main(int argc, char** argv)
     mockCommand->add_option("--latency-ms", mockLatency, "Delay before answering")->check(CLI::Range(0, 3600000));
     mockCommand->add_option("--stream-chunks", mockOptions.streamChunks, "Content events per streamed answer")->capture_default_str()->check(CLI::Range(1, 10000));
     mockCommand->add_option("--chunk-interval-ms", mockInterval, "Delay between streamed events")->check(CLI::Range(0, 3600000));
+    mockCommand->add_option("--api-key", mockOptions.requiredApiKey, "Answer 401 to requests without this bearer key, as OpenAI does");
 
     CLI11_PARSE(app, argc, argv);
     try {

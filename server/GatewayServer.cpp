@@ -160,6 +160,13 @@ void GatewayServer::stop()
     log->info("stopped: {} call record(s) written, {} dropped", counters.written, counters.dropped);
 }
 
+void GatewayServer::settle(std::chrono::milliseconds timeout)
+{
+    if (m_handler)
+        m_handler->waitUntilIdle(timeout);
+    m_records->flush();
+}
+
 HostPort GatewayServer::dataPlaneAddress() const
 {
     return m_dataPlane ? m_dataPlane->boundAddress() : m_config.server.listen;

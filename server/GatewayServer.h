@@ -43,6 +43,9 @@ public:
     std::optional<std::string> createDeveloperKeyIfNone();
 
     CallRecordWriter& callRecords() { return *m_records; }
+    // Waits until no request is in flight (at most `timeout`) and every finished call's record is
+    // written. A client has its answer slightly before its call is recorded; this closes that gap.
+    void settle(std::chrono::milliseconds timeout = std::chrono::seconds(10));
     int inFlight() const { return m_handler ? m_handler->inFlight() : 0; }
 
 private:

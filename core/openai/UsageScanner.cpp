@@ -32,6 +32,11 @@ void UsageScanner::feed(std::string_view chunk)
             scanFrom(chunk.substr(pos + kKey.size() - tailSize));
             return;
         }
+        if (chunk.size() < kKey.size() - 1) {
+            // The whole chunk was in the seam: its end (with the old tail) is the new tail.
+            m_tail = seam.substr(seam.size() - std::min(seam.size(), kKey.size() - 1));
+            return;
+        }
     }
     scanFrom(chunk);
 }

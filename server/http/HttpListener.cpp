@@ -68,6 +68,7 @@ Awaitable<void> HttpListener::acceptLoop()
             co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
             continue;
         }
+        m_accepted.fetch_add(1, std::memory_order_relaxed);
         asio::co_spawn(socket.get_executor(), runHttpSession(std::move(socket), worker, m_state),
             [](std::exception_ptr e) { logEscapedException(e, "session"); });
     }

@@ -5,6 +5,7 @@
 #include "http/HttpSession.h"
 #include "http/WorkerPool.h"
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -18,6 +19,7 @@ public:
     void start();
     void stopAccepting(); // thread-safe
     HostPort boundAddress() const { return m_bound; }
+    uint64_t acceptedConnections() const { return m_accepted.load(std::memory_order_relaxed); }
     SessionSharedState& state() { return *m_state; }
 
 private:
@@ -28,6 +30,7 @@ private:
     std::shared_ptr<SessionSharedState> m_state;
     std::string m_name;
     HostPort m_bound;
+    std::atomic<uint64_t> m_accepted{0};
 };
 
 // Logs an exception that escaped a detached coroutine instead of losing it silently.

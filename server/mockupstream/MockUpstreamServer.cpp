@@ -59,6 +59,13 @@ Awaitable<void> MockUpstreamServer::handle(IncomingRequest& request, ResponseCha
 {
     const auto target = request.message.target();
     const auto path = target.substr(0, target.find('?'));
+    if (!m_options.requiredApiKey.empty() && request.message[http::field::authorization] != "Bearer " + m_options.requiredApiKey) {
+        // The shape and wording of OpenAI's own answer to a wrong key.
+        const ApiError error{401, "Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.",
+            "invalid_request_error", {}, "invalid_api_key"};
+        co_await sendError(channel, error);
+        co_return;
+    }
     if (path == "/v1/chat/completions" && request.message.method() == http::verb::post) {
         co_await chatCompletion(request, channel);
     } else if (path == "/v1/models" && request.message.method() == http::verb::get) {

@@ -16,6 +16,7 @@ struct MockUpstreamOptions {
     std::chrono::milliseconds latency{0};
     int streamChunks = 8;
     std::chrono::milliseconds chunkInterval{0};
+    std::string requiredApiKey; // when set, other keys get OpenAI's 401 answer
 };
 
 class MockUpstreamServer {
@@ -26,6 +27,7 @@ public:
     void start(); // throws std::runtime_error naming the address when it cannot listen
     void stop();
     HostPort address() const { return m_listener->boundAddress(); }
+    uint64_t acceptedConnections() const { return m_listener->acceptedConnections(); }
 
 private:
     Awaitable<void> handle(IncomingRequest& request, ResponseChannel& channel) const;

@@ -57,7 +57,12 @@ int serve(const ServeOptions& options)
         config.server.listen = parseHostPort(options.listen);
     if (!options.adminListen.empty())
         config.server.adminListen = parseHostPort(options.adminListen);
-    configureLogging(config.log);
+    // The startup lines (addresses, data directory) are always shown, whatever the log level:
+    // scripts and people read the port from the first one.
+    auto startupLog = config.log;
+    if (spdlog::level::from_str(startupLog.level) > spdlog::level::info)
+        startupLog.level = "info";
+    configureLogging(startupLog);
 
     const auto signals = blockStopSignals();
     GatewayServer server(config, options.dataDirectory.empty() ? defaultDataDirectory() : options.dataDirectory);
@@ -75,6 +80,7 @@ int serve(const ServeOptions& options)
                   << "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'\n\n"
                   << std::flush;
     }
+    configureLogging(config.log);
     const int signal = waitForStopSignal(signals);
     log->info("{} received: stopping", signal == SIGTERM ? "SIGTERM" : "SIGINT");
     server.stop();

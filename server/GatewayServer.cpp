@@ -35,7 +35,8 @@ GatewayServer::GatewayServer(GatewayConfig config, std::string dataDirectory)
     m_keyStore->syncDeclaredKeys(declaredKeys(m_config));
     m_keysGeneration = m_keyStore->generation();
     m_snapshots = std::make_unique<SnapshotStore>(std::make_shared<const GatewaySnapshot>(m_config, m_keyStore->activeKeys()));
-    m_records = std::make_unique<CallRecordWriter>(databasePath(), m_config.storage.writerQueueCapacity, m_config.storage.writerBatchSize);
+    m_records = std::make_unique<CallRecordWriter>(databasePath(), m_config.storage.writerQueueCapacity,
+        m_config.storage.writerBatchSize, m_config.storage.writerFlushInterval);
 }
 
 GatewayServer::~GatewayServer()

@@ -5,6 +5,7 @@
 #include "calls/CallRecord.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -31,7 +32,10 @@ public:
     };
 
     // Opens its own connection to the database at `databasePath` (which must be migrated already).
-    CallRecordWriter(std::string databasePath, std::size_t queueCapacity, std::size_t batchSize);
+    // After the first record of a batch arrives, the writer waits up to `gatherWindow` for more
+    // (or for a full batch, or a flush) before it commits.
+    CallRecordWriter(std::string databasePath, std::size_t queueCapacity, std::size_t batchSize,
+        std::chrono::milliseconds gatherWindow = std::chrono::milliseconds(50));
     ~CallRecordWriter(); // stops: everything submitted is written first
 
     // Never blocks on I/O: a full queue drops the record and counts it.
@@ -53,6 +57,7 @@ private:
     std::string m_databasePath;
     std::size_t m_capacity;
     std::size_t m_batchSize;
+    std::chrono::milliseconds m_gatherWindow;
 
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
@@ -60,6 +65,7 @@ private:
     std::vector<CallRecord> m_queue;
     uint64_t m_submitted = 0;
     uint64_t m_finished = 0; // written or dropped by a failed write
+    int m_flushWaiters = 0;
     bool m_stopping = false;
 
     std::atomic<uint64_t> m_written{0};

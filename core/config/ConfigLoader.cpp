@@ -171,11 +171,13 @@ void readLog(const Reader& r, const YAML::Node& node, LogSettings& log)
 
 void readStorage(const Reader& r, const YAML::Node& node, StorageSettings& storage)
 {
-    r.expectMap(node, "storage", {"writer_queue_capacity", "writer_batch_size"});
+    r.expectMap(node, "storage", {"writer_queue_capacity", "writer_batch_size", "writer_flush_interval_ms"});
     if (node["writer_queue_capacity"])
         storage.writerQueueCapacity = r.integer(node["writer_queue_capacity"], "storage.writer_queue_capacity", 100, 100000000);
     if (node["writer_batch_size"])
         storage.writerBatchSize = r.integer(node["writer_batch_size"], "storage.writer_batch_size", 1, 100000);
+    if (node["writer_flush_interval_ms"])
+        storage.writerFlushInterval = r.millis(node["writer_flush_interval_ms"], "storage.writer_flush_interval_ms");
 }
 
 ProviderConfig readProvider(const Reader& r, const YAML::Node& node, const std::string& field)

@@ -84,6 +84,7 @@ struct LogSettings {
 struct StorageSettings {
     std::size_t writerQueueCapacity = 200000; // call records waiting for the writer
     std::size_t writerBatchSize = 2000;
+    std::chrono::milliseconds writerFlushInterval{50}; // how long the writer gathers records before a commit
 };
 
 struct GatewayConfig {

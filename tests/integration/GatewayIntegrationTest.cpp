@@ -71,6 +71,8 @@ private slots:
     void concurrentCallsAreAllAnsweredAndRecorded();
     void healthzAnswersWithoutAKey();
     void keysCreatedAtRunTimeWorkAtOnce();
+    void adminStatusCountsCallsAndRecords();
+    void theAdminListenerRefusesNonLoopbackAddresses();
 
 private:
     QMap<QString, QString> recordFor(const std::string& requestId);
@@ -100,6 +102,7 @@ void GatewayIntegrationTest::init()
     config.server.listen = {"127.0.0.1", 0};
     config.server.threads = 1; // one worker: one upstream pool, so connection reuse is observable
     config.server.maxBodyBytes = 64 * 1024;
+    config.server.adminListen = HostPort{"127.0.0.1", 0};
     config.providers.push_back(openAiProvider("upstream", m_upstream->address().port, "upstream-secret"));
     config.providers.push_back(openAiProvider("wrong-key", m_upstream->address().port, "not-the-secret"));
     config.providers.push_back(openAiProvider("down", closedPort(), "x"));
@@ -317,6 +320,37 @@ void GatewayIntegrationTest::keysCreatedAtRunTimeWorkAtOnce()
 {
     const auto key = m_server->createKey("later");
     QCOMPARE(m_client->postJson("/v1/chat/completions", kChat, key).status, 200);
+}
+
+void GatewayIntegrationTest::adminStatusCountsCallsAndRecords()
+{
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(m_client->postJson("/v1/chat/completions", kChat, m_key).status, 200);
+    m_server->settle();
+    TestHttpClient admin(m_server->adminAddress()->port);
+    const auto response = admin.request("GET", "/admin/v1/status");
+    QCOMPARE(response.status, 200);
+    const auto status = json(response);
+    QCOMPARE(status["in_flight"].toInt(), 0);
+    QCOMPARE(status["call_records"].toObject()["written"].toInt(), 3);
+    QCOMPARE(status["call_records"].toObject()["dropped"].toInt(), 0);
+    QCOMPARE(admin.request("POST", "/admin/v1/status").status, 405);
+    QCOMPARE(admin.request("GET", "/admin/v1/nothing").status, 404);
+}
+
+void GatewayIntegrationTest::theAdminListenerRefusesNonLoopbackAddresses()
+{
+    TemporaryDataDirectory dir;
+    GatewayConfig config;
+    config.server.listen = {"127.0.0.1", 0};
+    config.server.adminListen = HostPort{"0.0.0.0", 0};
+    GatewayServer server(config, dir.path());
+    try {
+        server.start();
+        QFAIL("expected the start to fail");
+    } catch (const std::runtime_error& error) {
+        QVERIFY2(QString(error.what()).contains("only listens on loopback addresses"), error.what());
+    }
 }
 
 QMap<QString, QString> GatewayIntegrationTest::recordFor(const std::string& requestId)

@@ -7,40 +7,121 @@
 #include <QCommandLineParser>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
+#include <QSocketNotifier>
 #include <QtQml/qqmlextensionplugin.h>
 
+#include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 // The QML module is a static library: this pulls its plugin (and so its types) into the binary.
 Q_IMPORT_QML_PLUGIN(Gatehouse_ConsolePlugin)
 
+namespace {
+
+struct ConsoleOptions {
+    QCommandLineOption config{QStringLiteral("config"), QStringLiteral("YAML config file (default: the built-in mock setup)."), QStringLiteral("FILE")};
+    QCommandLineOption data{QStringLiteral("data"), QStringLiteral("Data directory (default: $XDG_DATA_HOME/gatehouse)."), QStringLiteral("DIR")};
+    QCommandLineOption listen{QStringLiteral("listen"), QStringLiteral("Data plane HOST:PORT (default 127.0.0.1:8088; port 0 = any free port)."), QStringLiteral("HOST:PORT")};
+    QCommandLineOption screenshot{QStringLiteral("screenshot"), QStringLiteral("Send some demo calls, save a picture of the window to FILE (PNG) and exit."), QStringLiteral("FILE")};
+    QCommandLineOption screenshotCalls{QStringLiteral("screenshot-calls"), QStringLiteral("Demo calls to send for --screenshot (default 24)."), QStringLiteral("N"), QStringLiteral("24")};
+
+    void addTo(QCommandLineParser& parser) const
+    {
+        parser.setApplicationDescription(QStringLiteral("Gatehouse Console: an AI gateway with its desktop console. "
+                                                        "With no options it serves the built-in mock models; no API key needed."));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addOptions({config, data, listen, screenshot, screenshotCalls});
+    }
+};
+
+void setApplicationNames()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("gatehouse-console"));
+    QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+}
+
+// --help and --version print and exit; they must work without a display, before QApplication exists.
+bool wantsHelpOrVersion(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        for (const char* flag : {"-h", "--help", "-?", "--help-all", "-v", "--version"}) {
+            if (std::strcmp(argv[i], flag) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+int stopSignalPipe[2] = {-1, -1};
+
+void onStopSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(stopSignalPipe[1], &byte, 1); // async-signal-safe
+}
+
+// Ctrl+C or SIGTERM quits the event loop like closing the window does, so the embedded gateway
+// drains its in-flight calls and writes every call record instead of dying mid-write.
+void quitOnStopSignals(QCoreApplication& app)
+{
+    if (::pipe2(stopSignalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        return; // then the default action (terminate) stays: no worse than without this
+    auto* notifier = new QSocketNotifier(stopSignalPipe[0], QSocketNotifier::Read, &app);
+    QObject::connect(notifier, &QSocketNotifier::activated, &app, [] { QCoreApplication::quit(); });
+    struct sigaction action {};
+    action.sa_handler = onStopSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
+} // namespace
+
 int main(int argc, char** argv)
 {
+    const ConsoleOptions options;
+    if (wantsHelpOrVersion(argc, argv)) {
+        QCoreApplication app(argc, argv);
+        setApplicationNames();
+        QCommandLineParser parser;
+        options.addTo(parser);
+        parser.process(app); // prints and exits
+        return 0;
+    }
+
     // QApplication, not QGuiApplication: Qt Charts draws through Graphics View, which needs widgets.
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("gatehouse-console"));
+    setApplicationNames();
     QApplication::setApplicationDisplayName(QStringLiteral("Gatehouse Console"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
     QApplication::setDesktopFileName(QStringLiteral("gatehouse-console"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Gatehouse Console: an AI gateway with its desktop console. "
-                                                    "With no options it serves the built-in mock models; no API key needed."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("YAML config file (default: the built-in mock setup)."), QStringLiteral("FILE"));
-    const QCommandLineOption dataOption(QStringLiteral("data"), QStringLiteral("Data directory (default: $XDG_DATA_HOME/gatehouse)."), QStringLiteral("DIR"));
-    const QCommandLineOption listenOption(QStringLiteral("listen"), QStringLiteral("Data plane HOST:PORT (default 127.0.0.1:8088; port 0 = any free port)."), QStringLiteral("HOST:PORT"));
-    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"), QStringLiteral("Send some demo calls, save a picture of the window to FILE (PNG) and exit."), QStringLiteral("FILE"));
-    const QCommandLineOption screenshotCallsOption(QStringLiteral("screenshot-calls"), QStringLiteral("Demo calls to send for --screenshot (default 24)."), QStringLiteral("N"), QStringLiteral("24"));
-    parser.addOptions({configOption, dataOption, listenOption, screenshotOption, screenshotCallsOption});
+    options.addTo(parser);
     parser.process(app);
+    quitOnStopSignals(app);
+
+    int screenshotCalls = 0;
+    if (parser.isSet(options.screenshot)) {
+        bool valid = false;
+        screenshotCalls = parser.value(options.screenshotCalls).toInt(&valid);
+        if (!valid || screenshotCalls < DemoScreenshot::kMinimumCalls) {
+            std::fprintf(stderr, "gatehouse-console: error: --screenshot-calls needs a number of at least %d\n", DemoScreenshot::kMinimumCalls);
+            return 2;
+        }
+    }
 
     // Declared before the engine so it outlives the QML that refers to it; its destructor drains the gateway.
     GatewayController controller;
-    controller.setConfigPath(parser.value(configOption));
-    controller.setDataDirectory(parser.value(dataOption));
-    controller.setListen(parser.value(listenOption));
+    controller.setConfigPath(parser.value(options.config));
+    controller.setDataDirectory(parser.value(options.data));
+    controller.setListen(parser.value(options.listen));
 
     QQmlApplicationEngine engine;
     QQuickWindow* window = MainWindowLoader::load(engine, controller);
@@ -51,19 +132,13 @@ int main(int argc, char** argv)
     }
 
     std::unique_ptr<DemoScreenshot> screenshot;
-    if (parser.isSet(screenshotOption)) {
-        bool validCount = false;
-        const int calls = parser.value(screenshotCallsOption).toInt(&validCount);
-        if (!validCount || calls < 1) {
-            std::fprintf(stderr, "gatehouse-console: error: --screenshot-calls needs a positive number\n");
-            return 2;
-        }
-        screenshot = std::make_unique<DemoScreenshot>(window, &controller, parser.value(screenshotOption), calls);
+    if (screenshotCalls > 0) {
+        screenshot = std::make_unique<DemoScreenshot>(window, &controller, parser.value(options.screenshot), screenshotCalls);
         QObject::connect(screenshot.get(), &DemoScreenshot::finished, &app, [](bool ok, const QString& message) {
             std::fprintf(ok ? stdout : stderr, "gatehouse-console: %s%s\n", ok ? "" : "error: ", qPrintable(message));
             QCoreApplication::exit(ok ? 0 : 1);
         });
-        screenshot->start(); // before start(), so it sees the state change
+        screenshot->start(); // before controller.start(), so it sees the state change
     }
 
     // A failure is shown in the window (state Failed, with the reason), not as an exit.

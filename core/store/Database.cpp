@@ -133,9 +133,14 @@ Database::Database(const std::string& path)
         sqlite3_close(m_db);
         throw StoreError("cannot open database " + path + ": " + message);
     }
-    sqlite3_busy_timeout(m_db, 5000);
-    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-    migrate();
+    try {
+        sqlite3_busy_timeout(m_db, 5000);
+        exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+        migrate();
+    } catch (...) {
+        sqlite3_close(m_db); // the destructor does not run for a constructor that throws
+        throw;
+    }
 }
 
 Database::~Database()

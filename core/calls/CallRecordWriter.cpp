@@ -17,7 +17,7 @@ void bindOptionalText(Statement& statement, int index, const std::string& text)
     if (text.empty())
         statement.bindNull(index);
     else
-        statement.bind(index, text);
+        statement.bindUnowned(index, text); // the record outlives the step
 }
 
 template<typename T>
@@ -163,7 +163,7 @@ bool CallRecordWriter::writeBatch(const std::vector<CallRecord>& batch)
             for (const auto& record : batch) {
                 auto& insert = *m_insert;
                 insert.reset();
-                insert.bind(1, epochMs(record.startedAt)).bind(2, record.requestId).bind(3, record.endpoint);
+                insert.bind(1, epochMs(record.startedAt)).bindUnowned(2, record.requestId).bindUnowned(3, record.endpoint);
                 bindOptionalText(insert, 4, record.keyPrefix);
                 bindOptionalText(insert, 5, record.tenant);
                 bindOptionalText(insert, 6, record.model);

@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <cstdio>
 
 namespace gatehouse {
 namespace {
@@ -23,10 +22,15 @@ std::string newRequestId()
 {
     static const uint32_t salt = processSalt();
     static std::atomic<uint64_t> counter{0};
-    char buffer[32];
-    const auto n = ++counter;
-    std::snprintf(buffer, sizeof buffer, "req_%08x%012llx", salt, static_cast<unsigned long long>(n & 0xffffffffffffULL));
-    return buffer;
+    static constexpr char hex[] = "0123456789abcdef";
+    // Formatted by hand: snprintf cost more than the rest of the id's life on the request path.
+    std::string id = "req_00000000000000000000";
+    const auto n = counter.fetch_add(1, std::memory_order_relaxed) + 1;
+    for (int i = 0; i < 8; ++i)
+        id[4 + i] = hex[(salt >> (28 - 4 * i)) & 0xf];
+    for (int i = 0; i < 12; ++i)
+        id[12 + i] = hex[(n >> (44 - 4 * i)) & 0xf];
+    return id;
 }
 
 } // namespace gatehouse

@@ -2,7 +2,8 @@
 
 #include <simdjson.h>
 
-#include <cstring>
+#include <algorithm>
+#include <functional>
 
 namespace gatehouse {
 namespace {
@@ -47,13 +48,14 @@ void UsageScanner::scanFrom(std::string_view text)
     while (i < text.size()) {
         switch (m_state) {
         case State::Searching: {
-            const void* hit = memmem(text.data() + i, text.size() - i, kKey.data(), kKey.size());
-            if (!hit) {
+            static const std::boyer_moore_horspool_searcher searcher(kKey.begin(), kKey.end());
+            const auto hit = std::search(text.begin() + i, text.end(), searcher);
+            if (hit == text.end()) {
                 const auto keep = std::min(text.size() - i, kKey.size() - 1);
                 m_tail.assign(text.substr(text.size() - keep));
                 return;
             }
-            i = static_cast<const char*>(hit) - text.data() + kKey.size();
+            i = static_cast<std::size_t>(hit - text.begin()) + kKey.size();
             m_state = State::AfterKey;
             break;
         }
@@ -73,23 +75,30 @@ void UsageScanner::scanFrom(std::string_view text)
             break;
         }
         case State::Capturing: {
-            const char c = text[i++];
-            m_captured += c;
-            if (m_inString) {
-                if (m_escaped)
-                    m_escaped = false;
-                else if (c == '\\')
-                    m_escaped = true;
-                else if (c == '"')
-                    m_inString = false;
-            } else if (c == '"') {
-                m_inString = true;
-            } else if (c == '{') {
-                ++m_depth;
-            } else if (c == '}' && --m_depth == 0) {
-                finishCapture();
+            // Walk to the closing brace (or the end of this chunk), then append the span at once.
+            const auto start = i;
+            bool closed = false;
+            while (i < text.size() && !closed) {
+                const char c = text[i++];
+                if (m_inString) {
+                    if (m_escaped)
+                        m_escaped = false;
+                    else if (c == '\\')
+                        m_escaped = true;
+                    else if (c == '"')
+                        m_inString = false;
+                } else if (c == '"') {
+                    m_inString = true;
+                } else if (c == '{') {
+                    ++m_depth;
+                } else if (c == '}') {
+                    closed = --m_depth == 0;
+                }
             }
-            if (m_state == State::Capturing && m_captured.size() > kMaxUsageBytes)
+            m_captured.append(text.substr(start, i - start));
+            if (closed)
+                finishCapture();
+            else if (m_captured.size() > kMaxUsageBytes)
                 m_state = State::Searching;
             break;
         }

@@ -81,6 +81,12 @@ Statement& Statement::bind(int index, std::string_view text)
     return *this;
 }
 
+Statement& Statement::bindUnowned(int index, std::string_view text)
+{
+    sqlite3_bind_text(m_statement, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    return *this;
+}
+
 Statement& Statement::bind(int index, int64_t value)
 {
     sqlite3_bind_int64(m_statement, index, value);
@@ -106,7 +112,6 @@ bool Statement::step()
 void Statement::reset()
 {
     sqlite3_reset(m_statement);
-    sqlite3_clear_bindings(m_statement);
 }
 
 int64_t Statement::columnInt(int index) const

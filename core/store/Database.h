@@ -29,10 +29,12 @@ public:
     }
 
     Statement& bind(int index, std::string_view text);
+    // Binds without copying: `text` must stay valid until the statement is stepped.
+    Statement& bindUnowned(int index, std::string_view text);
     Statement& bind(int index, int64_t value);
     Statement& bindNull(int index);
     bool step(); // true while a row is available
-    void reset();
+    void reset(); // keeps the bindings: rebind every parameter before the next step
     int64_t columnInt(int index) const;
     std::string columnText(int index) const;
     bool columnIsNull(int index) const;

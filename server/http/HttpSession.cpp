@@ -8,6 +8,7 @@
 namespace gatehouse {
 namespace {
 
+constexpr std::size_t kRequestBufferBytes = 8 * 1024;
 using asio::redirect_error;
 using asio::use_awaitable;
 
@@ -171,6 +172,7 @@ Awaitable<void> runHttpSession(tcp::socket socket, std::size_t workerIndex, std:
     socket.set_option(tcp::no_delay(true), ec);
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
+    buffer.reserve(kRequestBufferBytes); // room for a typical request in one read (Beast reads at most the free capacity)
 
     for (;;) {
         http::request_parser<http::string_body> parser;

@@ -14,7 +14,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMaxErrorBodyBytes = 64 * 1024;
-constexpr std::size_t kReadBufferBytes = 16 * 1024;
 
 std::string upstreamHead(const ProviderConfig& provider, std::string_view path, std::size_t contentLength, std::string_view accept)
 {
@@ -126,7 +125,7 @@ private:
     template<typename OnPiece>
     Awaitable<error_code> readBody(UpstreamConnection& connection, UpstreamConnection::ResponseParser& parser, OnPiece&& onPiece)
     {
-        std::array<char, kReadBufferBytes> buffer;
+        std::array<char, UpstreamConnection::kReadBufferBytes> buffer;
         while (!parser.is_done()) {
             parser.get().body().data = buffer.data();
             parser.get().body().size = buffer.size();

@@ -11,6 +11,9 @@ using asio::use_awaitable;
 UpstreamConnection::UpstreamConnection(asio::any_io_executor executor, asio::ssl::context* tls, std::string poolKey)
     : m_poolKey(std::move(poolKey))
 {
+    // Beast reads at most the buffer's free capacity (512 bytes for a fresh one): without room, a
+    // 1.4 KB answer takes three reads and is relayed in three writes.
+    m_buffer.reserve(kReadBufferBytes);
     if (tls)
         m_tls.emplace(executor, *tls);
     else

@@ -18,6 +18,7 @@ public:
     using TlsStream = beast::ssl_stream<beast::tcp_stream>;
     using RequestBuffers = std::array<asio::const_buffer, 4>;
     using ResponseParser = http::response_parser<http::buffer_body>;
+    static constexpr std::size_t kReadBufferBytes = 16 * 1024;
 
     UpstreamConnection(asio::any_io_executor executor, asio::ssl::context* tls, std::string poolKey);
 

@@ -12,8 +12,9 @@ build_packages=(
   libboost-dev libboost-system-dev libssl-dev libsqlite3-dev libspdlog-dev libfmt-dev
   libyaml-cpp-dev libsimdjson-dev libcli11-dev
 )
-test_packages=(qml6-module-qttest qt6-declarative-dev-tools nodejs npm xvfb xauth curl)
-bench_packages=(nginx-light wrk)
+# Fonts: without one, Qt warns when it draws text offscreen, and the console tests fail on warnings.
+test_packages=(qml6-module-qttest qt6-declarative-dev-tools fonts-dejavu-core nodejs npm xvfb xauth curl)
+bench_packages=(nginx-light wrk sqlite3)
 
 wanted=("${build_packages[@]}")
 case "${1:-build}" in

@@ -1,0 +1,102 @@
+// The live call log behind the console's call tables: newest call first, capped, fed in batches.
+#pragma once
+
+#include "calls/CallRecord.h"
+
+#include <QAbstractListModel>
+#include <QElapsedTimer>
+#include <QTimer>
+#include <QtQml/qqmlregistration.h>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+// Records arrive on the gateway's writer thread and only land in a pending buffer there; a timer on
+// the GUI thread moves them into the model with one insert per tick, so a gateway serving thousands
+// of calls per second costs the GUI a handful of model updates per second, not thousands.
+class CallLogModel : public QAbstractListModel {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("The call log belongs to the GatewayController: use controller.callLog.")
+    Q_PROPERTY(int capacity READ capacity WRITE setCapacity NOTIFY capacityChanged)
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
+    Q_PROPERTY(qint64 totalCalls READ totalCalls NOTIFY totalCallsChanged)
+    Q_PROPERTY(double callsPerSecond READ callsPerSecond NOTIFY callsPerSecondChanged)
+
+public:
+    enum Role {
+        TimeRole = Qt::UserRole + 1,
+        RequestIdRole,
+        ModelRole,
+        ProviderRole,
+        StatusRole,
+        LatencyMsRole,
+        TtfbMsRole,
+        TokensInRole,
+        TokensOutRole,
+        KeyPrefixRole,
+        StreamRole,
+        ErrorCodeRole,
+    };
+    Q_ENUM(Role)
+
+    static constexpr int kDefaultCapacity = 2000;
+    static constexpr std::chrono::milliseconds kDefaultFlushInterval{150};
+    // callsPerSecond averages over this window: long enough to be steady, short enough to follow a burst.
+    static constexpr std::chrono::milliseconds kRateWindow{2000};
+
+    explicit CallLogModel(QObject* parent = nullptr);
+
+    // Thread-safe and cheap: called on the writer thread after each committed batch; only queues.
+    void enqueue(const std::vector<gatehouse::CallRecord>& batch);
+
+    // Moves everything queued into the model: at most one removal (rows pushed past the capacity)
+    // and one insertion at the top. The timer calls it; tests call it to flush deterministically.
+    void flushPending();
+    // The same, with the time (ms on a monotonic clock) the rate is measured against: for tests.
+    void flushPendingAt(qint64 nowMs);
+
+    // 0 stops the timer (tests then flush by hand).
+    void setFlushInterval(std::chrono::milliseconds interval);
+
+    Q_INVOKABLE void clear();
+
+    int capacity() const { return m_capacity; }
+    void setCapacity(int capacity);
+    int count() const { return static_cast<int>(m_rows.size()); }
+    qint64 totalCalls() const { return m_totalCalls; }
+    double callsPerSecond() const { return m_callsPerSecond; }
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+signals:
+    void capacityChanged();
+    void countChanged();
+    void totalCallsChanged();
+    void callsPerSecondChanged();
+
+private:
+    void trimTo(int rows);
+    void updateRate(qint64 nowMs, qint64 arrived);
+
+    // GUI thread only. Index 0 is the newest call; a deque makes both ends cheap.
+    std::deque<gatehouse::CallRecord> m_rows;
+    int m_capacity = kDefaultCapacity;
+    qint64 m_totalCalls = 0;
+    double m_callsPerSecond = 0;
+    std::deque<std::pair<qint64, qint64>> m_rateSamples; // (flush time ms, calls that arrived)
+    QElapsedTimer m_clock;
+    QTimer m_flushTimer;
+
+    // Shared with the writer thread.
+    std::mutex m_pendingMutex;
+    std::vector<gatehouse::CallRecord> m_pending; // oldest first
+    std::size_t m_pendingLimit = kDefaultCapacity; // older pending records would be cut at once anyway
+    qint64 m_pendingArrived = 0;                  // counts records cut from m_pending too
+};

@@ -1,0 +1,176 @@
+// The console's handle on the gateway it embeds: starts and stops it, and exposes its state to QML.
+#include "GatewayController.h"
+
+#include "ConsoleDeveloperKey.h"
+#include "TestRequestClient.h"
+
+#include "GatewayServer.h"
+#include "config/AddressParsing.h"
+#include "config/ConfigLoader.h"
+#include "gatehouse/DefaultConfig.h"
+#include "logging/Logging.h"
+#include "store/DataDirectory.h"
+
+#include <QUrl>
+
+GatewayController::GatewayController(QObject* parent)
+    : QObject(parent)
+    , m_callLog(new CallLogModel(this))
+    , m_testRequests(new TestRequestClient(this))
+{
+    connect(m_testRequests, &TestRequestClient::inFlightChanged, this, &GatewayController::testRequestsInFlightChanged);
+    connect(m_testRequests, &TestRequestClient::finished, this, [this](bool ok, int status, const QString& summary) {
+        m_lastTestOk = ok;
+        m_lastTestResult = summary;
+        emit lastTestResultChanged();
+        emit testRequestFinished(ok, status, summary);
+    });
+}
+
+GatewayController::~GatewayController()
+{
+    stop();
+}
+
+void GatewayController::start()
+{
+    if (m_state == Running || m_state == Starting)
+        return;
+    if (!m_errorText.isEmpty()) {
+        m_errorText.clear();
+        emit errorTextChanged();
+    }
+    setState(Starting);
+
+    try {
+        const gatehouse::ConfigLoader loader;
+        auto config = m_configPath.isEmpty() ? loader.loadText(gatehouse::kDefaultConfigYaml, "built-in default config")
+                                             : loader.loadFile(m_configPath.toStdString());
+        if (!m_listen.isEmpty())
+            config.server.listen = gatehouse::parseHostPort(m_listen.toStdString());
+        gatehouse::configureLogging(config.log);
+
+        const QString dataDirectory = m_dataDirectory.isEmpty() ? QString::fromStdString(gatehouse::defaultDataDirectory()) : m_dataDirectory;
+        auto server = std::make_unique<gatehouse::GatewayServer>(config, dataDirectory.toStdString());
+        // Runs on the writer thread; the call log only queues. Subscribed before start() as the writer requires.
+        server->callRecords().subscribe([log = m_callLog](const std::vector<gatehouse::CallRecord>& batch) { log->enqueue(batch); });
+        const QString key = ConsoleDeveloperKey::loadOrCreate(*server, dataDirectory);
+        server->start();
+
+        QStringList models;
+        for (const auto& model : server->config().models)
+            models.append(QString::fromStdString(model.name));
+        const QString address = QStringLiteral("http://") + QString::fromStdString(server->dataPlaneAddress().toString());
+        const QString databasePath = QString::fromStdString(server->databasePath());
+        m_server = std::move(server);
+        gatehouse::componentLogger("console")->info("console gateway listening on {}", address.toStdString());
+        setRunningDetails(address, key, models, databasePath);
+        setState(Running);
+    } catch (const std::exception& error) {
+        fail(QString::fromStdString(error.what()));
+    }
+}
+
+void GatewayController::stop()
+{
+    if (!m_server)
+        return;
+    // Drains in-flight calls and writes every record; the last batches still reach the call log.
+    m_server->stop();
+    m_server.reset();
+    m_callLog->flushPending();
+    clearAddress();
+    setState(Stopped);
+}
+
+void GatewayController::sendTestRequest(const QString& model, bool stream)
+{
+    if (m_state != Running) {
+        m_lastTestOk = false;
+        m_lastTestResult = tr("The gateway is not running.");
+        emit lastTestResultChanged();
+        return;
+    }
+    const QString chosen = model.isEmpty() && !m_modelNames.isEmpty() ? m_modelNames.front() : model;
+    // A gateway listening on every interface is reached, like any local client would, on loopback.
+    QUrl url(m_address);
+    if (url.host() == QLatin1String("0.0.0.0"))
+        url.setHost(QStringLiteral("127.0.0.1"));
+    else if (url.host() == QLatin1String("::"))
+        url.setHost(QStringLiteral("::1"));
+    m_testRequests->send(url, m_developerKey, chosen, stream);
+}
+
+int GatewayController::testRequestsInFlight() const
+{
+    return m_testRequests->inFlight();
+}
+
+void GatewayController::setState(State state)
+{
+    if (state == m_state)
+        return;
+    m_state = state;
+    emit stateChanged();
+}
+
+void GatewayController::setRunningDetails(const QString& address, const QString& key, const QStringList& models, const QString& databasePath)
+{
+    if (address != m_address) {
+        m_address = address;
+        emit addressChanged();
+    }
+    if (key != m_developerKey) {
+        m_developerKey = key;
+        emit developerKeyChanged();
+    }
+    if (models != m_modelNames) {
+        m_modelNames = models;
+        emit modelNamesChanged();
+    }
+    if (databasePath != m_databasePath) {
+        m_databasePath = databasePath;
+        emit databasePathChanged();
+    }
+}
+
+void GatewayController::fail(const QString& message)
+{
+    gatehouse::componentLogger("console")->error("the gateway could not start: {}", message.toStdString());
+    m_errorText = message;
+    emit errorTextChanged();
+    clearAddress();
+    setState(Failed);
+}
+
+void GatewayController::clearAddress()
+{
+    if (m_address.isEmpty())
+        return;
+    m_address.clear(); // nothing listens there any more
+    emit addressChanged();
+}
+
+void GatewayController::setConfigPath(const QString& path)
+{
+    if (path == m_configPath)
+        return;
+    m_configPath = path;
+    emit configPathChanged();
+}
+
+void GatewayController::setDataDirectory(const QString& path)
+{
+    if (path == m_dataDirectory)
+        return;
+    m_dataDirectory = path;
+    emit dataDirectoryChanged();
+}
+
+void GatewayController::setListen(const QString& hostPort)
+{
+    if (hostPort == m_listen)
+        return;
+    m_listen = hostPort;
+    emit listenChanged();
+}

@@ -1,0 +1,85 @@
+// The console window: the page sidebar and the page area. Pages plug in through `pages` below.
+import QtQuick
+// The Basic style, chosen at compile time in every file: the pages draw their own colours, which a
+// native style would warn about, and the console looks the same on every desktop.
+import QtQuick.Controls.Basic
+import QtQuick.Layouts
+// The module imports itself for its C++ types: on Qt 6.4 the implicit import has only the QML ones.
+import Gatehouse.Console
+
+ApplicationWindow {
+    id: window
+
+    required property GatewayController controller
+
+    // Every page of the console, in sidebar order: a new page is one entry here and one QML file.
+    property list<PageEntry> pages: [
+        PageEntry {
+            title: qsTr("Overview")
+            page: Component {
+                OverviewPage {
+                    controller: window.controller
+                }
+            }
+        },
+        PageEntry {
+            title: qsTr("Call log")
+            page: Component {
+                CallLogPage {
+                    controller: window.controller
+                }
+            }
+        }
+    ]
+
+    width: 1280
+    height: 800
+    minimumWidth: 1000
+    minimumHeight: 600
+    visible: true
+    title: qsTr("Gatehouse Console")
+    color: Theme.window
+    font.pixelSize: Theme.fontSize
+    palette.windowText: Theme.text
+    palette.text: Theme.text
+    palette.base: Theme.surface
+    palette.button: Theme.surface
+    palette.buttonText: Theme.text
+    palette.highlight: Theme.accent
+
+    RowLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        Sidebar {
+            id: sidebar
+            Layout.fillHeight: true
+            pages: window.pages
+            controller: window.controller
+        }
+
+        StackLayout {
+            id: stack
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            currentIndex: sidebar.currentIndex
+
+            Repeater {
+                model: window.pages
+
+                Loader {
+                    required property PageEntry modelData
+                    required property int index
+
+                    readonly property bool current: stack.currentIndex === index
+
+                    // Built when first shown and then kept, so a page keeps its state (scroll position).
+                    active: false
+                    sourceComponent: modelData.page
+                    onCurrentChanged: if (current) active = true
+                    Component.onCompleted: if (current) active = true
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+// A number with its caption, for counters above a table ("1,204 calls").
+import QtQuick.Controls.Basic
+import QtQuick.Layouts
+
+RowLayout {
+    id: stat
+
+    required property string value
+    required property string caption
+
+    spacing: 4
+
+    Label {
+        text: stat.value
+        color: Theme.text
+        font.pixelSize: Theme.fontSize
+        font.bold: true
+    }
+    Label {
+        text: stat.caption
+        color: Theme.textMuted
+    }
+}

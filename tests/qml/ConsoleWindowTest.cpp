@@ -1,0 +1,181 @@
+// The whole console: Main.qml loads without a single QML warning, drives a real in-process gateway,
+// and a real chat completion shows up in the call log; a failed start shows its reason.
+#include "GatewayController.h"
+#include "MainWindowLoader.h"
+
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtQml/qqmlextensionplugin.h>
+
+#include <memory>
+#include <utility>
+
+Q_IMPORT_QML_PLUGIN(Gatehouse_ConsolePlugin)
+
+namespace {
+
+// Everything Qt warns about while the console runs; any entry fails the test.
+QStringList& warnings()
+{
+    static QStringList list;
+    return list;
+}
+
+QtMessageHandler previousHandler = nullptr;
+
+void recordWarnings(QtMsgType type, const QMessageLogContext& context, const QString& message)
+{
+    // Platform noise of a headless test machine, not the console's doing.
+    const bool environmentNoise = message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR"));
+    if (type != QtDebugMsg && type != QtInfoMsg && !environmentNoise)
+        warnings().append(QStringLiteral("[%1] %2").arg(QString::fromLatin1(context.category ? context.category : ""), message));
+    previousHandler(type, context, message);
+}
+
+// Walks the visual tree: items a Loader creates are not QObject children of the window.
+QQuickItem* findItem(QQuickItem* item, const QString& objectName)
+{
+    if (item->objectName() == objectName)
+        return item;
+    for (QQuickItem* child : item->childItems()) {
+        if (QQuickItem* found = findItem(child, objectName))
+            return found;
+    }
+    return nullptr;
+}
+
+QQuickItem* findItem(QQuickWindow* window, const char* objectName)
+{
+    return findItem(window->contentItem(), QString::fromLatin1(objectName));
+}
+
+} // namespace
+
+class ConsoleWindowTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        previousHandler = qInstallMessageHandler(recordWarnings);
+        QVERIFY(m_data.isValid());
+        m_controller.setDataDirectory(m_data.path());
+        m_controller.setListen(QStringLiteral("127.0.0.1:0"));
+        m_window = MainWindowLoader::load(m_engine, m_controller);
+        QVERIFY2(m_window, "Main.qml did not load");
+        QVERIFY(QTest::qWaitForWindowExposed(m_window));
+        QVERIFY2(warnings().isEmpty(), qPrintable(warnings().join('\n')));
+    }
+
+    void startsOnAFreePort()
+    {
+        QSignalSpy stateChanged(&m_controller, &GatewayController::stateChanged);
+        m_controller.start();
+
+        QVERIFY2(m_controller.state() == GatewayController::Running, qPrintable(m_controller.errorText()));
+        QCOMPARE(stateChanged.count(), 2); // Starting, then Running
+        QVERIFY(m_controller.errorText().isEmpty());
+        QVERIFY(m_controller.address().startsWith(QStringLiteral("http://127.0.0.1:")));
+        QVERIFY(!m_controller.address().endsWith(QStringLiteral(":0")));
+        QVERIFY(m_controller.developerKey().startsWith(QStringLiteral("gk-")));
+        QCOMPARE(m_controller.modelNames(), QStringList({QStringLiteral("mock-chat"), QStringLiteral("mock-chat-slow")}));
+        QVERIFY(m_controller.databasePath().startsWith(m_data.path()));
+        QQuickItem* banner = findItem(m_window, "errorBanner");
+        QVERIFY(banner);
+        QVERIFY(!banner->isVisible());
+    }
+
+    void theTestRequestButtonSendsACallThatShowsUpInTheCallLog()
+    {
+        QSignalSpy finished(&m_controller, &GatewayController::testRequestFinished);
+        // Clicked like a user would: the button's wiring is part of what is tested.
+        QQuickItem* button = findItem(m_window, "sendTestRequestButton");
+        QVERIFY(button);
+        QVERIFY(button->isEnabled());
+        const QPointF center = button->mapToScene(QPointF(button->width() / 2, button->height() / 2));
+        QTest::mouseClick(m_window, Qt::LeftButton, {}, center.toPoint());
+        QVERIFY(finished.wait(15000));
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(2).toString()));
+        QCOMPARE(finished.at(0).at(1).toInt(), 200);
+
+        CallLogModel* log = m_controller.callLog();
+        QTRY_COMPARE_WITH_TIMEOUT(log->totalCalls(), qint64(1), 10000);
+        const auto row = log->index(0);
+        QCOMPARE(row.data(CallLogModel::ModelRole).toString(), QStringLiteral("mock-chat"));
+        QCOMPARE(row.data(CallLogModel::ProviderRole).toString(), QStringLiteral("mock"));
+        QCOMPARE(row.data(CallLogModel::StatusRole).toInt(), 200);
+        QVERIFY(m_controller.developerKey().startsWith(row.data(CallLogModel::KeyPrefixRole).toString()));
+        QVERIFY(row.data(CallLogModel::TokensOutRole).toLongLong() > 0);
+
+        // And the window's table shows it.
+        QQuickItem* table = findItem(m_window, "callList");
+        QVERIFY(table);
+        QTRY_COMPARE(table->property("count").toInt(), 1);
+    }
+
+    void aStreamedCallToAnUnknownModelIsLoggedAsAnError()
+    {
+        QSignalSpy finished(&m_controller, &GatewayController::testRequestFinished);
+        m_controller.sendTestRequest(QStringLiteral("no-such-model"), true);
+        QVERIFY(finished.wait(15000));
+        QCOMPARE(finished.at(0).at(0).toBool(), false);
+        QCOMPARE(finished.at(0).at(1).toInt(), 404);
+        QVERIFY(m_controller.lastTestResult().contains(QStringLiteral("404")));
+
+        CallLogModel* log = m_controller.callLog();
+        QTRY_COMPARE_WITH_TIMEOUT(log->totalCalls(), qint64(2), 10000);
+        QCOMPARE(log->index(0).data(CallLogModel::StatusRole).toInt(), 404);
+        QVERIFY(!log->index(0).data(CallLogModel::ErrorCodeRole).toString().isEmpty());
+    }
+
+    void aPortInUseFailsWithItsReasonOnScreen()
+    {
+        // A second console on the first one's port: what a user sees when 8088 is taken.
+        QTemporaryDir otherData;
+        GatewayController second;
+        second.setDataDirectory(otherData.path());
+        const QString busyAddress = m_controller.address().mid(QStringLiteral("http://").size());
+        second.setListen(busyAddress);
+        QQmlApplicationEngine engine;
+        QQuickWindow* window = MainWindowLoader::load(engine, second);
+        QVERIFY(window);
+
+        second.start();
+
+        QCOMPARE(second.state(), GatewayController::Failed);
+        QVERIFY2(second.errorText().contains(busyAddress), qPrintable(second.errorText()));
+        QVERIFY2(second.errorText().contains(QStringLiteral("in use")), qPrintable(second.errorText()));
+        QVERIFY(second.address().isEmpty());
+        QQuickItem* banner = findItem(window, "errorBanner");
+        QVERIFY(banner);
+        QVERIFY(banner->isVisible());
+        QCOMPARE(banner->property("message").toString(), second.errorText());
+    }
+
+    void stopDrainsAndSaysSo()
+    {
+        m_controller.stop();
+        QCOMPARE(m_controller.state(), GatewayController::Stopped);
+        QVERIFY(m_controller.address().isEmpty());
+        QCOMPARE(m_controller.callLog()->totalCalls(), qint64(2));
+    }
+
+    void cleanup()
+    {
+        const QStringList seen = std::exchange(warnings(), {});
+        QVERIFY2(seen.isEmpty(), qPrintable(seen.join('\n')));
+    }
+
+private:
+    QTemporaryDir m_data;
+    GatewayController m_controller; // declared before the engine: QML refers to it until the engine is gone
+    QQmlApplicationEngine m_engine;
+    QQuickWindow* m_window = nullptr;
+};
+
+QTEST_MAIN(ConsoleWindowTest)
+#include "ConsoleWindowTest.moc"

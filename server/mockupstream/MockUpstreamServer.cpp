@@ -3,18 +3,10 @@
 #include "calls/RequestId.h"
 #include "mock/MockCompletion.h"
 #include "openai/ChatRequest.h"
+#include "providers/MockReplay.h"
 
 namespace gatehouse {
 namespace {
-
-Awaitable<void> pause(std::chrono::milliseconds duration)
-{
-    if (duration.count() <= 0)
-        co_return;
-    asio::steady_timer timer(co_await asio::this_coro::executor, duration);
-    error_code ignored;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-}
 
 Awaitable<void> sendError(ResponseChannel& channel, const ApiError& error)
 {
@@ -87,22 +79,9 @@ Awaitable<void> MockUpstreamServer::chatCompletion(IncomingRequest& request, Res
     }
     const auto& fields = std::get<ChatRequestFields>(parsed);
     const MockCompletion completion(fields.model, "chatcmpl-" + newRequestId(), body.size());
-    co_await pause(m_options.latency);
-    if (!fields.stream) {
-        const ResponseHead head{200};
-        const auto body = completion.completionJson();
-        co_await channel.send(head, body);
-        co_return;
-    }
-    const auto events = completion.streamEvents(m_options.streamChunks);
-    const ResponseHead head{200, "text/event-stream"};
-    bool delivered = co_await channel.begin(head, events.front());
-    for (std::size_t i = 1; delivered && i < events.size(); ++i) {
-        co_await pause(m_options.chunkInterval);
-        delivered = co_await channel.piece(events[i]);
-    }
-    if (delivered)
-        co_await channel.end();
+    const ResponseHead head{200};
+    const MockPace pace{m_options.latency, m_options.streamChunks, m_options.chunkInterval};
+    co_await replayMockCompletion(channel, completion, fields.stream, head, pace);
 }
 
 } // namespace gatehouse

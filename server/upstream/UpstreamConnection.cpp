@@ -50,30 +50,21 @@ Awaitable<error_code> UpstreamConnection::connect(const std::string& host, uint1
 Awaitable<error_code> UpstreamConnection::write(const RequestBuffers& buffers)
 {
     error_code ec;
-    if (m_tls)
-        co_await asio::async_write(*m_tls, buffers, redirect_error(use_awaitable, ec));
-    else
-        co_await asio::async_write(*m_plain, buffers, redirect_error(use_awaitable, ec));
+    co_await onStream([&](auto& stream) { return asio::async_write(stream, buffers, redirect_error(use_awaitable, ec)); });
     co_return ec;
 }
 
 Awaitable<error_code> UpstreamConnection::readHeader(ResponseParser& parser)
 {
     error_code ec;
-    if (m_tls)
-        co_await http::async_read_header(*m_tls, m_buffer, parser, redirect_error(use_awaitable, ec));
-    else
-        co_await http::async_read_header(*m_plain, m_buffer, parser, redirect_error(use_awaitable, ec));
+    co_await onStream([&](auto& stream) { return http::async_read_header(stream, m_buffer, parser, redirect_error(use_awaitable, ec)); });
     co_return ec;
 }
 
 Awaitable<error_code> UpstreamConnection::readSome(ResponseParser& parser)
 {
     error_code ec;
-    if (m_tls)
-        co_await http::async_read_some(*m_tls, m_buffer, parser, redirect_error(use_awaitable, ec));
-    else
-        co_await http::async_read_some(*m_plain, m_buffer, parser, redirect_error(use_awaitable, ec));
+    co_await onStream([&](auto& stream) { return http::async_read_some(stream, m_buffer, parser, redirect_error(use_awaitable, ec)); });
     if (ec == http::error::need_buffer)
         ec = {}; // the caller's body buffer is full: not an error, it hands out what it got
     co_return ec;

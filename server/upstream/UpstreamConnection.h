@@ -37,6 +37,9 @@ public:
 
 private:
     beast::tcp_stream& tcp();
+    // Starts the same operation on whichever stream this connection has (TLS or plain).
+    template<typename Operation>
+    auto onStream(Operation&& operation) { return m_tls ? operation(*m_tls) : operation(*m_plain); }
 
     std::optional<PlainStream> m_plain;
     std::optional<TlsStream> m_tls;

@@ -11,9 +11,9 @@ build_packages=(
   qml6-module-qtcharts qml6-module-qtquick-dialogs
   libboost-dev libboost-system-dev libssl-dev libsqlite3-dev libspdlog-dev libfmt-dev
   libyaml-cpp-dev libsimdjson-dev libcli11-dev
+  fonts-dejavu-core # the console draws text with it; without a font Qt warns (and the QML tests fail on warnings)
 )
-# Fonts: without one, Qt warns when it draws text offscreen, and the console tests fail on warnings.
-test_packages=(qml6-module-qttest qt6-declarative-dev-tools fonts-dejavu-core nodejs npm xvfb xauth curl)
+test_packages=(qml6-module-qttest qt6-declarative-dev-tools nodejs npm xvfb xauth curl)
 bench_packages=(nginx-light wrk sqlite3)
 
 wanted=("${build_packages[@]}")

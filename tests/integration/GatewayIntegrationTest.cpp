@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QtTest>
 
+#include <random>
 #include <thread>
 
 using namespace gatehouse;
@@ -67,6 +68,7 @@ private slots:
     void errorsAreOpenAiShaped();
     void aBodyOverTheLimitGets413();
     void malformedHttpGets400AndTheServerKeepsServing();
+    void garbageNeverBreaksTheServer();
     void upstreamConnectionsAreKeptAlive();
     void concurrentCallsAreAllAnsweredAndRecorded();
     void healthzAnswersWithoutAKey();
@@ -278,6 +280,32 @@ void GatewayIntegrationTest::malformedHttpGets400AndTheServerKeepsServing()
     TestHttpClient raw(m_server->dataPlaneAddress().port);
     const auto response = raw.raw("THIS IS NOT HTTP\r\n\r\n");
     QCOMPARE(response.status, 400);
+    QCOMPARE(m_client->postJson("/v1/chat/completions", kChat, m_key).status, 200);
+}
+
+void GatewayIntegrationTest::garbageNeverBreaksTheServer()
+{
+    // Cut-off, corrupted and random requests, each on its own connection; the gateway answers or
+    // closes, and a good request still succeeds afterwards. Seeded, so every run sends the same bytes.
+    const std::string valid = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + m_key
+        + "\r\nContent-Length: " + std::to_string(kChat.size()) + "\r\n\r\n" + kChat;
+    std::mt19937 random(42);
+    for (int i = 0; i < 150; ++i) {
+        std::string bytes = valid.substr(0, random() % valid.size());
+        for (int flips = random() % 4; flips > 0 && !bytes.empty(); --flips)
+            bytes[random() % bytes.size()] = static_cast<char>(random() % 256);
+        if (i % 10 == 0)
+            bytes = std::string(1 + random() % 300, static_cast<char>(random() % 256));
+        boost::asio::io_context context;
+        tcp::socket socket(context);
+        socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), m_server->dataPlaneAddress().port));
+        boost::system::error_code ignored;
+        asio::write(socket, asio::buffer(bytes), ignored);
+        socket.shutdown(tcp::socket::shutdown_send, ignored); // the request ends here: no stall waiting for more
+        std::array<char, 4096> answer;
+        while (socket.read_some(asio::buffer(answer), ignored) > 0) {
+        }
+    }
     QCOMPARE(m_client->postJson("/v1/chat/completions", kChat, m_key).status, 200);
 }
 

@@ -13,7 +13,7 @@ build_packages=(
   libyaml-cpp-dev libsimdjson-dev libcli11-dev
   fonts-dejavu-core # the console draws text with it; without a font Qt warns (and the QML tests fail on warnings)
 )
-test_packages=(qml6-module-qttest qt6-declarative-dev-tools nodejs npm xvfb xauth curl)
+test_packages=(qml6-module-qttest qt6-declarative-dev-tools nodejs npm xvfb xauth curl python3 openssl)
 bench_packages=(nginx-light wrk sqlite3)
 
 wanted=("${build_packages[@]}")
@@ -30,6 +30,7 @@ for pkg in "${wanted[@]}"; do
   case "$pkg" in
     nodejs) command -v node >/dev/null 2>&1 && continue ;;
     npm) command -v npm >/dev/null 2>&1 && continue ;;
+    python3) [ -x /usr/bin/python3 ] && continue ;;
   esac
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done

@@ -209,8 +209,11 @@ ProviderConfig readProvider(const Reader& r, const YAML::Node& node, const std::
             provider.apiKeyReference = r.string(node["api_key"], field + ".api_key");
             provider.apiKey = r.secret(node["api_key"], field + ".api_key");
         }
-        if (node["ca_file"])
+        if (node["ca_file"]) {
             provider.caFile = r.string(node["ca_file"], field + ".ca_file");
+            if (!std::ifstream(provider.caFile))
+                r.fail(node["ca_file"], field + ".ca_file", "cannot read " + provider.caFile);
+        }
         if (node["connect_timeout_ms"])
             provider.connectTimeout = r.millis(node["connect_timeout_ms"], field + ".connect_timeout_ms", 1);
         if (node["read_timeout_ms"])

@@ -217,6 +217,7 @@ Awaitable<void> runHttpSession(tcp::socket socket, std::size_t workerIndex, std:
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream.close();
+    state->closedConnections.fetch_add(1, std::memory_order_relaxed);
 }
 
 } // namespace gatehouse

@@ -20,6 +20,7 @@ struct SessionSharedState {
     SessionLimits limits;
     RequestHandler handler;
     std::atomic<bool> draining{false};
+    std::atomic<uint64_t> closedConnections{0};
     // Called with the error answer when a request is rejected before reaching the handler (e.g. 413).
     std::function<void(const IncomingRequest&, int status, const std::string& code)> onRejected;
 };

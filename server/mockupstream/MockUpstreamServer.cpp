@@ -82,6 +82,8 @@ Awaitable<void> MockUpstreamServer::chatCompletion(IncomingRequest& request, Res
     const ResponseHead head{200};
     const MockPace pace{m_options.latency, m_options.streamChunks, m_options.chunkInterval};
     co_await replayMockCompletion(channel, completion, fields.stream, head, pace);
+    if (m_options.dropConnectionsAfterAnswer)
+        channel.abort();
 }
 
 } // namespace gatehouse

@@ -17,6 +17,9 @@ struct MockUpstreamOptions {
     int streamChunks = 8;
     std::chrono::milliseconds chunkInterval{0};
     std::string requiredApiKey; // when set, other keys get OpenAI's 401 answer
+    // Closes each connection right after its answer without announcing it (no Connection: close),
+    // as a provider does when its idle timeout ends a kept-alive connection.
+    bool dropConnectionsAfterAnswer = false;
 };
 
 class MockUpstreamServer {
@@ -28,6 +31,7 @@ public:
     void stop();
     HostPort address() const { return m_listener->boundAddress(); }
     uint64_t acceptedConnections() const { return m_listener->acceptedConnections(); }
+    uint64_t closedConnections() const { return m_listener->state().closedConnections.load(); }
 
 private:
     Awaitable<void> handle(IncomingRequest& request, ResponseChannel& channel) const;

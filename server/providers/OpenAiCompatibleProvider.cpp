@@ -64,8 +64,8 @@ public:
         const UpstreamConnection::RequestBuffers request{asio::buffer(head), asio::buffer(spliced.before.data(), spliced.before.size()),
             asio::buffer(spliced.modelLiteral), asio::buffer(spliced.after.data(), spliced.after.size())};
 
-        // A pooled connection the provider closed while idle fails before any answer: try once more
-        // on a new connection. Nothing reached the client yet, so this is invisible to it.
+        // The pool hands out only connections that look open; one that was closed in the meantime
+        // fails the write, and the request goes once more on a new connection (see exchangeOn).
         for (int attempt = 0; attempt < 2; ++attempt) {
             const auto started = Clock::now();
             std::string error;
@@ -94,6 +94,11 @@ private:
     {
         connection.expiresAfter(m_provider.readTimeout);
         auto ec = co_await connection.write(request);
+        // A reused connection the provider had closed fails the write: the request was not
+        // delivered, so sending it again on a new connection cannot run it twice. After a
+        // successful write it might have run upstream: no retry then (a duplicate LLM call costs).
+        if (ec && connection.reused())
+            co_return Attempt::RetryOnFreshConnection;
         UpstreamConnection::ResponseParser parser;
         // Unlimited: the body streams through. (Beast 1.74 mishandles boost::none here: it compares
         // the length against an empty optional and reports body_limit, so give the maximum instead.)
@@ -101,8 +106,6 @@ private:
         if (!ec)
             ec = co_await connection.readHeader(parser);
         if (ec) {
-            if (connection.reused() && ec != beast::error::timeout)
-                co_return Attempt::RetryOnFreshConnection;
             co_await failBeforeAnswer(ec);
             co_return Attempt::Failed;
         }

@@ -1,6 +1,9 @@
 #include "upstream/UpstreamConnection.h"
 
 #include <openssl/ssl.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 
 namespace gatehouse {
 namespace {
@@ -68,6 +71,15 @@ Awaitable<error_code> UpstreamConnection::readSome(ResponseParser& parser)
     if (ec == http::error::need_buffer)
         ec = {}; // the caller's body buffer is full: not an error, it hands out what it got
     co_return ec;
+}
+
+bool UpstreamConnection::looksOpen()
+{
+    if (m_buffer.size() > 0)
+        return false; // bytes nobody asked for: the connection is out of step
+    char byte = 0;
+    const auto received = ::recv(tcp().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
 void UpstreamConnection::expiresAfter(std::chrono::milliseconds timeout)

@@ -33,6 +33,8 @@ public:
 
     const std::string& poolKey() const { return m_poolKey; }
     bool reused() const { return m_uses > 1; }
+    // For an idle connection: false when the provider closed it (or sent something unasked).
+    bool looksOpen();
     void markUsed() { ++m_uses; }
 
 private:

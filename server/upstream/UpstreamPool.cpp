@@ -1,5 +1,7 @@
 #include "upstream/UpstreamPool.h"
 
+#include <fstream>
+
 namespace gatehouse {
 
 std::string upstreamPoolKey(const ProviderConfig& provider)
@@ -19,6 +21,12 @@ asio::ssl::context* UpstreamPool::tlsContextFor(const ProviderConfig& provider, 
     if (slot)
         return slot.get();
     auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    if (!provider.caFile.empty() && !std::ifstream(provider.caFile)) {
+        // Checked here too: Asio reports OpenSSL 3's file errors only as "asio.ssl error".
+        error = "cannot set up TLS for provider '" + provider.name + "': cannot read the CA file " + provider.caFile;
+        m_tlsContexts.erase(provider.caFile);
+        return nullptr;
+    }
     error_code ec;
     context->set_verify_mode(asio::ssl::verify_peer, ec);
     if (!ec)
@@ -39,11 +47,19 @@ Awaitable<std::unique_ptr<UpstreamConnection>> UpstreamPool::acquire(const Provi
 {
     timedOut = false;
     const auto key = upstreamPoolKey(provider);
-    if (auto found = m_idle.find(key); found != m_idle.end() && !found->second.empty()) {
-        auto connection = std::move(found->second.back());
-        found->second.pop_back();
-        connection->markUsed();
-        co_return connection;
+    if (auto found = m_idle.find(key); found != m_idle.end()) {
+        auto& idle = found->second;
+        while (!idle.empty()) {
+            auto connection = std::move(idle.back());
+            idle.pop_back();
+            // Providers close idle connections after their own timeout: skip those here, before
+            // a request is sent on them.
+            if (connection->looksOpen()) {
+                connection->markUsed();
+                co_return connection;
+            }
+            connection->close();
+        }
     }
     asio::ssl::context* tls = nullptr;
     if (provider.baseUrl.tls) {

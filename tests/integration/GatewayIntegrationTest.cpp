@@ -70,6 +70,7 @@ private slots:
     void malformedHttpGets400AndTheServerKeepsServing();
     void garbageNeverBreaksTheServer();
     void upstreamConnectionsAreKeptAlive();
+    void connectionsTheProviderClosedAreNotUsed();
     void concurrentCallsAreAllAnsweredAndRecorded();
     void healthzAnswersWithoutAKey();
     void keysCreatedAtRunTimeWorkAtOnce();
@@ -315,6 +316,30 @@ void GatewayIntegrationTest::upstreamConnectionsAreKeptAlive()
     for (int i = 0; i < 20; ++i)
         QCOMPARE(m_client->postJson("/v1/chat/completions", kChat, m_key).status, 200);
     QCOMPARE(m_upstream->acceptedConnections() - before, uint64_t(1));
+}
+
+void GatewayIntegrationTest::connectionsTheProviderClosedAreNotUsed()
+{
+    MockUpstreamOptions options;
+    options.dropConnectionsAfterAnswer = true;
+    MockUpstreamServer dropping(options);
+    dropping.start();
+    TemporaryDataDirectory dir;
+    GatewayConfig config;
+    config.server.listen = {"127.0.0.1", 0};
+    config.server.threads = 1;
+    config.providers.push_back(openAiProvider("dropping", dropping.address().port, "x"));
+    config.models.push_back({"chat", {{"dropping", "m", 1}}});
+    config.keys.push_back({"k", m_key, "env:K", "default", {}});
+    GatewayServer server(config, dir.path());
+    server.start();
+    TestHttpClient client(server.dataPlaneAddress().port);
+    for (uint64_t call = 1; call <= 5; ++call) {
+        QCOMPARE(client.postJson("/v1/chat/completions", kChat, m_key).status, 200);
+        // The provider has closed the pooled connection before the next call is sent.
+        QTRY_COMPARE(dropping.closedConnections(), call);
+    }
+    QCOMPARE(dropping.acceptedConnections(), uint64_t(5));
 }
 
 void GatewayIntegrationTest::concurrentCallsAreAllAnsweredAndRecorded()

@@ -34,7 +34,7 @@ providers:
     kind: openai-compatible
     base_url: https://api.example.com:8443/v1/
     api_key: env:UPSTREAM_KEY
-    ca_file: /tmp/ca.pem
+    ca_file: CA_FILE
     read_timeout_ms: 1500
   - name: mock
     kind: mock
@@ -63,8 +63,12 @@ class ConfigLoaderTest : public QObject {
 private slots:
     void readsEveryDocumentedSetting()
     {
+        QTemporaryFile caFile;
+        QVERIFY(caFile.open());
+        auto yaml = QString(kValidConfig).replace("CA_FILE", caFile.fileName()).toStdString();
         const auto config = loaderWith({{"UPSTREAM_KEY", "sk-upstream"}, {"CI_KEY", "gk-0123456789abcdefghijklmnop"}})
-                                .loadText(kValidConfig, "test.yaml");
+                                .loadText(yaml, "test.yaml");
+        QCOMPARE(config.providers[0].caFile, caFile.fileName().toStdString());
         QCOMPARE(config.server.listen.toString(), std::string("127.0.0.1:9001"));
         QVERIFY(config.server.adminListen.has_value());
         QCOMPARE(config.server.adminListen->host, std::string("::1"));
@@ -117,6 +121,9 @@ private slots:
         QTest::newRow("bad scheme")
             << "providers:\n  - name: p\n    kind: openai-compatible\n    base_url: ftp://x\n"
             << "cfg.yaml:4: providers[0].base_url: 'ftp://x': base_url must start with http:// or https://";
+        QTest::newRow("unreadable ca_file")
+            << "providers:\n  - name: p\n    kind: openai-compatible\n    base_url: https://x/v1\n    ca_file: /nonexistent/ca.pem\n"
+            << "cfg.yaml:5: providers[0].ca_file: cannot read /nonexistent/ca.pem";
         QTest::newRow("unknown kind") << "providers:\n  - name: p\n    kind: magic\n" << "providers[0].kind: unknown provider kind 'magic'";
         QTest::newRow("missing name") << "providers:\n  - kind: mock\n" << "providers[0].name: is required";
         QTest::newRow("unknown provider in deployment")

@@ -4,8 +4,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 namespace gatehouse {
 namespace {
+
+constexpr int kWriterNiceness = 10;
 
 int64_t epochMs(std::chrono::system_clock::time_point time)
 {
@@ -108,6 +113,10 @@ CallRecordWriter::Counters CallRecordWriter::counters() const
 
 void CallRecordWriter::run()
 {
+    // Writing records must not compete with serving: a lower priority lets the scheduler prefer the
+    // request threads when cores are busy; the writer catches up in the gaps (its queue absorbs bursts).
+    if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kWriterNiceness) != 0)
+        spdlog::debug("call log: could not lower the writer thread's priority");
     try {
         m_db = std::make_unique<Database>(m_databasePath);
         m_insert = std::make_unique<Statement>(m_db->prepare(

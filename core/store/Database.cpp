@@ -125,6 +125,16 @@ std::string Statement::columnText(int index) const
     return text ? std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(m_statement, index)) : std::string();
 }
 
+int Statement::columnCount() const
+{
+    return sqlite3_column_count(m_statement);
+}
+
+std::string Statement::columnName(int index) const
+{
+    return sqlite3_column_name(m_statement, index);
+}
+
 bool Statement::columnIsNull(int index) const
 {
     return sqlite3_column_type(m_statement, index) == SQLITE_NULL;

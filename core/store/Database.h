@@ -38,6 +38,8 @@ public:
     int64_t columnInt(int index) const;
     std::string columnText(int index) const;
     bool columnIsNull(int index) const;
+    int columnCount() const;
+    std::string columnName(int index) const;
 
 private:
     sqlite3* m_db;

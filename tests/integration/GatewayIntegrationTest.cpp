@@ -2,6 +2,7 @@
 // every error the data plane answers, keep-alive pooling, and the call records of it all.
 #include "GatewayServer.h"
 #include "TemporaryDataDirectory.h"
+#include "GatewayTestSupport.h"
 #include "TestHttpClient.h"
 #include "auth/ApiKey.h"
 #include "mockupstream/MockUpstreamServer.h"
@@ -25,11 +26,6 @@ std::string chatBody(const std::string& model, bool stream = false)
     return R"({"model":")" + model + R"(","stream":)" + (stream ? "true" : "false") + R"(,"messages":[{"role":"user","content":"Hello"}]})";
 }
 
-QJsonObject json(const TestResponse& response)
-{
-    return QJsonDocument::fromJson(QByteArray::fromStdString(response.body)).object();
-}
-
 // A port nothing listens on: bound once to learn a free port, then closed.
 uint16_t closedPort()
 {
@@ -40,14 +36,7 @@ uint16_t closedPort()
 
 ProviderConfig openAiProvider(std::string name, uint16_t port, std::string apiKey)
 {
-    ProviderConfig provider;
-    provider.name = std::move(name);
-    provider.kind = ProviderKind::OpenAiCompatible;
-    provider.baseUrl = {false, "127.0.0.1", port, "/v1"};
-    provider.apiKey = std::move(apiKey);
-    provider.connectTimeout = std::chrono::milliseconds(2000);
-    provider.readTimeout = std::chrono::milliseconds(10000);
-    return provider;
+    return test::openAiCompatibleProvider(std::move(name), {false, "127.0.0.1", port, "/v1"}, std::move(apiKey));
 }
 
 } // namespace
@@ -78,7 +67,6 @@ private slots:
     void theAdminListenerRefusesNonLoopbackAddresses();
 
 private:
-    QMap<QString, QString> recordFor(const std::string& requestId);
     int countRecords(const std::string& where);
     std::unique_ptr<MockUpstreamServer> m_upstream;
     std::unique_ptr<MockUpstreamServer> m_slowUpstream;
@@ -147,13 +135,13 @@ void GatewayIntegrationTest::chatCompletionPassesThroughWithTheModelSpliced()
 {
     const auto response = m_client->postJson("/v1/chat/completions", kChat, m_key);
     QCOMPARE(response.status, 200);
-    const auto body = json(response);
+    const auto body = test::jsonBody(response);
     QCOMPARE(body["object"].toString(), QString("chat.completion"));
     QCOMPARE(body["model"].toString(), QString("upstream-model")); // the upstream saw the deployment's name
     QVERIFY(!body["choices"].toArray()[0].toObject()["message"].toObject()["content"].toString().isEmpty());
     QVERIFY(response.header("x-gatehouse-request-id").starts_with("req_"));
 
-    const auto record = recordFor(response.header("x-gatehouse-request-id"));
+    const auto record = test::callRecord(*m_server, response.header("x-gatehouse-request-id"));
     QCOMPARE(record["status"], QString("200"));
     QCOMPARE(record["model"], QString("chat"));
     QCOMPARE(record["provider"], QString("upstream"));
@@ -189,7 +177,7 @@ void GatewayIntegrationTest::streamingChunksArriveAsTheyAreSent()
     QVERIFY2(pieces.size() >= 3, qPrintable(QString("only %1 piece(s): the stream was buffered").arg(pieces.size())));
     if (model == "chat") // the upstream paces its events 40 ms apart: they must not arrive together
         QVERIFY(pieces.back().at - pieces.front().at >= std::chrono::milliseconds(100));
-    const auto record = recordFor(response.header("x-gatehouse-request-id"));
+    const auto record = test::callRecord(*m_server, response.header("x-gatehouse-request-id"));
     QCOMPARE(record["stream"], QString("1"));
     QVERIFY(record["completion_tokens"].toInt() > 0); // read from the last chunk
 }
@@ -198,10 +186,10 @@ void GatewayIntegrationTest::modelsListShowsOnlyWhatTheKeyMayUse()
 {
     const auto all = m_client->request("GET", "/v1/models", {}, {{"Authorization", "Bearer " + m_key}});
     QCOMPARE(all.status, 200);
-    QCOMPARE(json(all)["object"].toString(), QString("list"));
-    QCOMPARE(json(all)["data"].toArray().size(), 5);
+    QCOMPARE(test::jsonBody(all)["object"].toString(), QString("list"));
+    QCOMPARE(test::jsonBody(all)["data"].toArray().size(), 5);
     const auto limited = m_client->request("GET", "/v1/models", {}, {{"x-api-key", m_limitedKey}});
-    const auto data = json(limited)["data"].toArray();
+    const auto data = test::jsonBody(limited)["data"].toArray();
     QCOMPARE(data.size(), 1);
     QCOMPARE(data[0].toObject()["id"].toString(), QString("chat"));
 }
@@ -251,7 +239,7 @@ void GatewayIntegrationTest::errorsAreOpenAiShaped()
     const auto response = m_client->request(method.toStdString(), path.toStdString(), body.toStdString(), headers);
     QCOMPARE(response.status, status);
     QCOMPARE(response.header("content-type"), std::string("application/json"));
-    const auto error = json(response)["error"].toObject();
+    const auto error = test::jsonBody(response)["error"].toObject();
     QVERIFY2(!error["message"].toString().isEmpty(), response.body.c_str());
     QVERIFY(!error["type"].toString().isEmpty());
     QCOMPARE(error["code"].toString(), code);
@@ -261,7 +249,7 @@ void GatewayIntegrationTest::errorsAreOpenAiShaped()
     QVERIFY(response.body.find(m_key) == std::string::npos);
     QVERIFY(response.body.find("upstream-secret") == std::string::npos);
 
-    const auto record = recordFor(response.header("x-gatehouse-request-id"));
+    const auto record = test::callRecord(*m_server, response.header("x-gatehouse-request-id"));
     QCOMPARE(record["status"], QString::number(status));
     QCOMPARE(record["error_code"], code);
 }
@@ -271,7 +259,7 @@ void GatewayIntegrationTest::aBodyOverTheLimitGets413()
     const std::string huge = R"({"model":"chat","messages":[{"content":")" + std::string(100 * 1024, 'a') + R"("}]})";
     const auto response = m_client->postJson("/v1/chat/completions", huge, m_key);
     QCOMPARE(response.status, 413);
-    QCOMPARE(json(response)["error"].toObject()["code"].toString(), QString("request_too_large"));
+    QCOMPARE(test::jsonBody(response)["error"].toObject()["code"].toString(), QString("request_too_large"));
     m_server->settle();
     QCOMPARE(countRecords("status = 413"), 1);
 }
@@ -366,7 +354,7 @@ void GatewayIntegrationTest::healthzAnswersWithoutAKey()
 {
     const auto response = m_client->request("GET", "/healthz");
     QCOMPARE(response.status, 200);
-    QCOMPARE(json(response)["status"].toString(), QString("ok"));
+    QCOMPARE(test::jsonBody(response)["status"].toString(), QString("ok"));
 }
 
 void GatewayIntegrationTest::keysCreatedAtRunTimeWorkAtOnce()
@@ -383,7 +371,7 @@ void GatewayIntegrationTest::adminStatusCountsCallsAndRecords()
     TestHttpClient admin(m_server->adminAddress()->port);
     const auto response = admin.request("GET", "/admin/v1/status");
     QCOMPARE(response.status, 200);
-    const auto status = json(response);
+    const auto status = test::jsonBody(response);
     QCOMPARE(status["in_flight"].toInt(), 0);
     QCOMPARE(status["call_records"].toObject()["written"].toInt(), 3);
     QCOMPARE(status["call_records"].toObject()["dropped"].toInt(), 0);
@@ -404,23 +392,6 @@ void GatewayIntegrationTest::theAdminListenerRefusesNonLoopbackAddresses()
     } catch (const std::runtime_error& error) {
         QVERIFY2(QString(error.what()).contains("only listens on loopback addresses"), error.what());
     }
-}
-
-QMap<QString, QString> GatewayIntegrationTest::recordFor(const std::string& requestId)
-{
-    m_server->settle();
-    Database db(m_server->databasePath());
-    auto query = db.prepare("SELECT status, error_code, model, provider, deployment, tenant, key_prefix, prompt_tokens, "
-                            "completion_tokens, stream, latency_us, ttfb_us, overhead_us FROM calls WHERE request_id = ?");
-    query.bind(1, requestId);
-    QMap<QString, QString> record;
-    if (!query.step())
-        return record;
-    const char* names[] = {"status", "error_code", "model", "provider", "deployment", "tenant", "key_prefix", "prompt_tokens",
-        "completion_tokens", "stream", "latency_us", "ttfb_us", "overhead_us"};
-    for (int i = 0; i < 13; ++i)
-        record[names[i]] = QString::fromStdString(query.columnText(i));
-    return record;
 }
 
 int GatewayIntegrationTest::countRecords(const std::string& where)

@@ -4,6 +4,7 @@
 // certificate for another host name, keep-alive over TLS, and a ca_file that does not exist.
 #include "GatewayServer.h"
 #include "TemporaryDataDirectory.h"
+#include "GatewayTestSupport.h"
 #include "TestHttpClient.h"
 #include "auth/ApiKey.h"
 #include "store/Database.h"
@@ -31,11 +32,6 @@ const QString kFakeScript = QStringLiteral(GATEHOUSE_TLS_UPSTREAM_SCRIPT);
 std::string chatBody(const std::string& model)
 {
     return R"({"model":")" + model + R"(","messages":[{"role":"user","content":"Hello"}]})";
-}
-
-QJsonObject json(const TestResponse& response)
-{
-    return QJsonDocument::fromJson(QByteArray::fromStdString(response.body)).object();
 }
 
 bool writeFile(const QString& path, const QByteArray& text)
@@ -154,15 +150,7 @@ private:
 
 ProviderConfig httpsProvider(std::string name, std::string host, uint16_t port, std::string caFile)
 {
-    ProviderConfig provider;
-    provider.name = std::move(name);
-    provider.kind = ProviderKind::OpenAiCompatible;
-    provider.baseUrl = {true, std::move(host), port, "/v1"};
-    provider.apiKey = "upstream-secret";
-    provider.caFile = std::move(caFile);
-    provider.connectTimeout = std::chrono::milliseconds(5000);
-    provider.readTimeout = std::chrono::milliseconds(10000);
-    return provider;
+    return test::openAiCompatibleProvider(std::move(name), {true, std::move(host), port, "/v1"}, "upstream-secret", std::move(caFile));
 }
 
 } // namespace
@@ -185,7 +173,6 @@ private slots:
 private:
     TestResponse post(const std::string& model);
     void verifyUpstreamError(const TestResponse& response, const QString& messagePart);
-    QMap<QString, QString> recordFor(const std::string& requestId);
 
     QTemporaryDir m_pki;
     QString m_caFile;
@@ -280,13 +267,13 @@ void UpstreamTlsTest::aPrivateCaInCaFileIsTrusted()
     QFETCH(QString, deployment);
     const auto response = post(model.toStdString());
     QVERIFY2(response.status == 200, response.body.c_str());
-    const auto body = json(response);
+    const auto body = test::jsonBody(response);
     QCOMPARE(body["object"].toString(), QString("chat.completion"));
     QCOMPARE(body["id"].toString(), QString("chatcmpl-tls-fake")); // the fake's own answer
     QCOMPARE(body["model"].toString(), deployment);                 // it saw the deployment's model
     QCOMPARE(body["choices"].toArray()[0].toObject()["message"].toObject()["content"].toString(), QString("Hello over TLS."));
 
-    const auto record = recordFor(response.header("x-gatehouse-request-id"));
+    const auto record = test::callRecord(*m_server, response.header("x-gatehouse-request-id"));
     QCOMPARE(record["status"], QString("200"));
     QCOMPARE(record["error_code"], QString());
     QCOMPARE(record["provider"], provider);
@@ -305,7 +292,7 @@ void UpstreamTlsTest::theSystemStoreAloneRefusesThePrivateCa()
     verifyUpstreamError(response, "certificate verify failed");
     if (QTest::currentTestFailed())
         return;
-    QVERIFY(json(response)["error"].toObject()["message"].toString().contains("tls-system-store"));
+    QVERIFY(test::jsonBody(response)["error"].toObject()["message"].toString().contains("tls-system-store"));
     QCOMPARE(m_upstream->connections() - before, 1); // it did try, and the handshake failed
     QCOMPARE(post("chat").status, 200);              // the trusting provider is unaffected
 }
@@ -326,7 +313,7 @@ void UpstreamTlsTest::connectionsAreKeptAliveOverTls()
     for (int i = 0; i < 10; ++i) {
         const auto response = post("chat");
         QVERIFY2(response.status == 200, qPrintable(QString("request %1: %2").arg(i).arg(response.body.c_str())));
-        QCOMPARE(json(response)["usage"].toObject()["total_tokens"].toInt(), 15);
+        QCOMPARE(test::jsonBody(response)["usage"].toObject()["total_tokens"].toInt(), 15);
     }
     QCOMPARE(m_upstream->connections() - before, 1);
 }
@@ -351,31 +338,15 @@ void UpstreamTlsTest::verifyUpstreamError(const TestResponse& response, const QS
 {
     QVERIFY2(response.status == 502, qPrintable(QString("status %1: %2").arg(response.status).arg(response.body.c_str())));
     QCOMPARE(response.header("content-type"), std::string("application/json"));
-    const auto error = json(response)["error"].toObject();
+    const auto error = test::jsonBody(response)["error"].toObject();
     QCOMPARE(error["code"].toString(), QString("upstream_error"));
     QCOMPARE(error["type"].toString(), QString("upstream_error"));
     QVERIFY(error.contains("param"));
     QVERIFY2(error["message"].toString().contains(messagePart), response.body.c_str());
     QVERIFY(response.body.find("upstream-secret") == std::string::npos);
-    const auto record = recordFor(response.header("x-gatehouse-request-id"));
+    const auto record = test::callRecord(*m_server, response.header("x-gatehouse-request-id"));
     QCOMPARE(record["status"], QString("502"));
     QCOMPARE(record["error_code"], QString("upstream_error"));
-}
-
-QMap<QString, QString> UpstreamTlsTest::recordFor(const std::string& requestId)
-{
-    m_server->settle();
-    Database db(m_server->databasePath());
-    auto query = db.prepare("SELECT status, error_code, provider, deployment, prompt_tokens, completion_tokens FROM calls "
-                            "WHERE request_id = ?");
-    query.bind(1, requestId);
-    QMap<QString, QString> record;
-    if (!query.step())
-        return record;
-    const char* names[] = {"status", "error_code", "provider", "deployment", "prompt_tokens", "completion_tokens"};
-    for (int i = 0; i < 6; ++i)
-        record[names[i]] = QString::fromStdString(query.columnText(i));
-    return record;
 }
 
 QTEST_GUILESS_MAIN(UpstreamTlsTest)

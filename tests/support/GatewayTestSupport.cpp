@@ -1,0 +1,41 @@
+#include "GatewayTestSupport.h"
+
+#include "store/Database.h"
+
+#include <QJsonDocument>
+
+namespace gatehouse::test {
+
+ProviderConfig openAiCompatibleProvider(std::string name, UpstreamUrl url, std::string apiKey, std::string caFile)
+{
+    ProviderConfig provider;
+    provider.name = std::move(name);
+    provider.kind = ProviderKind::OpenAiCompatible;
+    provider.baseUrl = std::move(url);
+    provider.apiKey = std::move(apiKey);
+    provider.caFile = std::move(caFile);
+    provider.connectTimeout = std::chrono::milliseconds(5000);
+    provider.readTimeout = std::chrono::milliseconds(10000);
+    return provider;
+}
+
+QJsonObject jsonBody(const TestResponse& response)
+{
+    return QJsonDocument::fromJson(QByteArray::fromStdString(response.body)).object();
+}
+
+QMap<QString, QString> callRecord(GatewayServer& server, const std::string& requestId)
+{
+    server.settle();
+    Database db(server.databasePath());
+    auto query = db.prepare("SELECT * FROM calls WHERE request_id = ?");
+    query.bind(1, requestId);
+    QMap<QString, QString> record;
+    if (!query.step())
+        return record;
+    for (int column = 0; column < query.columnCount(); ++column)
+        record[QString::fromStdString(query.columnName(column))] = QString::fromStdString(query.columnText(column));
+    return record;
+}
+
+} // namespace gatehouse::test

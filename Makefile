@@ -12,8 +12,11 @@ build:
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) > /dev/null
 	@cmake --build $(BUILD_DIR)
 
-# Opens the console with the embedded gateway and the built-in mock provider.
-run: build
+# Opens the console with the embedded gateway and the built-in mock provider (builds only the apps).
+run:
+	@bash packaging/install-deps.sh build
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) > /dev/null
+	@cmake --build $(BUILD_DIR) --target gatehouse gatehouse-console
 	$(BUILD_DIR)/app/gatehouse-console
 
 test:

@@ -1,5 +1,8 @@
 #include "logging/Logging.h"
 
+#include "json/JsonString.h"
+
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
 #include <mutex>
@@ -19,18 +22,38 @@ LogSettings& currentSettings()
     return settings;
 }
 
+// %j: the message as the contents of a JSON string, so every JSON log line parses whatever the
+// message holds (quotes in a path, an upstream's error text).
+class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
+public:
+    void format(const spdlog::details::log_msg& message, const std::tm&, spdlog::memory_buf_t& out) override
+    {
+        std::string quoted;
+        appendJsonString(quoted, std::string_view(message.payload.data(), message.payload.size()));
+        out.append(quoted.data() + 1, quoted.data() + quoted.size() - 1); // without the surrounding quotes
+    }
+    std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonEscapedMessage>(); }
+};
+
 void apply(spdlog::logger& logger, const LogSettings& settings)
 {
     logger.set_level(spdlog::level::from_str(settings.level));
-    // JSON lines for log collectors; the message is escaped by spdlog's pattern only for quotes we
-    // avoid in messages, so keep messages free of raw user input (ids and names only).
-    if (settings.json)
-        logger.set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","component":"%n","message":"%v"})");
-    else
-        logger.set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [%n] %v");
+    logger.set_formatter(makeLogFormatter(settings));
 }
 
 } // namespace
+
+std::unique_ptr<spdlog::formatter> makeLogFormatter(const LogSettings& settings)
+{
+    auto formatter = std::make_unique<spdlog::pattern_formatter>();
+    if (settings.json) {
+        formatter->add_flag<JsonEscapedMessage>('j').set_pattern(
+            R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","component":"%n","message":"%j"})");
+    } else {
+        formatter->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [%n] %v");
+    }
+    return formatter;
+}
 
 void configureLogging(const LogSettings& settings)
 {

@@ -49,18 +49,17 @@ Awaitable<void> GatewayHandler::handle(IncomingRequest& request, ResponseChannel
     const auto methodName = request.message.method_string();
     m_log->debug("{} {} {} started", context.requestId, std::string_view(methodName.data(), methodName.size()), context.record.endpoint);
 
-    const auto wrongMethod = [&](const char* allowed) {
-        return ApiError::methodNotAllowed(std::string(methodName), std::string(path), allowed);
-    };
     if (path == "/v1/chat/completions" && method == http::verb::post) {
         co_await chatCompletions(context, channel);
     } else if (path == "/v1/models" && method == http::verb::get) {
         co_await listModels(context, channel);
+    } else if (const char* allowed = path == "/v1/chat/completions" ? "POST" : path == "/v1/models" ? "GET" : nullptr) {
+        const auto error = ApiError::methodNotAllowed(std::string(methodName), std::string(path), allowed);
+        const ResponseHeaders allow{{"Allow", allowed}};
+        co_await sendError(context, channel, error, allow);
     } else {
-        const auto error = path == "/v1/chat/completions" ? wrongMethod("POST")
-            : path == "/v1/models"                        ? wrongMethod("GET")
-                                                          : ApiError::notFound("Unknown path: " + std::string(path.substr(0, 200))
-                                                              + ". Gatehouse serves /v1/chat/completions and /v1/models.");
+        const auto error = ApiError::notFound(
+            "Unknown path: " + std::string(path.substr(0, 200)) + ". Gatehouse serves /v1/chat/completions and /v1/models.");
         co_await sendError(context, channel, error);
     }
     finishRecord(context, channel);

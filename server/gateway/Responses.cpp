@@ -13,6 +13,12 @@ ResponseHead responseHead(const RequestContext& context, int status, std::string
 
 Awaitable<void> sendError(RequestContext& context, ResponseChannel& channel, const ApiError& error)
 {
+    static const ResponseHeaders none;
+    co_await sendError(context, channel, error, none);
+}
+
+Awaitable<void> sendError(RequestContext& context, ResponseChannel& channel, const ApiError& error, const ResponseHeaders& extraHeaders)
+{
     context.record.status = error.status;
     context.record.errorCode = error.code.empty() ? error.type : error.code;
     if (channel.started()) {
@@ -20,8 +26,7 @@ Awaitable<void> sendError(RequestContext& context, ResponseChannel& channel, con
         co_return;
     }
     auto head = responseHead(context, error.status);
-    if (error.status == 405)
-        head.headers.emplace_back("Allow", context.request.message.target().starts_with("/v1/models") ? "GET" : "POST");
+    head.headers.insert(head.headers.end(), extraHeaders.begin(), extraHeaders.end());
     const auto body = error.toJson();
     co_await channel.send(head, body);
 }

@@ -10,5 +10,6 @@ ResponseHead responseHead(const RequestContext& context, int status, std::string
 
 // Sends `error` (unless the response already started, then only aborts) and records it.
 Awaitable<void> sendError(RequestContext& context, ResponseChannel& channel, const ApiError& error);
+Awaitable<void> sendError(RequestContext& context, ResponseChannel& channel, const ApiError& error, const ResponseHeaders& extraHeaders);
 
 } // namespace gatehouse

@@ -21,11 +21,13 @@ struct IncomingRequest {
     std::size_t workerIndex = 0;
 };
 
+using ResponseHeaders = std::vector<std::pair<std::string, std::string>>;
+
 struct ResponseHead {
     int status = 200;
     std::string contentType = "application/json";
     std::optional<std::size_t> contentLength; // unset for a streamed body (chunked)
-    std::vector<std::pair<std::string, std::string>> headers;
+    ResponseHeaders headers;
 };
 
 // Callers pass named objects, never temporaries, to these coroutines: GCC 12 can destroy a

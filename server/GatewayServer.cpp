@@ -149,7 +149,7 @@ void GatewayServer::stop()
     if (inFlight > 0)
         log->info("draining: waiting for {} in-flight request(s), at most {} ms", inFlight, m_config.server.drainTimeout.count());
     if (const int left = m_handler->waitUntilIdle(m_config.server.drainTimeout); left > 0)
-        log->warn("drain timeout: {} request(s) still running are cut off and recorded as they stand", left);
+        log->warn("drain timeout: {} request(s) still running are cut off (recorded as 503 shutdown_cut_off)", left);
     m_workers->stop();
     for (auto& pool : m_pools)
         pool->clear();

@@ -42,8 +42,8 @@ Awaitable<void> GatewayHandler::handle(IncomingRequest& request, ResponseChannel
         co_return;
     }
 
-    ++m_inFlight;
     RequestContext context(request, m_snapshots.current(), newRequestId());
+    const InFlightCall call(*this, context, channel);
     context.record.startedAt = request.receivedAtWallClock;
     context.record.endpoint = std::string(path.substr(0, 128));
     const auto methodName = request.message.method_string();
@@ -62,11 +62,31 @@ Awaitable<void> GatewayHandler::handle(IncomingRequest& request, ResponseChannel
             "Unknown path: " + std::string(path.substr(0, 200)) + ". Gatehouse serves /v1/chat/completions and /v1/models.");
         co_await sendError(context, channel, error);
     }
-    finishRecord(context, channel);
+    context.completed = true;
+}
 
-    if (--m_inFlight == 0) {
-        std::lock_guard lock(m_idleMutex);
-        m_idle.notify_all();
+GatewayHandler::InFlightCall::InFlightCall(GatewayHandler& handler, RequestContext& context, const ResponseChannel& channel)
+    : m_handler(handler)
+    , m_context(context)
+    , m_channel(channel)
+{
+    ++m_handler.m_inFlight;
+}
+
+GatewayHandler::InFlightCall::~InFlightCall()
+{
+    // Runs when the call ends, and also when its coroutine is destroyed unfinished because the
+    // drain timeout ran out at shutdown: such a call is recorded as cut off, not lost.
+    if (!m_context.completed) {
+        // The status is what the client already got, if anything: a stream cut off keeps its 200.
+        if (m_context.record.status == 0)
+            m_context.record.status = 503;
+        m_context.record.errorCode = "shutdown_cut_off";
+    }
+    m_handler.finishRecord(m_context, m_channel);
+    if (--m_handler.m_inFlight == 0) {
+        std::lock_guard lock(m_handler.m_idleMutex);
+        m_handler.m_idle.notify_all();
     }
 }
 

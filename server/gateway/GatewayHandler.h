@@ -32,6 +32,20 @@ public:
     int waitUntilIdle(std::chrono::milliseconds timeout);
 
 private:
+    // Counts a call in flight for its whole life and writes its record when it ends, however it ends.
+    class InFlightCall {
+    public:
+        InFlightCall(GatewayHandler& handler, RequestContext& context, const ResponseChannel& channel);
+        ~InFlightCall();
+        InFlightCall(const InFlightCall&) = delete;
+        InFlightCall& operator=(const InFlightCall&) = delete;
+
+    private:
+        GatewayHandler& m_handler;
+        RequestContext& m_context;
+        const ResponseChannel& m_channel;
+    };
+
     Awaitable<void> chatCompletions(RequestContext& context, ResponseChannel& channel);
     Awaitable<void> listModels(RequestContext& context, ResponseChannel& channel);
     void finishRecord(RequestContext& context, const ResponseChannel& channel);

@@ -32,6 +32,7 @@ struct RequestContext {
     CallRecord record;
     // Time spent waiting on the provider, so the record can tell the gateway's own overhead.
     std::chrono::steady_clock::duration upstreamTime{0};
+    bool completed = false; // the handler ran to its end (false: cut off at shutdown)
 };
 
 } // namespace gatehouse

@@ -10,19 +10,15 @@ Awaitable<void> MockProvider::chatCompletion(RequestContext& context, ResponseCh
     const auto& settings = context.deployment->provider->mock;
     const MockCompletion completion(context.deployment->upstreamModel, "chatcmpl-" + context.requestId,
         context.request.message.body().size());
-    context.record.status = 200;
-    context.record.promptTokens = completion.usage().promptTokens;
-    context.record.completionTokens = completion.usage().completionTokens;
-
     const auto started = std::chrono::steady_clock::now();
     const auto head = responseHead(context, 200);
     const MockPace pace{settings.latency, settings.streamChunks, settings.chunkInterval};
     const bool delivered = co_await replayMockCompletion(channel, completion, context.chat.stream, head, pace);
     context.upstreamTime = std::chrono::steady_clock::now() - started;
-    if (!delivered) {
-        context.record.status = 499;
-        context.record.errorCode = "client_closed";
-    }
+    context.record.status = delivered ? 200 : 499;
+    context.record.errorCode = delivered ? "" : "client_closed";
+    context.record.promptTokens = completion.usage().promptTokens;
+    context.record.completionTokens = completion.usage().completionTokens;
 }
 
 } // namespace gatehouse

@@ -60,6 +60,7 @@ private slots:
     void garbageNeverBreaksTheServer();
     void upstreamConnectionsAreKeptAlive();
     void connectionsTheProviderClosedAreNotUsed();
+    void callsCutOffAtShutdownAreRecorded();
     void concurrentCallsAreAllAnsweredAndRecorded();
     void healthzAnswersWithoutAKey();
     void keysCreatedAtRunTimeWorkAtOnce();
@@ -328,6 +329,36 @@ void GatewayIntegrationTest::connectionsTheProviderClosedAreNotUsed()
         QTRY_COMPARE(dropping.closedConnections(), call);
     }
     QCOMPARE(dropping.acceptedConnections(), uint64_t(5));
+}
+
+void GatewayIntegrationTest::callsCutOffAtShutdownAreRecorded()
+{
+    TemporaryDataDirectory dir;
+    GatewayConfig config;
+    config.server.listen = {"127.0.0.1", 0};
+    config.server.drainTimeout = std::chrono::milliseconds(50);
+    ProviderConfig slow;
+    slow.name = "slow";
+    slow.mock.latency = std::chrono::seconds(30); // far beyond the drain timeout
+    config.providers.push_back(slow);
+    config.models.push_back({"slow-chat", {{"slow", "s", 1}}});
+    config.keys.push_back({"k", m_key, "env:K", "default", {}});
+    auto server = std::make_unique<GatewayServer>(config, dir.path());
+    server->start();
+    std::thread client([&, port = server->dataPlaneAddress().port] {
+        TestHttpClient(port).postJson("/v1/chat/completions", R"({"model":"slow-chat","messages":[{}]})", m_key);
+    });
+    QTRY_COMPARE(server->inFlight(), 1);
+    server->stop(); // the call is still waiting on its provider when the drain timeout ends
+    client.join();
+
+    Database db(dir.databasePath());
+    auto query = db.prepare("SELECT status, error_code, model FROM calls");
+    QVERIFY(query.step());
+    QCOMPARE(query.columnInt(0), int64_t(503));
+    QCOMPARE(query.columnText(1), std::string("shutdown_cut_off"));
+    QCOMPARE(query.columnText(2), std::string("slow-chat"));
+    QVERIFY(!query.step());
 }
 
 void GatewayIntegrationTest::concurrentCallsAreAllAnsweredAndRecorded()

@@ -71,9 +71,7 @@ private:
     int countRecords(const std::string& where);
     std::unique_ptr<MockUpstreamServer> m_upstream;
     std::unique_ptr<MockUpstreamServer> m_slowUpstream;
-    std::unique_ptr<TemporaryDataDirectory> m_dataDirectory;
-    std::unique_ptr<GatewayServer> m_server;
-    std::unique_ptr<TestHttpClient> m_client;
+    std::unique_ptr<test::RunningGateway> m_gateway;
     std::string m_key;
     std::string m_limitedKey;
 };
@@ -89,9 +87,7 @@ void GatewayIntegrationTest::initTestCase()
 
 void GatewayIntegrationTest::init()
 {
-    m_dataDirectory = std::make_unique<TemporaryDataDirectory>();
     GatewayConfig config;
-    config.server.listen = {"127.0.0.1", 0};
     config.server.threads = 1; // one worker: one upstream pool, so connection reuse is observable
     config.server.maxBodyBytes = 64 * 1024;
     config.server.adminListen = HostPort{"127.0.0.1", 0};
@@ -114,16 +110,12 @@ void GatewayIntegrationTest::init()
     m_limitedKey = generateApiKey();
     config.keys.push_back({"full", m_key, "env:FULL", "team-a", {}});
     config.keys.push_back({"limited", m_limitedKey, "env:LIMITED", "team-b", {"chat"}});
-    m_server = std::make_unique<GatewayServer>(config, m_dataDirectory->path());
-    m_server->start();
-    m_client = std::make_unique<TestHttpClient>(m_server->dataPlaneAddress().port);
+    m_gateway = std::make_unique<test::RunningGateway>(std::move(config));
 }
 
 void GatewayIntegrationTest::cleanup()
 {
-    m_client.reset();
-    m_server.reset();
-    m_dataDirectory.reset();
+    m_gateway.reset();
 }
 
 void GatewayIntegrationTest::cleanupTestCase()
@@ -134,7 +126,7 @@ void GatewayIntegrationTest::cleanupTestCase()
 
 void GatewayIntegrationTest::chatCompletionPassesThroughWithTheModelSpliced()
 {
-    const auto response = m_client->postJson("/v1/chat/completions", kChat, m_key);
+    const auto response = m_gateway->client().postJson("/v1/chat/completions", kChat, m_key);
     QCOMPARE(response.status, 200);
     const auto body = test::jsonBody(response);
     QCOMPARE(body["object"].toString(), QString("chat.completion"));
@@ -142,7 +134,7 @@ void GatewayIntegrationTest::chatCompletionPassesThroughWithTheModelSpliced()
     QVERIFY(!body["choices"].toArray()[0].toObject()["message"].toObject()["content"].toString().isEmpty());
     QVERIFY(response.header("x-gatehouse-request-id").starts_with("req_"));
 
-    const auto record = test::callRecord(*m_server, response.header("x-gatehouse-request-id"));
+    const auto record = test::callRecord(m_gateway->server(), response.header("x-gatehouse-request-id"));
     QCOMPARE(record["status"], QString("200"));
     QCOMPARE(record["model"], QString("chat"));
     QCOMPARE(record["provider"], QString("upstream"));
@@ -169,7 +161,7 @@ void GatewayIntegrationTest::streamingChunksArriveAsTheyAreSent()
 {
     QFETCH(QString, model);
     std::vector<TimedPiece> pieces;
-    const auto response = m_client->requestStreaming("POST", "/v1/chat/completions", chatBody(model.toStdString(), true),
+    const auto response = m_gateway->client().requestStreaming("POST", "/v1/chat/completions", chatBody(model.toStdString(), true),
         {{"Authorization", "Bearer " + m_key}}, pieces);
     QCOMPARE(response.status, 200);
     QCOMPARE(response.header("content-type"), std::string("text/event-stream"));
@@ -178,18 +170,18 @@ void GatewayIntegrationTest::streamingChunksArriveAsTheyAreSent()
     QVERIFY2(pieces.size() >= 3, qPrintable(QString("only %1 piece(s): the stream was buffered").arg(pieces.size())));
     if (model == "chat") // the upstream paces its events 40 ms apart: they must not arrive together
         QVERIFY(pieces.back().at - pieces.front().at >= std::chrono::milliseconds(100));
-    const auto record = test::callRecord(*m_server, response.header("x-gatehouse-request-id"));
+    const auto record = test::callRecord(m_gateway->server(), response.header("x-gatehouse-request-id"));
     QCOMPARE(record["stream"], QString("1"));
     QVERIFY(record["completion_tokens"].toInt() > 0); // read from the last chunk
 }
 
 void GatewayIntegrationTest::modelsListShowsOnlyWhatTheKeyMayUse()
 {
-    const auto all = m_client->request("GET", "/v1/models", {}, {{"Authorization", "Bearer " + m_key}});
+    const auto all = m_gateway->client().request("GET", "/v1/models", {}, {{"Authorization", "Bearer " + m_key}});
     QCOMPARE(all.status, 200);
     QCOMPARE(test::jsonBody(all)["object"].toString(), QString("list"));
     QCOMPARE(test::jsonBody(all)["data"].toArray().size(), 5);
-    const auto limited = m_client->request("GET", "/v1/models", {}, {{"x-api-key", m_limitedKey}});
+    const auto limited = m_gateway->client().request("GET", "/v1/models", {}, {{"x-api-key", m_limitedKey}});
     const auto data = test::jsonBody(limited)["data"].toArray();
     QCOMPARE(data.size(), 1);
     QCOMPARE(data[0].toObject()["id"].toString(), QString("chat"));
@@ -237,7 +229,7 @@ void GatewayIntegrationTest::errorsAreOpenAiShaped()
     std::map<std::string, std::string> headers{{"Content-Type", "application/json"}};
     if (!key.isEmpty())
         headers["Authorization"] = "Bearer " + (key == "full" ? m_key : key == "limited" ? m_limitedKey : key.toStdString());
-    const auto response = m_client->request(method.toStdString(), path.toStdString(), body.toStdString(), headers);
+    const auto response = m_gateway->client().request(method.toStdString(), path.toStdString(), body.toStdString(), headers);
     QCOMPARE(response.status, status);
     QCOMPARE(response.header("content-type"), std::string("application/json"));
     const auto error = test::jsonBody(response)["error"].toObject();
@@ -250,7 +242,7 @@ void GatewayIntegrationTest::errorsAreOpenAiShaped()
     QVERIFY(response.body.find(m_key) == std::string::npos);
     QVERIFY(response.body.find("upstream-secret") == std::string::npos);
 
-    const auto record = test::callRecord(*m_server, response.header("x-gatehouse-request-id"));
+    const auto record = test::callRecord(m_gateway->server(), response.header("x-gatehouse-request-id"));
     QCOMPARE(record["status"], QString::number(status));
     QCOMPARE(record["error_code"], code);
 }
@@ -258,19 +250,19 @@ void GatewayIntegrationTest::errorsAreOpenAiShaped()
 void GatewayIntegrationTest::aBodyOverTheLimitGets413()
 {
     const std::string huge = R"({"model":"chat","messages":[{"content":")" + std::string(100 * 1024, 'a') + R"("}]})";
-    const auto response = m_client->postJson("/v1/chat/completions", huge, m_key);
+    const auto response = m_gateway->client().postJson("/v1/chat/completions", huge, m_key);
     QCOMPARE(response.status, 413);
     QCOMPARE(test::jsonBody(response)["error"].toObject()["code"].toString(), QString("request_too_large"));
-    m_server->settle();
+    m_gateway->server().settle();
     QCOMPARE(countRecords("status = 413"), 1);
 }
 
 void GatewayIntegrationTest::malformedHttpGets400AndTheServerKeepsServing()
 {
-    TestHttpClient raw(m_server->dataPlaneAddress().port);
+    TestHttpClient raw(m_gateway->server().dataPlaneAddress().port);
     const auto response = raw.raw("THIS IS NOT HTTP\r\n\r\n");
     QCOMPARE(response.status, 400);
-    QCOMPARE(m_client->postJson("/v1/chat/completions", kChat, m_key).status, 200);
+    QCOMPARE(m_gateway->client().postJson("/v1/chat/completions", kChat, m_key).status, 200);
 }
 
 void GatewayIntegrationTest::garbageNeverBreaksTheServer()
@@ -288,7 +280,7 @@ void GatewayIntegrationTest::garbageNeverBreaksTheServer()
             bytes = std::string(1 + random() % 300, static_cast<char>(random() % 256));
         boost::asio::io_context context;
         tcp::socket socket(context);
-        socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), m_server->dataPlaneAddress().port));
+        socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), m_gateway->server().dataPlaneAddress().port));
         boost::system::error_code ignored;
         asio::write(socket, asio::buffer(bytes), ignored);
         socket.shutdown(tcp::socket::shutdown_send, ignored); // the request ends here: no stall waiting for more
@@ -296,14 +288,14 @@ void GatewayIntegrationTest::garbageNeverBreaksTheServer()
         while (socket.read_some(asio::buffer(answer), ignored) > 0) {
         }
     }
-    QCOMPARE(m_client->postJson("/v1/chat/completions", kChat, m_key).status, 200);
+    QCOMPARE(m_gateway->client().postJson("/v1/chat/completions", kChat, m_key).status, 200);
 }
 
 void GatewayIntegrationTest::upstreamConnectionsAreKeptAlive()
 {
     const auto before = m_upstream->acceptedConnections();
     for (int i = 0; i < 20; ++i)
-        QCOMPARE(m_client->postJson("/v1/chat/completions", kChat, m_key).status, 200);
+        QCOMPARE(m_gateway->client().postJson("/v1/chat/completions", kChat, m_key).status, 200);
     QCOMPARE(m_upstream->acceptedConnections() - before, uint64_t(1));
 }
 
@@ -313,18 +305,14 @@ void GatewayIntegrationTest::connectionsTheProviderClosedAreNotUsed()
     options.dropConnectionsAfterAnswer = true;
     MockUpstreamServer dropping(options);
     dropping.start();
-    TemporaryDataDirectory dir;
     GatewayConfig config;
-    config.server.listen = {"127.0.0.1", 0};
     config.server.threads = 1;
     config.providers.push_back(openAiProvider("dropping", dropping.address().port, "x"));
     config.models.push_back({"chat", {{"dropping", "m", 1}}});
     config.keys.push_back({"k", m_key, "env:K", "default", {}});
-    GatewayServer server(config, dir.path());
-    server.start();
-    TestHttpClient client(server.dataPlaneAddress().port);
+    test::RunningGateway gateway(config);
     for (uint64_t call = 1; call <= 5; ++call) {
-        QCOMPARE(client.postJson("/v1/chat/completions", kChat, m_key).status, 200);
+        QCOMPARE(gateway.client().postJson("/v1/chat/completions", kChat, m_key).status, 200);
         // The provider has closed the pooled connection before the next call is sent.
         QTRY_COMPARE(dropping.closedConnections(), call);
     }
@@ -333,9 +321,7 @@ void GatewayIntegrationTest::connectionsTheProviderClosedAreNotUsed()
 
 void GatewayIntegrationTest::callsCutOffAtShutdownAreRecorded()
 {
-    TemporaryDataDirectory dir;
     GatewayConfig config;
-    config.server.listen = {"127.0.0.1", 0};
     config.server.drainTimeout = std::chrono::milliseconds(50);
     ProviderConfig slow;
     slow.name = "slow";
@@ -343,16 +329,16 @@ void GatewayIntegrationTest::callsCutOffAtShutdownAreRecorded()
     config.providers.push_back(slow);
     config.models.push_back({"slow-chat", {{"slow", "s", 1}}});
     config.keys.push_back({"k", m_key, "env:K", "default", {}});
-    auto server = std::make_unique<GatewayServer>(config, dir.path());
-    server->start();
-    std::thread client([&, port = server->dataPlaneAddress().port] {
+    test::RunningGateway gateway(config);
+    auto& server = gateway.server();
+    std::thread client([&, port = server.dataPlaneAddress().port] {
         TestHttpClient(port).postJson("/v1/chat/completions", R"({"model":"slow-chat","messages":[{}]})", m_key);
     });
-    QTRY_COMPARE(server->inFlight(), 1);
-    server->stop(); // the call is still waiting on its provider when the drain timeout ends
+    QTRY_COMPARE(server.inFlight(), 1);
+    server.stop(); // the call is still waiting on its provider when the drain timeout ends
     client.join();
 
-    Database db(dir.databasePath());
+    Database db(server.databasePath());
     auto query = db.prepare("SELECT status, error_code, model FROM calls");
     QVERIFY(query.step());
     QCOMPARE(query.columnInt(0), int64_t(503));
@@ -369,7 +355,7 @@ void GatewayIntegrationTest::concurrentCallsAreAllAnsweredAndRecorded()
     std::vector<std::thread> threads;
     for (int t = 0; t < kThreads; ++t) {
         threads.emplace_back([&, t] {
-            TestHttpClient client(m_server->dataPlaneAddress().port);
+            TestHttpClient client(m_gateway->server().dataPlaneAddress().port);
             for (int i = 0; i < kCallsEach; ++i)
                 ok += client.postJson("/v1/chat/completions", chatBody(t % 2 ? "chat" : "mock-chat", i % 3 == 0), m_key).status == 200;
         });
@@ -377,29 +363,29 @@ void GatewayIntegrationTest::concurrentCallsAreAllAnsweredAndRecorded()
     for (auto& thread : threads)
         thread.join();
     QCOMPARE(ok.load(), kThreads * kCallsEach);
-    m_server->settle();
+    m_gateway->server().settle();
     QCOMPARE(countRecords("status = 200"), kThreads * kCallsEach);
 }
 
 void GatewayIntegrationTest::healthzAnswersWithoutAKey()
 {
-    const auto response = m_client->request("GET", "/healthz");
+    const auto response = m_gateway->client().request("GET", "/healthz");
     QCOMPARE(response.status, 200);
     QCOMPARE(test::jsonBody(response)["status"].toString(), QString("ok"));
 }
 
 void GatewayIntegrationTest::keysCreatedAtRunTimeWorkAtOnce()
 {
-    const auto key = m_server->createKey("later");
-    QCOMPARE(m_client->postJson("/v1/chat/completions", kChat, key).status, 200);
+    const auto key = m_gateway->server().createKey("later");
+    QCOMPARE(m_gateway->client().postJson("/v1/chat/completions", kChat, key).status, 200);
 }
 
 void GatewayIntegrationTest::adminStatusCountsCallsAndRecords()
 {
     for (int i = 0; i < 3; ++i)
-        QCOMPARE(m_client->postJson("/v1/chat/completions", kChat, m_key).status, 200);
-    m_server->settle();
-    TestHttpClient admin(m_server->adminAddress()->port);
+        QCOMPARE(m_gateway->client().postJson("/v1/chat/completions", kChat, m_key).status, 200);
+    m_gateway->server().settle();
+    TestHttpClient admin(m_gateway->server().adminAddress()->port);
     const auto response = admin.request("GET", "/admin/v1/status");
     QCOMPARE(response.status, 200);
     const auto status = test::jsonBody(response);
@@ -427,7 +413,7 @@ void GatewayIntegrationTest::theAdminListenerRefusesNonLoopbackAddresses()
 
 int GatewayIntegrationTest::countRecords(const std::string& where)
 {
-    Database db(m_server->databasePath());
+    Database db(m_gateway->server().databasePath());
     auto query = db.prepare("SELECT count(*) FROM calls WHERE " + where);
     query.step();
     return static_cast<int>(query.columnInt(0));

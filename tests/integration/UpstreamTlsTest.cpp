@@ -181,9 +181,7 @@ private:
     std::unique_ptr<FakeTlsUpstream> m_otherUpstream; // certificate for other.example only
     uint16_t m_port = 0;
     uint16_t m_otherPort = 0;
-    std::unique_ptr<TemporaryDataDirectory> m_dataDirectory;
-    std::unique_ptr<GatewayServer> m_server;
-    std::unique_ptr<TestHttpClient> m_client;
+    std::unique_ptr<test::RunningGateway> m_gateway;
     std::string m_key;
 };
 
@@ -216,9 +214,7 @@ void UpstreamTlsTest::initTestCase()
 
 void UpstreamTlsTest::init()
 {
-    m_dataDirectory = std::make_unique<TemporaryDataDirectory>();
     GatewayConfig config;
-    config.server.listen = {"127.0.0.1", 0};
     config.server.threads = 1; // one worker: one upstream pool, so connection reuse is observable
     const auto ca = m_caFile.toStdString();
     config.providers.push_back(httpsProvider("tls", "localhost", m_port, ca));
@@ -233,16 +229,12 @@ void UpstreamTlsTest::init()
     config.models.push_back({"chat-missing-ca", {{"tls-missing-ca", "m", 1}}});
     m_key = generateApiKey();
     config.keys.push_back({"full", m_key, "env:FULL", "default", {}});
-    m_server = std::make_unique<GatewayServer>(config, m_dataDirectory->path());
-    m_server->start();
-    m_client = std::make_unique<TestHttpClient>(m_server->dataPlaneAddress().port);
+    m_gateway = std::make_unique<test::RunningGateway>(std::move(config));
 }
 
 void UpstreamTlsTest::cleanup()
 {
-    m_client.reset();
-    m_server.reset();
-    m_dataDirectory.reset();
+    m_gateway.reset();
 }
 
 void UpstreamTlsTest::cleanupTestCase()
@@ -273,7 +265,7 @@ void UpstreamTlsTest::aPrivateCaInCaFileIsTrusted()
     QCOMPARE(body["model"].toString(), deployment);                 // it saw the deployment's model
     QCOMPARE(body["choices"].toArray()[0].toObject()["message"].toObject()["content"].toString(), QString("Hello over TLS."));
 
-    const auto record = test::callRecord(*m_server, response.header("x-gatehouse-request-id"));
+    const auto record = test::callRecord(m_gateway->server(), response.header("x-gatehouse-request-id"));
     QCOMPARE(record["status"], QString("200"));
     QCOMPARE(record["error_code"], QString());
     QCOMPARE(record["provider"], provider);
@@ -331,7 +323,7 @@ void UpstreamTlsTest::aMissingCaFileIsNamedInTheError()
 
 TestResponse UpstreamTlsTest::post(const std::string& model)
 {
-    return m_client->postJson("/v1/chat/completions", chatBody(model), m_key);
+    return m_gateway->client().postJson("/v1/chat/completions", chatBody(model), m_key);
 }
 
 void UpstreamTlsTest::verifyUpstreamError(const TestResponse& response, const QString& messagePart)
@@ -344,7 +336,7 @@ void UpstreamTlsTest::verifyUpstreamError(const TestResponse& response, const QS
     QVERIFY(error.contains("param"));
     QVERIFY2(error["message"].toString().contains(messagePart), response.body.c_str());
     QVERIFY(response.body.find("upstream-secret") == std::string::npos);
-    const auto record = test::callRecord(*m_server, response.header("x-gatehouse-request-id"));
+    const auto record = test::callRecord(m_gateway->server(), response.header("x-gatehouse-request-id"));
     QCOMPARE(record["status"], QString("502"));
     QCOMPARE(record["error_code"], QString("upstream_error"));
 }

@@ -6,6 +6,14 @@
 
 namespace gatehouse::test {
 
+RunningGateway::RunningGateway(GatewayConfig config)
+{
+    config.server.listen = {"127.0.0.1", 0};
+    m_server = std::make_unique<GatewayServer>(std::move(config), m_dataDirectory.path());
+    m_server->start();
+    m_client = std::make_unique<TestHttpClient>(m_server->dataPlaneAddress().port);
+}
+
 ProviderConfig openAiCompatibleProvider(std::string name, UpstreamUrl url, std::string apiKey, std::string caFile)
 {
     ProviderConfig provider;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "GatewayServer.h"
+#include "TemporaryDataDirectory.h"
 #include "TestHttpClient.h"
 
 #include <QJsonObject>
@@ -9,6 +10,20 @@
 #include <QString>
 
 namespace gatehouse::test {
+
+// A started gateway on 127.0.0.1 port 0 with a fresh data directory, and a client connected to it.
+// Destroyed in the right order: client, server (drains and writes its records), directory.
+class RunningGateway {
+public:
+    explicit RunningGateway(GatewayConfig config);
+    GatewayServer& server() { return *m_server; }
+    TestHttpClient& client() { return *m_client; }
+
+private:
+    TemporaryDataDirectory m_dataDirectory;
+    std::unique_ptr<GatewayServer> m_server;
+    std::unique_ptr<TestHttpClient> m_client;
+};
 
 // An openai-compatible provider at `url`, with timeouts short enough for tests.
 ProviderConfig openAiCompatibleProvider(std::string name, UpstreamUrl url, std::string apiKey, std::string caFile = {});

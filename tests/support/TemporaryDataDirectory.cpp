@@ -1,1 +1,0 @@
-#include "TemporaryDataDirectory.h"

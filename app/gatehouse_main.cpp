@@ -139,13 +139,22 @@ int main(int argc, char** argv)
     MockUpstreamOptions mockOptions;
     std::string mockListen = "127.0.0.1:0";
     int mockLatency = 0, mockInterval = 0;
-    auto* mockCommand = app.add_subcommand("mock-upstream", "Run a fake OpenAI API for tests, demos and benchmarks");
+    std::string mockFlavor = "openai";
+    auto* mockCommand = app.add_subcommand("mock-upstream",
+        "Run a fake provider API (OpenAI, Anthropic, Gemini or Azure OpenAI) for tests, demos and benchmarks");
+    mockCommand->add_option("--flavor", mockFlavor,
+        "Whose API to speak, paths and shapes as the provider documents them (docs/providers.md). A model "
+        "(azure: a deployment) named mock-error-STATUS gets that status with the provider's error body")
+        ->capture_default_str()
+        ->check(CLI::IsMember(mockFlavorNames()));
     mockCommand->add_option("--listen", mockListen, "HOST:PORT (port 0 = any)")->capture_default_str();
     mockCommand->add_option("--threads", mockOptions.threads, "Worker threads")->capture_default_str()->check(CLI::Range(1, 256));
     mockCommand->add_option("--latency-ms", mockLatency, "Delay before answering")->check(CLI::Range(0, 3600000));
     mockCommand->add_option("--stream-chunks", mockOptions.streamChunks, "Content events per streamed answer")->capture_default_str()->check(CLI::Range(1, 10000));
     mockCommand->add_option("--chunk-interval-ms", mockInterval, "Delay between streamed events")->check(CLI::Range(0, 3600000));
-    mockCommand->add_option("--api-key", mockOptions.requiredApiKey, "Answer 401 to requests without this bearer key, as OpenAI does");
+    mockCommand->add_option("--api-key", mockOptions.requiredApiKey,
+        "Reject requests without this key, as the provider does (openai: Authorization: Bearer; anthropic: x-api-key; "
+        "gemini: x-goog-api-key or ?key=; azure: api-key)");
 
     CLI11_PARSE(app, argc, argv);
     try {
@@ -155,6 +164,7 @@ int main(int argc, char** argv)
             return createKey(keyDataDirectory, keyName, keyTenant);
         if (*mockCommand) {
             mockOptions.listen = parseHostPort(mockListen);
+            mockOptions.flavor = *mockFlavorFromName(mockFlavor); // IsMember checked the name
             mockOptions.latency = std::chrono::milliseconds(mockLatency);
             mockOptions.chunkInterval = std::chrono::milliseconds(mockInterval);
             return mockUpstream(mockOptions);

@@ -1,6 +1,8 @@
 // What the gateway remembers about one call.
 #pragma once
 
+#include "openai/TokenUsage.h"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -25,6 +27,12 @@ struct CallRecord {
     std::optional<std::chrono::microseconds> gatewayOverhead; // latency minus the time spent waiting on upstream
     std::optional<int64_t> promptTokens;
     std::optional<int64_t> completionTokens;
+    std::optional<int64_t> cachedTokens;    // part of promptTokens read from the provider's cache
+    std::optional<int64_t> reasoningTokens; // part of completionTokens spent on reasoning
+    bool usageEstimated = false;            // the provider reported no usage: the counts are estimates
+
+    // Fills the token fields from a provider's (or an estimated) usage.
+    void setUsage(const TokenUsage& usage, bool estimated);
 };
 
 } // namespace gatehouse

@@ -121,8 +121,9 @@ void CallRecordWriter::run()
         m_db = std::make_unique<Database>(m_databasePath);
         m_insert = std::make_unique<Statement>(m_db->prepare(
             "INSERT INTO calls(started_at_ms, request_id, endpoint, key_prefix, tenant, model, provider, deployment, "
-            "status, error_code, stream, ttfb_us, latency_us, overhead_us, prompt_tokens, completion_tokens) "
-            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+            "status, error_code, stream, ttfb_us, latency_us, overhead_us, prompt_tokens, completion_tokens, "
+            "cached_tokens, reasoning_tokens, usage_estimated) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     } catch (const StoreError& error) {
         spdlog::error("call log: cannot open the database, records will be counted as dropped: {}", error.what());
     }
@@ -186,6 +187,9 @@ bool CallRecordWriter::writeBatch(const std::vector<CallRecord>& batch)
                 bindOptional(insert, 14, record.gatewayOverhead);
                 bindOptional(insert, 15, record.promptTokens);
                 bindOptional(insert, 16, record.completionTokens);
+                bindOptional(insert, 17, record.cachedTokens);
+                bindOptional(insert, 18, record.reasoningTokens);
+                insert.bind(19, static_cast<int64_t>(record.usageEstimated));
                 insert.step();
             }
         });

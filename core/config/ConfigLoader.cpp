@@ -180,49 +180,77 @@ void readStorage(const Reader& r, const YAML::Node& node, StorageSettings& stora
         storage.writerFlushInterval = r.millis(node["writer_flush_interval_ms"], "storage.writer_flush_interval_ms");
 }
 
+void readMockProvider(const Reader& r, const YAML::Node& node, const std::string& field, ProviderConfig& provider)
+{
+    r.expectMap(node, field, {"name", "kind", "latency_ms", "stream_chunks", "chunk_interval_ms"});
+    if (node["latency_ms"])
+        provider.mock.latency = r.millis(node["latency_ms"], field + ".latency_ms");
+    if (node["stream_chunks"])
+        provider.mock.streamChunks = static_cast<int>(r.integer(node["stream_chunks"], field + ".stream_chunks", 1, 10000));
+    if (node["chunk_interval_ms"])
+        provider.mock.chunkInterval = r.millis(node["chunk_interval_ms"], field + ".chunk_interval_ms");
+}
+
+// Every kind that speaks HTTP: where the API is, the credential, TLS and timeouts, and the
+// settings only some kinds have (refused on the others, so a misplaced key is noticed).
+void readHttpProvider(const Reader& r, const YAML::Node& node, const std::string& field, const ProviderKindInfo& info, ProviderConfig& provider)
+{
+    const bool openAiFamily = info.kind == ProviderKind::OpenAi || info.kind == ProviderKind::OpenAiCompatible
+        || info.kind == ProviderKind::AzureOpenAi;
+    std::set<std::string> allowed{"name", "kind", "base_url", "api_key", "ca_file", "connect_timeout_ms", "read_timeout_ms", "max_idle_connections"};
+    if (*info.defaultApiVersion)
+        allowed.insert("api_version");
+    if (info.kind == ProviderKind::Anthropic)
+        allowed.insert("default_max_tokens");
+    if (openAiFamily)
+        allowed.insert("stream_usage");
+    r.expectMap(node, field, allowed);
+
+    std::string url = info.defaultBaseUrl;
+    if (node["base_url"])
+        url = r.string(node["base_url"], field + ".base_url");
+    else if (url.empty())
+        r.fail(node, field + ".base_url", std::string("is required for kind ") + info.name);
+    try {
+        provider.baseUrl = parseUpstreamUrl(url);
+    } catch (const ConfigError& error) {
+        r.fail(node["base_url"], field + ".base_url", error.what());
+    }
+    if (node["api_key"]) {
+        provider.apiKeyReference = r.string(node["api_key"], field + ".api_key");
+        provider.apiKey = r.secret(node["api_key"], field + ".api_key");
+    }
+    if (node["ca_file"]) {
+        provider.caFile = r.string(node["ca_file"], field + ".ca_file");
+        if (!std::ifstream(provider.caFile))
+            r.fail(node["ca_file"], field + ".ca_file", "cannot read " + provider.caFile);
+    }
+    if (node["connect_timeout_ms"])
+        provider.connectTimeout = r.millis(node["connect_timeout_ms"], field + ".connect_timeout_ms", 1);
+    if (node["read_timeout_ms"])
+        provider.readTimeout = r.millis(node["read_timeout_ms"], field + ".read_timeout_ms", 1);
+    if (node["max_idle_connections"])
+        provider.maxIdleConnections = static_cast<int>(r.integer(node["max_idle_connections"], field + ".max_idle_connections", 0, 100000));
+    provider.apiVersion = node["api_version"] ? r.string(node["api_version"], field + ".api_version") : info.defaultApiVersion;
+    if (node["default_max_tokens"])
+        provider.defaultMaxTokens = static_cast<int>(r.integer(node["default_max_tokens"], field + ".default_max_tokens", 1, 10000000));
+    if (node["stream_usage"])
+        provider.quirks.streamUsage = r.boolean(node["stream_usage"], field + ".stream_usage");
+}
+
 ProviderConfig readProvider(const Reader& r, const YAML::Node& node, const std::string& field)
 {
     ProviderConfig provider;
     provider.name = r.requiredString(node, "name", field);
     const auto kind = r.requiredString(node, "kind", field);
-    if (kind == "mock") {
-        provider.kind = ProviderKind::Mock;
-        r.expectMap(node, field, {"name", "kind", "latency_ms", "stream_chunks", "chunk_interval_ms"});
-        if (node["latency_ms"])
-            provider.mock.latency = r.millis(node["latency_ms"], field + ".latency_ms");
-        if (node["stream_chunks"])
-            provider.mock.streamChunks = static_cast<int>(r.integer(node["stream_chunks"], field + ".stream_chunks", 1, 10000));
-        if (node["chunk_interval_ms"])
-            provider.mock.chunkInterval = r.millis(node["chunk_interval_ms"], field + ".chunk_interval_ms");
-    } else if (kind == "openai-compatible") {
-        provider.kind = ProviderKind::OpenAiCompatible;
-        r.expectMap(node, field,
-            {"name", "kind", "base_url", "api_key", "ca_file", "connect_timeout_ms", "read_timeout_ms",
-                "max_idle_connections"});
-        const auto url = r.requiredString(node, "base_url", field);
-        try {
-            provider.baseUrl = parseUpstreamUrl(url);
-        } catch (const ConfigError& error) {
-            r.fail(node["base_url"], field + ".base_url", error.what());
-        }
-        if (node["api_key"]) {
-            provider.apiKeyReference = r.string(node["api_key"], field + ".api_key");
-            provider.apiKey = r.secret(node["api_key"], field + ".api_key");
-        }
-        if (node["ca_file"]) {
-            provider.caFile = r.string(node["ca_file"], field + ".ca_file");
-            if (!std::ifstream(provider.caFile))
-                r.fail(node["ca_file"], field + ".ca_file", "cannot read " + provider.caFile);
-        }
-        if (node["connect_timeout_ms"])
-            provider.connectTimeout = r.millis(node["connect_timeout_ms"], field + ".connect_timeout_ms", 1);
-        if (node["read_timeout_ms"])
-            provider.readTimeout = r.millis(node["read_timeout_ms"], field + ".read_timeout_ms", 1);
-        if (node["max_idle_connections"])
-            provider.maxIdleConnections = static_cast<int>(r.integer(node["max_idle_connections"], field + ".max_idle_connections", 0, 100000));
-    } else {
-        r.fail(node["kind"], field + ".kind", "unknown provider kind '" + kind + "' (expected mock or openai-compatible)");
-    }
+    const auto* info = findProviderKind(kind);
+    if (!info)
+        r.fail(node["kind"], field + ".kind", "unknown provider kind '" + kind + "' (expected one of " + providerKindNames() + ")");
+    provider.kind = info->kind;
+    if (info->kind == ProviderKind::Mock)
+        readMockProvider(r, node, field, provider);
+    else
+        readHttpProvider(r, node, field, *info, provider);
     return provider;
 }
 

@@ -15,6 +15,45 @@ std::string UpstreamUrl::toString() const
         + std::to_string(port) + basePath;
 }
 
+namespace {
+// Quirks as data: what differs between kinds that speak HTTP is where they live by default and
+// which API version they expect; everything else is in their dialect (core/dialects).
+constexpr ProviderKindInfo kProviderKinds[] = {
+    {ProviderKind::Mock, "mock", "", ""},
+    {ProviderKind::OpenAi, "openai", "https://api.openai.com/v1", ""},
+    {ProviderKind::OpenAiCompatible, "openai-compatible", "", ""},
+    {ProviderKind::AzureOpenAi, "azure-openai", "", "2024-10-21"},
+    {ProviderKind::Anthropic, "anthropic", "https://api.anthropic.com/v1", "2023-06-01"},
+    {ProviderKind::Gemini, "gemini", "https://generativelanguage.googleapis.com/v1beta", ""},
+};
+} // namespace
+
+const ProviderKindInfo& providerKindInfo(ProviderKind kind)
+{
+    for (const auto& info : kProviderKinds) {
+        if (info.kind == kind)
+            return info;
+    }
+    return kProviderKinds[0];
+}
+
+const ProviderKindInfo* findProviderKind(const std::string& name)
+{
+    for (const auto& info : kProviderKinds) {
+        if (name == info.name)
+            return &info;
+    }
+    return nullptr;
+}
+
+std::string providerKindNames()
+{
+    std::string names;
+    for (const auto& info : kProviderKinds)
+        names += (names.empty() ? "" : ", ") + std::string(info.name);
+    return names;
+}
+
 const ProviderConfig* GatewayConfig::findProvider(const std::string& name) const
 {
     for (const auto& provider : providers) {

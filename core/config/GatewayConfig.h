@@ -23,7 +23,18 @@ struct UpstreamUrl {
     std::string toString() const;
 };
 
-enum class ProviderKind { Mock, OpenAiCompatible };
+enum class ProviderKind { Mock, OpenAi, OpenAiCompatible, AzureOpenAi, Anthropic, Gemini };
+
+// The facts about each provider kind the config needs: its name in YAML and its defaults.
+struct ProviderKindInfo {
+    ProviderKind kind;
+    const char* name;           // "openai-compatible"
+    const char* defaultBaseUrl; // "" = base_url is required
+    const char* defaultApiVersion; // azure-openai: api-version; anthropic: anthropic-version; "" = none
+};
+const ProviderKindInfo& providerKindInfo(ProviderKind kind);
+const ProviderKindInfo* findProviderKind(const std::string& name);
+std::string providerKindNames(); // "mock, openai, ..." for error messages
 
 struct MockProviderSettings {
     std::chrono::milliseconds latency{0};
@@ -31,10 +42,17 @@ struct MockProviderSettings {
     std::chrono::milliseconds chunkInterval{0};
 };
 
+// What sets one OpenAI-compatible server apart from another, as data rather than code branches.
+struct OpenAiQuirks {
+    // Ask for usage in streams (stream_options.include_usage). Servers that refuse the field
+    // (some older vLLM and LM Studio builds) set it false; their stream usage is then estimated.
+    bool streamUsage = true;
+};
+
 struct ProviderConfig {
     std::string name;
     ProviderKind kind = ProviderKind::Mock;
-    // openai-compatible only
+    // Every kind but mock: where the provider's API is (each kind has a default, see docs/config.md).
     UpstreamUrl baseUrl;
     std::string apiKey;      // resolved secret; never logged, never exported
     std::string apiKeyReference; // how it was given ("env:NAME"), safe to show
@@ -42,6 +60,11 @@ struct ProviderConfig {
     std::chrono::milliseconds connectTimeout{5000};
     std::chrono::milliseconds readTimeout{120000};
     int maxIdleConnections = 64; // per worker thread
+    // azure-openai: the api-version query parameter; anthropic: the anthropic-version header.
+    std::string apiVersion;
+    // anthropic: max_tokens is required there; sent when an OpenAI client gave none.
+    int defaultMaxTokens = 4096;
+    OpenAiQuirks quirks; // openai, openai-compatible, azure-openai
     // mock only
     MockProviderSettings mock;
 };

@@ -73,9 +73,22 @@ TokenPosition findTopLevelString(std::string_view json, std::string_view key)
     return found;
 }
 
+// Where the model's literal is, so it can be replaced without re-writing the body.
+std::variant<ChatRequestFields, ApiError> modelPosition(std::string_view body, ChatRequestFields& fields)
+{
+    const auto position = findTopLevelString(body, "model");
+    if (position.occurrences > 1)
+        return ApiError::invalidRequest("'model' is given more than once.", "model");
+    if (position.occurrences == 0 || position.length == 0)
+        return ApiError::invalidRequest("Write the 'model' key without escape sequences.", "model");
+    fields.modelTokenOffset = position.offset;
+    fields.modelTokenLength = position.length;
+    return fields;
+}
+
 } // namespace
 
-std::variant<ChatRequestFields, ApiError> parseChatRequest(std::string& body)
+std::variant<ChatRequestFields, ApiError> parseChatRequest(std::string& body, RequestBodyKind kind)
 {
     // The DOM parser validates the whole document with the best SIMD kernel of this CPU
     // (runtime dispatch), so malformed JSON anywhere is caught here and not upstream.
@@ -103,6 +116,26 @@ std::variant<ChatRequestFields, ApiError> parseChatRequest(std::string& body)
     if (stream.error() != simdjson::NO_SUCH_FIELD && !stream.is_null() && stream.get(fields.stream))
         return ApiError::invalidRequest("'stream' must be true or false.", "stream");
 
+    const auto streamOptions = object["stream_options"];
+    if (streamOptions.error() != simdjson::NO_SUCH_FIELD && !streamOptions.is_null()) {
+        simdjson::dom::object options;
+        if (streamOptions.get(options))
+            return ApiError::invalidRequest("'stream_options' must be an object.", "stream_options");
+        fields.hasStreamOptions = true;
+        const auto includeUsage = options["include_usage"];
+        if (includeUsage.error() != simdjson::NO_SUCH_FIELD && !includeUsage.is_null() && includeUsage.get(fields.includeUsage))
+            return ApiError::invalidRequest("'stream_options.include_usage' must be true or false.", "stream_options.include_usage");
+    }
+
+    if (kind == RequestBodyKind::Embeddings) {
+        const auto input = object["input"];
+        if (input.error() == simdjson::NO_SUCH_FIELD)
+            return ApiError::invalidRequest("Missing required parameter: 'input'.", "input", "missing_required_parameter");
+        if (!input.is_string() && !input.is_array())
+            return ApiError::invalidRequest("'input' must be a string or an array.", "input");
+        return modelPosition(body, fields);
+    }
+
     const auto messagesField = object["messages"];
     if (messagesField.error() == simdjson::NO_SUCH_FIELD)
         return ApiError::invalidRequest("Missing required parameter: 'messages'.", "messages", "missing_required_parameter");
@@ -116,14 +149,7 @@ std::variant<ChatRequestFields, ApiError> parseChatRequest(std::string& body)
             return ApiError::invalidRequest("Each entry of 'messages' must be an object.", "messages");
     }
 
-    const auto position = findTopLevelString(body, "model");
-    if (position.occurrences > 1)
-        return ApiError::invalidRequest("'model' is given more than once.", "model");
-    if (position.occurrences == 0 || position.length == 0)
-        return ApiError::invalidRequest("Write the 'model' key without escape sequences.", "model");
-    fields.modelTokenOffset = position.offset;
-    fields.modelTokenLength = position.length;
-    return fields;
+    return modelPosition(body, fields);
 }
 
 SplicedBody spliceModel(std::string_view body, const ChatRequestFields& fields, std::string_view newModel)

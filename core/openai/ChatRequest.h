@@ -16,11 +16,16 @@ struct ChatRequestFields {
     std::size_t modelTokenOffset = 0; // where the "model" value's JSON string literal starts in the body
     std::size_t modelTokenLength = 0; // its length, quotes included
     bool stream = false;
+    bool hasStreamOptions = false; // a "stream_options" member is present
+    bool includeUsage = false;     // stream_options.include_usage is true: the client wants the usage chunk
 };
 
-// Validates the whole body as JSON and checks the required fields (model, messages).
+// What a body must hold besides "model": "messages" (OpenAI chat, Anthropic messages) or "input" (embeddings).
+enum class RequestBodyKind { Chat, Embeddings };
+
+// Validates the whole body as JSON and checks the required fields (model, messages or input).
 // The body's capacity is grown by simdjson's padding if needed (no copy when it already has room).
-std::variant<ChatRequestFields, ApiError> parseChatRequest(std::string& body);
+std::variant<ChatRequestFields, ApiError> parseChatRequest(std::string& body, RequestBodyKind kind = RequestBodyKind::Chat);
 
 // The body with its model replaced, as three pieces that can be written with one gathered write.
 struct SplicedBody {

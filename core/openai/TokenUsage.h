@@ -1,6 +1,7 @@
 // Token counts of one call, as the provider reported them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace gatehouse {
@@ -11,5 +12,12 @@ struct TokenUsage {
     int64_t cachedPromptTokens = 0;
     int64_t reasoningTokens = 0;
 };
+
+// For providers that report no usage: OpenAI's rule of thumb of about 4 bytes of English text a
+// token. Records that use it are marked as estimated.
+constexpr int64_t estimateTokens(std::size_t textBytes)
+{
+    return static_cast<int64_t>((textBytes + 3) / 4);
+}
 
 } // namespace gatehouse

@@ -109,25 +109,48 @@ void UsageScanner::scanFrom(std::string_view text)
 void UsageScanner::finishCapture()
 {
     m_state = State::Searching;
-    if (auto usage = parseUsageObject(m_captured))
-        m_usage = usage;
+    TokenUsage merged = m_usage.value_or(TokenUsage{});
+    if (mergeUsageObject(m_captured, merged))
+        m_usage = merged;
 }
 
-std::optional<TokenUsage> parseUsageObject(std::string_view json)
+bool mergeUsageObject(std::string_view json, TokenUsage& usage)
 {
     thread_local simdjson::dom::parser parser;
     simdjson::dom::element root;
     if (parser.parse(json.data(), json.size(), true).get(root) || !root.is_object())
-        return std::nullopt;
+        return false;
+    int64_t count = 0;
+    // Chat completions: one complete object (the last one of a stream) that replaces what came before.
+    if (root["prompt_tokens"].get(count) == simdjson::SUCCESS) {
+        usage = TokenUsage{};
+        usage.promptTokens = count;
+        usage.completionTokens = countOrZero(root["completion_tokens"]);
+        usage.cachedPromptTokens = countOrZero(root.at_pointer("/prompt_tokens_details/cached_tokens"));
+        usage.reasoningTokens = countOrZero(root.at_pointer("/completion_tokens_details/reasoning_tokens"));
+        return true;
+    }
+    // Anthropic's Messages API: message_start has the input counts, each message_delta the output
+    // count so far; input_tokens excludes cached input, which OpenAI's prompt_tokens includes.
+    bool found = false;
+    if (root["input_tokens"].get(count) == simdjson::SUCCESS) {
+        const auto cacheRead = countOrZero(root["cache_read_input_tokens"]);
+        usage.promptTokens = count + cacheRead + countOrZero(root["cache_creation_input_tokens"]);
+        usage.cachedPromptTokens = cacheRead;
+        found = true;
+    }
+    if (root["output_tokens"].get(count) == simdjson::SUCCESS) {
+        usage.completionTokens = count;
+        found = true;
+    }
+    return found;
+}
+
+std::optional<TokenUsage> parseUsageObject(std::string_view json)
+{
     TokenUsage usage;
-    // Chat completions name them prompt/completion tokens; the Responses and Anthropic APIs input/output.
-    if (root["prompt_tokens"].get(usage.promptTokens) && root["input_tokens"].get(usage.promptTokens))
+    if (!mergeUsageObject(json, usage))
         return std::nullopt;
-    // The remaining counts are optional: a missing one stays 0.
-    if (root["completion_tokens"].get(usage.completionTokens) != simdjson::SUCCESS)
-        usage.completionTokens = countOrZero(root["output_tokens"]);
-    usage.cachedPromptTokens = countOrZero(root.at_pointer("/prompt_tokens_details/cached_tokens"));
-    usage.reasoningTokens = countOrZero(root.at_pointer("/completion_tokens_details/reasoning_tokens"));
     return usage;
 }
 

@@ -14,7 +14,8 @@ class UsageScanner {
 public:
     void feed(std::string_view chunk);
 
-    // The last complete, non-null usage object seen so far.
+    // What the usage objects seen so far add up to: an OpenAI usage object replaces the earlier
+    // ones; Anthropic's (input counts at message_start, output counts at message_delta) merge.
     const std::optional<TokenUsage>& usage() const { return m_usage; }
 
 private:
@@ -31,7 +32,9 @@ private:
     std::optional<TokenUsage> m_usage;
 };
 
-// Reads a usage object's JSON text. Returns nothing if it is not a usage object.
+// Reads a usage object's JSON text into `usage` as described above; false if it is not one.
+bool mergeUsageObject(std::string_view json, TokenUsage& usage);
+// One usage object on its own. Returns nothing if it is not a usage object.
 std::optional<TokenUsage> parseUsageObject(std::string_view json);
 
 } // namespace gatehouse

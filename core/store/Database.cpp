@@ -55,9 +55,20 @@ void migrateTo1(Database& db)
     )");
 }
 
+// Token detail some providers report, and whether the counts were estimated because the
+// provider reported none.
+void migrateTo2(Database& db)
+{
+    db.exec(R"(
+        ALTER TABLE calls ADD COLUMN cached_tokens INTEGER;
+        ALTER TABLE calls ADD COLUMN reasoning_tokens INTEGER;
+        ALTER TABLE calls ADD COLUMN usage_estimated INTEGER NOT NULL DEFAULT 0;
+    )");
+}
+
 const std::vector<std::function<void(Database&)>>& migrations()
 {
-    static const std::vector<std::function<void(Database&)>> steps{migrateTo1};
+    static const std::vector<std::function<void(Database&)>> steps{migrateTo1, migrateTo2};
     return steps;
 }
 

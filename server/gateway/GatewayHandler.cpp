@@ -42,25 +42,27 @@ Awaitable<void> GatewayHandler::handle(IncomingRequest& request, ResponseChannel
         co_return;
     }
 
-    RequestContext context(request, m_snapshots.current(), newRequestId());
+    const auto* endpoint = findEndpoint(path);
+    RequestContext context(request, m_snapshots.current(), newRequestId(), endpoint ? endpoint->api : IngressApi::ChatCompletions);
     const InFlightCall call(*this, context, channel);
     context.record.startedAt = request.receivedAtWallClock;
     context.record.endpoint = std::string(path.substr(0, 128));
     const auto methodName = request.message.method_string();
     m_log->debug("{} {} {} started", context.requestId, std::string_view(methodName.data(), methodName.size()), context.record.endpoint);
 
-    if (path == "/v1/chat/completions" && method == http::verb::post) {
-        co_await chatCompletions(context, channel);
-    } else if (path == "/v1/models" && method == http::verb::get) {
-        co_await listModels(context, channel);
-    } else if (const char* allowed = path == "/v1/chat/completions" ? "POST" : path == "/v1/models" ? "GET" : nullptr) {
+    if (!endpoint) {
+        const auto error = ApiError::notFound("Unknown path: " + std::string(path.substr(0, 200))
+            + ". Gatehouse serves /v1/chat/completions, /v1/messages, /v1/embeddings and /v1/models.");
+        co_await sendError(context, channel, error);
+    } else if (method != endpoint->method) {
+        const auto allowed = std::string(http::to_string(endpoint->method));
         const auto error = ApiError::methodNotAllowed(std::string(methodName), std::string(path), allowed);
         const ResponseHeaders allow{{"Allow", allowed}};
         co_await sendError(context, channel, error, allow);
+    } else if (endpoint->listsModels) {
+        co_await listModels(context, channel);
     } else {
-        const auto error = ApiError::notFound(
-            "Unknown path: " + std::string(path.substr(0, 200)) + ". Gatehouse serves /v1/chat/completions and /v1/models.");
-        co_await sendError(context, channel, error);
+        co_await callProvider(context, channel);
     }
     context.completed = true;
 }
@@ -90,13 +92,28 @@ GatewayHandler::InFlightCall::~InFlightCall()
     }
 }
 
-Awaitable<void> GatewayHandler::chatCompletions(RequestContext& context, ResponseChannel& channel)
+const GatewayHandler::Endpoint* GatewayHandler::findEndpoint(std::string_view path)
+{
+    static const Endpoint endpoints[] = {
+        {"/v1/chat/completions", http::verb::post, IngressApi::ChatCompletions, false},
+        {"/v1/messages", http::verb::post, IngressApi::Messages, false},
+        {"/v1/embeddings", http::verb::post, IngressApi::Embeddings, false},
+        {"/v1/models", http::verb::get, IngressApi::ChatCompletions, true},
+    };
+    for (const auto& endpoint : endpoints) {
+        if (endpoint.path == path)
+            return &endpoint;
+    }
+    return nullptr;
+}
+
+Awaitable<void> GatewayHandler::callProvider(RequestContext& context, ResponseChannel& channel)
 {
     if (runStages({&m_authenticate, &m_parseChat, &m_resolveRoute, &m_selectDeployment}, context) == StageStatus::Stop) {
         co_await sendError(context, channel, *context.error);
         co_return;
     }
-    const auto& adapter = adapterFor(context.deployment->provider->kind);
+    const auto& adapter = adapterFor(context.api, context.deployment->provider->kind);
     co_await adapter.chatCompletion(context, channel, *m_pools[context.request.workerIndex]);
 }
 
@@ -119,15 +136,13 @@ Awaitable<void> GatewayHandler::listModels(RequestContext& context, ResponseChan
     co_await channel.send(head, body);
 }
 
-const ProviderAdapter& GatewayHandler::adapterFor(ProviderKind kind) const
+const ProviderAdapter& GatewayHandler::adapterFor(IngressApi api, ProviderKind kind) const
 {
-    switch (kind) {
-    case ProviderKind::Mock:
+    if (kind == ProviderKind::Mock)
         return m_mockProvider;
-    case ProviderKind::OpenAiCompatible:
-        return m_openAiCompatibleProvider;
-    }
-    return m_mockProvider;
+    if (PassThroughProvider::canPassThrough(api, kind))
+        return m_passThroughProvider;
+    return m_translatingProvider;
 }
 
 void GatewayHandler::finishRecord(RequestContext& context, const ResponseChannel& channel)

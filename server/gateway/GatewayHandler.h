@@ -7,7 +7,8 @@
 #include "gateway/SnapshotStore.h"
 #include "logging/Logging.h"
 #include "providers/MockProvider.h"
-#include "providers/OpenAiCompatibleProvider.h"
+#include "providers/PassThroughProvider.h"
+#include "providers/TranslatingProvider.h"
 #include "upstream/UpstreamPool.h"
 
 #include <atomic>
@@ -46,10 +47,19 @@ private:
         const ResponseChannel& m_channel;
     };
 
-    Awaitable<void> chatCompletions(RequestContext& context, ResponseChannel& channel);
+    // A data-plane path: its method and the API (request and answer shapes) it speaks.
+    struct Endpoint {
+        std::string_view path;
+        http::verb method;
+        IngressApi api;
+        bool listsModels;
+    };
+    static const Endpoint* findEndpoint(std::string_view path);
+
+    Awaitable<void> callProvider(RequestContext& context, ResponseChannel& channel);
     Awaitable<void> listModels(RequestContext& context, ResponseChannel& channel);
     void finishRecord(RequestContext& context, const ResponseChannel& channel);
-    const ProviderAdapter& adapterFor(ProviderKind kind) const;
+    const ProviderAdapter& adapterFor(IngressApi api, ProviderKind kind) const;
 
     SnapshotStore& m_snapshots;
     CallRecordWriter& m_records;
@@ -60,7 +70,8 @@ private:
     ResolveRouteStage m_resolveRoute;
     SelectDeploymentStage m_selectDeployment;
     MockProvider m_mockProvider;
-    OpenAiCompatibleProvider m_openAiCompatibleProvider;
+    PassThroughProvider m_passThroughProvider;
+    TranslatingProvider m_translatingProvider;
 
     std::shared_ptr<spdlog::logger> m_log;
     std::atomic<int> m_inFlight{0};

@@ -4,6 +4,7 @@
 #include "calls/CallRecord.h"
 #include "gateway/GatewaySnapshot.h"
 #include "http/Exchange.h"
+#include "ingress/AnswerEncoder.h"
 #include "openai/ApiError.h"
 #include "openai/ChatRequest.h"
 
@@ -12,19 +13,21 @@
 namespace gatehouse {
 
 struct RequestContext {
-    RequestContext(IncomingRequest& incoming, SnapshotPtr currentSnapshot, std::string id)
-        : request(incoming)
+    RequestContext(IncomingRequest& incoming, SnapshotPtr currentSnapshot, std::string id, IngressApi ingress = IngressApi::ChatCompletions)
+        : api(ingress)
+        , request(incoming)
         , snapshot(std::move(currentSnapshot))
         , requestId(std::move(id))
     {
     }
 
+    IngressApi api; // the API the client called: decides the request and answer shapes
     IncomingRequest& request;
     SnapshotPtr snapshot; // held for the whole request: a config swap never changes it midway
     std::string requestId;
 
     const Caller* caller = nullptr;
-    ChatRequestFields chat;
+    ChatRequestFields chat; // model and stream flags (of any ingress API's body)
     const Route* route = nullptr;
     const Deployment* deployment = nullptr;
 

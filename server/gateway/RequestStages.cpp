@@ -41,7 +41,8 @@ StageStatus AuthenticateStage::run(RequestContext& context) const
 
 StageStatus ParseChatRequestStage::run(RequestContext& context) const
 {
-    auto parsed = parseChatRequest(context.request.message.body());
+    const auto kind = context.api == IngressApi::Embeddings ? RequestBodyKind::Embeddings : RequestBodyKind::Chat;
+    auto parsed = parseChatRequest(context.request.message.body(), kind);
     if (auto* error = std::get_if<ApiError>(&parsed)) {
         context.error = std::move(*error);
         return StageStatus::Stop;

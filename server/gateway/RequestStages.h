@@ -22,7 +22,7 @@ public:
     StageStatus run(RequestContext& context) const override;
 };
 
-// Validates the chat completion body and reads model and stream.
+// Validates the body (chat, messages or embeddings, by the context's API) and reads model and stream.
 class ParseChatRequestStage final : public RequestStage {
 public:
     StageStatus run(RequestContext& context) const override;

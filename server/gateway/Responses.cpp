@@ -1,5 +1,7 @@
 #include "gateway/Responses.h"
 
+#include "ingress/MessagesApi.h"
+
 namespace gatehouse {
 
 ResponseHead responseHead(const RequestContext& context, int status, std::string contentType)
@@ -27,7 +29,8 @@ Awaitable<void> sendError(RequestContext& context, ResponseChannel& channel, con
     }
     auto head = responseHead(context, error.status);
     head.headers.insert(head.headers.end(), extraHeaders.begin(), extraHeaders.end());
-    const auto body = error.toJson();
+    // Each ingress API answers errors in its own shape: Anthropic SDK clients read Anthropic's.
+    const auto body = context.api == IngressApi::Messages ? messages::errorBody(error) : error.toJson();
     co_await channel.send(head, body);
 }
 

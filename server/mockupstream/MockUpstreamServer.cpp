@@ -1,24 +1,51 @@
 #include "mockupstream/MockUpstreamServer.h"
 
-#include "calls/RequestId.h"
-#include "mock/MockCompletion.h"
-#include "openai/ChatRequest.h"
-#include "providers/MockReplay.h"
+#include "mockupstream/MockFlavors.h"
+
+#include <charconv>
 
 namespace gatehouse {
 namespace {
 
-Awaitable<void> sendError(ResponseChannel& channel, const ApiError& error)
+std::unique_ptr<MockFlavor> makeFlavor(const MockUpstreamOptions& options)
 {
-    const ResponseHead head{error.status};
-    const auto body = error.toJson();
-    co_await channel.send(head, body);
+    switch (options.flavor) {
+    case MockFlavorKind::OpenAi:
+        return makeOpenAiFlavor(options);
+    case MockFlavorKind::Anthropic:
+        return makeAnthropicFlavor(options);
+    case MockFlavorKind::Gemini:
+        return makeGeminiFlavor(options);
+    case MockFlavorKind::Azure:
+        return makeAzureFlavor(options);
+    }
+    return makeOpenAiFlavor(options);
 }
 
 } // namespace
 
+const std::vector<std::string>& mockFlavorNames()
+{
+    static const std::vector<std::string> names{"openai", "anthropic", "gemini", "azure"};
+    return names;
+}
+
+std::optional<MockFlavorKind> mockFlavorFromName(std::string_view name)
+{
+    if (name == "openai")
+        return MockFlavorKind::OpenAi;
+    if (name == "anthropic")
+        return MockFlavorKind::Anthropic;
+    if (name == "gemini")
+        return MockFlavorKind::Gemini;
+    if (name == "azure")
+        return MockFlavorKind::Azure;
+    return std::nullopt;
+}
+
 MockUpstreamServer::MockUpstreamServer(MockUpstreamOptions options)
     : m_options(std::move(options))
+    , m_flavor(makeFlavor(m_options))
     , m_workers(std::make_unique<WorkerPool>(m_options.threads))
 {
     auto state = std::make_shared<SessionSharedState>();
@@ -49,41 +76,106 @@ void MockUpstreamServer::stop()
 
 Awaitable<void> MockUpstreamServer::handle(IncomingRequest& request, ResponseChannel& channel) const
 {
-    const auto target = request.message.target();
-    const auto path = target.substr(0, target.find('?'));
-    if (!m_options.requiredApiKey.empty() && request.message[http::field::authorization] != "Bearer " + m_options.requiredApiKey) {
-        // The shape and wording of OpenAI's own answer to a wrong key.
-        const ApiError error{401, "Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.",
-            "invalid_request_error", {}, "invalid_api_key"};
-        co_await sendError(channel, error);
-        co_return;
-    }
-    if (path == "/v1/chat/completions" && request.message.method() == http::verb::post) {
-        co_await chatCompletion(request, channel);
-    } else if (path == "/v1/models" && request.message.method() == http::verb::get) {
-        const ResponseHead head{200};
-        co_await channel.send(head, R"({"object":"list","data":[{"id":"mock-model","object":"model","created":0,"owned_by":"mock-upstream"}]})");
-    } else {
-        const auto error = ApiError::notFound("Unknown path: " + std::string(path.substr(0, 200)));
-        co_await sendError(channel, error);
-    }
-}
-
-Awaitable<void> MockUpstreamServer::chatCompletion(IncomingRequest& request, ResponseChannel& channel) const
-{
-    auto& body = request.message.body();
-    const auto parsed = parseChatRequest(body);
-    if (const auto* error = std::get_if<ApiError>(&parsed)) {
-        co_await sendError(channel, *error);
-        co_return;
-    }
-    const auto& fields = std::get<ChatRequestFields>(parsed);
-    const MockCompletion completion(fields.model, "chatcmpl-" + newRequestId(), body.size());
-    const ResponseHead head{200};
-    const MockPace pace{m_options.latency, m_options.streamChunks, m_options.chunkInterval};
-    co_await replayMockCompletion(channel, completion, fields.stream, head, pace);
+    co_await m_flavor->handle(request, channel);
     if (m_options.dropConnectionsAfterAnswer)
         channel.abort();
+}
+
+MockFlavor::MockFlavor(MockUpstreamOptions options)
+    : m_options(std::move(options))
+{
+}
+
+MockPace MockFlavor::pace() const
+{
+    return {m_options.latency, m_options.streamChunks, m_options.chunkInterval};
+}
+
+bool MockFlavor::acceptsKey(std::string_view given) const
+{
+    return m_options.requiredApiKey.empty() || given == m_options.requiredApiKey;
+}
+
+Awaitable<void> MockFlavor::send(ResponseChannel& channel, const MockReply& reply)
+{
+    ResponseHead head{reply.status};
+    head.headers = reply.headers;
+    co_await channel.send(head, reply.body);
+}
+
+std::string_view requestPath(const IncomingRequest& request)
+{
+    const auto target = request.message.target();
+    return target.substr(0, target.find('?'));
+}
+
+std::optional<std::string_view> queryParameter(const IncomingRequest& request, std::string_view name)
+{
+    const auto target = request.message.target();
+    const auto mark = target.find('?');
+    if (mark == std::string_view::npos)
+        return std::nullopt;
+    auto query = target.substr(mark + 1);
+    while (!query.empty()) {
+        const auto end = query.find('&');
+        const auto pair = query.substr(0, end);
+        const auto equals = pair.find('=');
+        if (pair.substr(0, equals) == name)
+            return equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1);
+        query = end == std::string_view::npos ? std::string_view() : query.substr(end + 1);
+    }
+    return std::nullopt;
+}
+
+Json parseJsonBody(const std::string& body)
+{
+    return Json::parse(body, nullptr, false);
+}
+
+const Json* jsonMember(const Json& object, std::string_view key)
+{
+    if (!object.is_object())
+        return nullptr;
+    const auto found = object.find(key);
+    return found == object.end() ? nullptr : &*found;
+}
+
+std::string jsonText(const Json& json)
+{
+    return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string stringMember(const Json& object, std::string_view key)
+{
+    const auto* member = jsonMember(object, key);
+    return member && member->is_string() ? member->get<std::string>() : std::string();
+}
+
+const Json* lastElement(const Json& object, std::string_view arrayKey)
+{
+    const auto* array = jsonMember(object, arrayKey);
+    return array && array->is_array() && !array->empty() ? &array->back() : nullptr;
+}
+
+ResponseHeaders retryHeadersFor(int status)
+{
+    if (status == 429)
+        return {{"Retry-After", "1"}};
+    return {};
+}
+
+std::string jsonFloatArray(const std::vector<float>& values)
+{
+    std::string out = "[";
+    char buffer[32];
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, values[i]);
+        out.append(buffer, end);
+    }
+    out += ']';
+    return out;
 }
 
 } // namespace gatehouse

@@ -1,5 +1,6 @@
-// `gatehouse mock-upstream`: a fast, standalone fake of the OpenAI API over real HTTP, for tests,
-// demos and the benchmark. Same completions as the built-in mock provider.
+// `gatehouse mock-upstream`: a fast, standalone fake of a provider's HTTP API (OpenAI, Anthropic,
+// Gemini or Azure OpenAI, each in its documented wire format), for tests, demos and the benchmark.
+// Same deterministic content as the built-in mock provider.
 #pragma once
 
 #include "config/GatewayConfig.h"
@@ -7,8 +8,20 @@
 #include "http/WorkerPool.h"
 
 #include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
 
 namespace gatehouse {
+
+class MockFlavor;
+
+// Whose API the mock speaks.
+enum class MockFlavorKind { OpenAi, Anthropic, Gemini, Azure };
+
+// "openai", "anthropic", "gemini", "azure": the names the command line takes.
+const std::vector<std::string>& mockFlavorNames();
+std::optional<MockFlavorKind> mockFlavorFromName(std::string_view name);
 
 struct MockUpstreamOptions {
     HostPort listen{"127.0.0.1", 0};
@@ -16,10 +29,12 @@ struct MockUpstreamOptions {
     std::chrono::milliseconds latency{0};
     int streamChunks = 8;
     std::chrono::milliseconds chunkInterval{0};
-    std::string requiredApiKey; // when set, other keys get OpenAI's 401 answer
+    // When set, requests without this key (in the flavor's own header) get the flavor's 401 answer.
+    std::string requiredApiKey;
     // Closes each connection right after its answer without announcing it (no Connection: close),
     // as a provider does when its idle timeout ends a kept-alive connection.
     bool dropConnectionsAfterAnswer = false;
+    MockFlavorKind flavor = MockFlavorKind::OpenAi;
 };
 
 class MockUpstreamServer {
@@ -35,9 +50,9 @@ public:
 
 private:
     Awaitable<void> handle(IncomingRequest& request, ResponseChannel& channel) const;
-    Awaitable<void> chatCompletion(IncomingRequest& request, ResponseChannel& channel) const;
 
     MockUpstreamOptions m_options;
+    std::unique_ptr<MockFlavor> m_flavor;
     std::unique_ptr<WorkerPool> m_workers;
     std::unique_ptr<HttpListener> m_listener;
 };

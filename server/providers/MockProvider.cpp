@@ -13,7 +13,7 @@ Awaitable<void> MockProvider::chatCompletion(RequestContext& context, ResponseCh
     const auto started = std::chrono::steady_clock::now();
     const auto head = responseHead(context, 200);
     const MockPace pace{settings.latency, settings.streamChunks, settings.chunkInterval};
-    const bool delivered = co_await replayMockCompletion(channel, completion, context.chat.stream, head, pace);
+    const bool delivered = co_await replayMockCompletion(channel, completion, context.chat, head, pace);
     context.upstreamTime = std::chrono::steady_clock::now() - started;
     context.record.status = delivered ? 200 : 499;
     context.record.errorCode = delivered ? "" : "client_closed";

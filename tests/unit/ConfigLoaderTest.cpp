@@ -105,6 +105,31 @@ private slots:
         QCOMPARE(config.server.listen.toString(), std::string("127.0.0.1:8088"));
     }
 
+    void providerKindsHaveTheirDefaults()
+    {
+        const auto config = loaderWith({}).loadText("providers:\n"
+                                                    "  - {name: o, kind: openai}\n"
+                                                    "  - {name: a, kind: anthropic, default_max_tokens: 1000}\n"
+                                                    "  - {name: g, kind: gemini}\n"
+                                                    "  - {name: z, kind: azure-openai, base_url: 'https://res.openai.azure.com'}\n"
+                                                    "  - {name: v, kind: openai-compatible, base_url: 'http://127.0.0.1:8000/v1', stream_usage: false}\n",
+            "cfg.yaml");
+        QCOMPARE(config.providers.size(), std::size_t(5));
+        QCOMPARE(config.providers[0].kind, ProviderKind::OpenAi);
+        QCOMPARE(config.providers[0].baseUrl.toString(), std::string("https://api.openai.com:443/v1"));
+        QCOMPARE(config.providers[1].kind, ProviderKind::Anthropic);
+        QCOMPARE(config.providers[1].baseUrl.toString(), std::string("https://api.anthropic.com:443/v1"));
+        QCOMPARE(config.providers[1].apiVersion, std::string("2023-06-01"));
+        QCOMPARE(config.providers[1].defaultMaxTokens, 1000);
+        QCOMPARE(config.providers[2].kind, ProviderKind::Gemini);
+        QCOMPARE(config.providers[2].baseUrl.basePath, std::string("/v1beta"));
+        QCOMPARE(config.providers[3].kind, ProviderKind::AzureOpenAi);
+        QCOMPARE(config.providers[3].apiVersion, std::string("2024-10-21"));
+        QCOMPARE(config.providers[3].baseUrl.basePath, std::string(""));
+        QCOMPARE(config.providers[4].quirks.streamUsage, false);
+        QCOMPARE(config.providers[0].quirks.streamUsage, true);
+    }
+
     void rejectsWithFileLineAndField_data()
     {
         QTest::addColumn<QString>("yaml");
@@ -126,6 +151,12 @@ private slots:
             << "cfg.yaml:5: providers[0].ca_file: cannot read /nonexistent/ca.pem";
         QTest::newRow("unknown kind") << "providers:\n  - name: p\n    kind: magic\n" << "providers[0].kind: unknown provider kind 'magic'";
         QTest::newRow("missing name") << "providers:\n  - kind: mock\n" << "providers[0].name: is required";
+        QTest::newRow("azure without base_url")
+            << "providers:\n  - name: az\n    kind: azure-openai\n" << "cfg.yaml:2: providers[0].base_url: is required for kind azure-openai";
+        QTest::newRow("api_version where the kind has none")
+            << "providers:\n  - name: p\n    kind: openai\n    api_version: v1\n" << "cfg.yaml:4: providers[0].api_version: unknown setting";
+        QTest::newRow("stream_usage on anthropic")
+            << "providers:\n  - name: p\n    kind: anthropic\n    stream_usage: false\n" << "cfg.yaml:4: providers[0].stream_usage: unknown setting";
         QTest::newRow("unknown provider in deployment")
             << "models:\n  - name: m\n    deployments:\n      - provider: ghost\n        model: x\n"
             << "cfg.yaml:4: models[0].deployments[0].provider: no provider named 'ghost'";

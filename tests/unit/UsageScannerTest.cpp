@@ -78,7 +78,24 @@ private slots:
         QCOMPARE(usage->completionTokens, int64_t(9));
         QVERIFY(!parseUsageObject(R"({"unrelated":1})"));
     }
+
+    void mergesAnthropicStreamUsage();
 };
+
+// Anthropic streams report input counts at message_start and the final output count at
+// message_delta; cached input is reported apart from input_tokens, and OpenAI counts it inside.
+void UsageScannerTest::mergesAnthropicStreamUsage()
+{
+    UsageScanner scanner;
+    scanner.feed("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"usage\":"
+                 "{\"input_tokens\":20,\"cache_read_input_tokens\":100,\"cache_creation_input_tokens\":5,\"output_tokens\":1}}}\n\n");
+    scanner.feed("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":{\"text\":\"Hi\"}}\n\n");
+    scanner.feed("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":42}}\n\n");
+    QVERIFY(scanner.usage());
+    QCOMPARE(scanner.usage()->promptTokens, int64_t(125));
+    QCOMPARE(scanner.usage()->cachedPromptTokens, int64_t(100));
+    QCOMPARE(scanner.usage()->completionTokens, int64_t(42));
+}
 
 QTEST_GUILESS_MAIN(UsageScannerTest)
 #include "UsageScannerTest.moc"

@@ -1,0 +1,236 @@
+#include "providers/PassThroughProvider.h"
+
+#include "dialects/OpenAiDialect.h"
+#include "gateway/Responses.h"
+#include "logging/Logging.h"
+#include "openai/ContentMeter.h"
+#include "openai/UsageScanner.h"
+#include "upstream/UpstreamExchange.h"
+
+namespace gatehouse {
+namespace {
+
+constexpr std::size_t kMaxErrorBodyBytes = 64 * 1024;
+constexpr std::string_view kAskForStreamUsage = R"(,"stream_options":{"include_usage":true})";
+
+bool isOpenAiFamily(ProviderKind kind)
+{
+    return kind == ProviderKind::OpenAi || kind == ProviderKind::OpenAiCompatible || kind == ProviderKind::AzureOpenAi;
+}
+
+// Where the request goes (after the base path) and the headers that authenticate it.
+struct PassThroughTarget {
+    std::string path;
+    HeaderList headers;
+};
+
+PassThroughTarget targetFor(const RequestContext& context)
+{
+    const auto& provider = *context.deployment->provider;
+    const DialectTarget target{provider, context.deployment->upstreamModel};
+    if (provider.kind == ProviderKind::Anthropic) {
+        // The client's API version and beta flags describe its body: they travel with it.
+        const auto& message = context.request.message;
+        const auto clientVersion = message["anthropic-version"];
+        HeaderList headers{{"anthropic-version", clientVersion.empty() ? provider.apiVersion : std::string(clientVersion)}};
+        if (const auto beta = message["anthropic-beta"]; !beta.empty())
+            headers.emplace_back("anthropic-beta", std::string(beta));
+        if (!provider.apiKey.empty())
+            headers.emplace_back("x-api-key", provider.apiKey);
+        return {"/messages", std::move(headers)};
+    }
+    const OpenAiDialect dialect(provider.kind == ProviderKind::AzureOpenAi ? OpenAiDialect::Flavor::Azure : OpenAiDialect::Flavor::OpenAi);
+    const auto operation = context.api == IngressApi::Embeddings ? "/embeddings" : "/chat/completions";
+    return {dialect.targetFor(operation, target), dialect.credentialHeaders(provider)};
+}
+
+// Removes the usage-only chunk ("choices":[]) the gateway asked an OpenAI stream for, when the
+// client did not ask for it: events are whole when they end with a blank line, so pieces are held
+// back until their event is complete.
+class UsageChunkFilter {
+public:
+    std::string pass(std::string_view piece)
+    {
+        m_pending.append(piece);
+        std::string out;
+        std::size_t start = 0;
+        for (auto end = m_pending.find("\n\n"); end != std::string::npos; end = m_pending.find("\n\n", start)) {
+            const std::string_view event(m_pending.data() + start, end + 2 - start);
+            if (event.find(R"("choices":[])") == std::string_view::npos)
+                out.append(event);
+            start = end + 2;
+        }
+        m_pending.erase(0, start);
+        return out;
+    }
+    std::string rest() { return std::exchange(m_pending, {}); }
+
+private:
+    std::string m_pending;
+};
+
+class PassThroughCall {
+public:
+    PassThroughCall(RequestContext& context, ResponseChannel& channel, UpstreamPool& pool)
+        : m_context(context)
+        , m_channel(channel)
+        , m_provider(*context.deployment->provider)
+        , m_exchange(pool, m_provider)
+    {
+    }
+
+    Awaitable<void> run()
+    {
+        prepareBody();
+        const auto target = targetFor(m_context);
+        const auto accept = m_context.request.message[http::field::accept];
+        const auto head = UpstreamExchange::requestHead(m_provider, target.path, target.headers, m_body.size(), {accept.data(), accept.size()});
+        const UpstreamConnection::RequestBuffers request{asio::buffer(head), asio::buffer(m_body.before.data(), m_body.before.size()),
+            asio::buffer(m_body.modelLiteral), asio::buffer(m_body.after.data(), m_body.after.size())};
+
+        const auto failure = co_await m_exchange.send(request);
+        if (failure) {
+            m_context.upstreamTime += m_exchange.elapsed();
+            co_await sendError(m_context, m_channel, *failure);
+            co_return;
+        }
+        if (m_exchange.status() >= 400)
+            co_await relayError();
+        else
+            co_await relayBody();
+        m_context.upstreamTime += m_exchange.elapsed();
+    }
+
+private:
+    // The client's bytes with the deployment's model. An OpenAI stream is also asked for its usage
+    // (the gateway records every call's tokens), unless the client asked already or the server
+    // refuses the field; the extra chunk is then filtered out of the answer.
+    void prepareBody()
+    {
+        const auto& body = m_context.request.message.body();
+        m_body = spliceModel(body, m_context.chat, m_context.deployment->upstreamModel);
+        const auto& chat = m_context.chat;
+        if (m_context.api != IngressApi::ChatCompletions || !chat.stream || chat.includeUsage || !m_provider.quirks.streamUsage)
+            return;
+        m_dropUsageChunk = true;
+        if (!chat.hasStreamOptions) {
+            // Right after the model value: a member added without re-writing the body.
+            m_body.modelLiteral += kAskForStreamUsage;
+            return;
+        }
+        // stream_options is there without include_usage (rare): rewrite the body once.
+        auto json = Json::parse(body);
+        json["model"] = m_context.deployment->upstreamModel;
+        json["stream_options"]["include_usage"] = true;
+        m_rewritten = json.dump();
+        m_body = {{}, m_rewritten, {}};
+    }
+
+    Awaitable<void> relayBody()
+    {
+        auto head = responseHead(m_context, m_exchange.status());
+        if (const auto type = m_exchange.header(http::field::content_type); !type.empty())
+            head.contentType = std::string(type);
+        if (const auto length = m_exchange.contentLength(); length && !m_dropUsageChunk)
+            head.contentLength = static_cast<std::size_t>(*length);
+        m_context.record.status = m_exchange.status();
+
+        UsageScanner usage;
+        ContentMeter content;
+        UsageChunkFilter filter;
+        bool begun = false;
+        bool clientGone = false;
+        auto deliver = [&](std::string_view piece) -> Awaitable<bool> {
+            const bool delivered = begun ? co_await m_channel.piece(piece) : co_await m_channel.begin(head, piece);
+            begun = true;
+            clientGone = !delivered;
+            co_return delivered;
+        };
+        const auto ec = co_await m_exchange.readBody([&](std::string_view piece) -> Awaitable<bool> {
+            usage.feed(piece);
+            content.feed(piece);
+            if (!m_dropUsageChunk)
+                co_return co_await deliver(piece);
+            const auto passed = filter.pass(piece);
+            co_return passed.empty() || co_await deliver(passed);
+        });
+        if (!ec && m_dropUsageChunk) {
+            const auto rest = filter.rest();
+            if (!rest.empty())
+                co_await deliver(rest);
+        }
+        if (!ec && !begun)
+            co_await m_channel.begin(head, {});
+        if (!ec && !clientGone)
+            co_await m_channel.end();
+        recordUsage(usage, content);
+        if (clientGone) {
+            m_context.record.status = 499;
+            m_context.record.errorCode = "client_closed";
+            co_return;
+        }
+        if (ec) {
+            componentLogger("upstream")->warn("{}: provider '{}' broke off the response: {}", m_context.requestId, m_provider.name, ec.message());
+            const auto error = ApiError::upstreamFailed("Provider '" + m_provider.name + "' broke off the response: " + ec.message() + ".");
+            co_await sendError(m_context, m_channel, error);
+            co_return;
+        }
+        m_exchange.finish();
+    }
+
+    void recordUsage(const UsageScanner& usage, const ContentMeter& content)
+    {
+        if (const auto& tokens = usage.usage()) {
+            m_context.record.setUsage(*tokens, false);
+            return;
+        }
+        // The provider reported none (a server with stream_usage: false, or one that never does).
+        const TokenUsage estimate{estimateTokens(m_context.request.message.body().size()), estimateTokens(content.contentBytes())};
+        m_context.record.setUsage(estimate, true);
+    }
+
+    // Provider errors are small: read them whole and answer in the client API's shape, keeping
+    // the provider's message; credential problems become the gateway's, not the client's.
+    Awaitable<void> relayError()
+    {
+        std::string body;
+        const auto ec = co_await m_exchange.readWholeBody(body, kMaxErrorBodyBytes);
+        if (ec) {
+            const auto error = ApiError::upstreamFailed("The error answer of " + m_exchange.where() + " broke off: " + ec.message() + ".");
+            co_await sendError(m_context, m_channel, error);
+            co_return;
+        }
+        m_exchange.finish();
+        const DialectTarget target{m_provider, m_context.deployment->upstreamModel};
+        const auto error = dialectFor(m_provider.kind)->error(m_exchange.status(), body, target);
+        ResponseHeaders extra;
+        if (const auto retryAfter = m_exchange.header(http::field::retry_after); !retryAfter.empty())
+            extra.emplace_back("Retry-After", std::string(retryAfter));
+        co_await sendError(m_context, m_channel, error, extra);
+    }
+
+    RequestContext& m_context;
+    ResponseChannel& m_channel;
+    const ProviderConfig& m_provider;
+    UpstreamExchange m_exchange;
+    SplicedBody m_body;
+    std::string m_rewritten;
+    bool m_dropUsageChunk = false;
+};
+
+} // namespace
+
+bool PassThroughProvider::canPassThrough(IngressApi api, ProviderKind kind)
+{
+    if (api == IngressApi::Messages)
+        return kind == ProviderKind::Anthropic;
+    return isOpenAiFamily(kind);
+}
+
+Awaitable<void> PassThroughProvider::chatCompletion(RequestContext& context, ResponseChannel& channel, UpstreamPool& pool) const
+{
+    PassThroughCall call(context, channel, pool);
+    co_await call.run();
+}
+
+} // namespace gatehouse

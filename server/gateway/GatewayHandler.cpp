@@ -114,7 +114,7 @@ Awaitable<void> GatewayHandler::callProvider(RequestContext& context, ResponseCh
         co_return;
     }
     const auto& adapter = adapterFor(context.api, context.deployment->provider->kind);
-    co_await adapter.chatCompletion(context, channel, *m_pools[context.request.workerIndex]);
+    co_await adapter.answer(context, channel, *m_pools[context.request.workerIndex]);
 }
 
 Awaitable<void> GatewayHandler::listModels(RequestContext& context, ResponseChannel& channel)

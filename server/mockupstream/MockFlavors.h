@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 namespace gatehouse {
 
@@ -57,6 +58,18 @@ public:
     using MockFlavor::MockFlavor;
     Awaitable<void> handle(IncomingRequest& request, ResponseChannel& channel) const override;
 
+    // The OpenAI embeddings answer to `request` (deterministic vectors; float or base64), or the
+    // 400 OpenAI gives a malformed one. Also used by the built-in mock provider.
+    struct EmbeddingsAnswer {
+        std::string body;
+        int64_t promptTokens = 0;
+    };
+    static std::variant<EmbeddingsAnswer, ApiError> embeddingsAnswer(const Json& request, const std::string& model);
+
+    // A tool call to the request's first function tool, unless it has none or its last message is
+    // already a tool result (then the answer is text, as a model's would be).
+    static std::optional<MockToolCall> toolCallFor(const Json& request);
+
 protected:
     // What a chat completion request asks for, however it was read.
     struct ChatAsk {
@@ -68,10 +81,6 @@ protected:
     Awaitable<void> answerChat(ResponseChannel& channel, const ChatAsk& ask) const;
     // `request` is the parsed embeddings body; `model` the name the answer gives.
     Awaitable<void> answerEmbeddings(ResponseChannel& channel, const Json& request, const std::string& model) const;
-
-    // A tool call to the request's first function tool, unless it has none or its last message is
-    // already a tool result (then the answer is text, as a model's would be).
-    static std::optional<MockToolCall> toolCallFor(const Json& request);
 
     // OpenAI's 400 answer to a malformed request (Azure passes the model service's on as they are).
     static MockReply invalidRequest(std::string message, std::string param);

@@ -204,31 +204,20 @@ Awaitable<void> OpenAiFlavor::answerChat(ResponseChannel& channel, const ChatAsk
     co_await replayMockCompletion(channel, completion, ask.fields, head, timing);
 }
 
-Awaitable<void> OpenAiFlavor::answerEmbeddings(ResponseChannel& channel, const Json& request, const std::string& model) const
+std::variant<OpenAiFlavor::EmbeddingsAnswer, ApiError> OpenAiFlavor::embeddingsAnswer(const Json& request, const std::string& model)
 {
     const auto inputs = readEmbeddingInputs(jsonMember(request, "input"));
-    if (!inputs) {
-        const auto reply = invalidRequest("'input' must be a non-empty string, array of strings, or array of tokens.", "input");
-        co_await send(channel, reply);
-        co_return;
-    }
+    if (!inputs)
+        return ApiError::invalidRequest("'input' must be a non-empty string, array of strings, or array of tokens.", "input");
     int dimensions = kMockEmbeddingDimensions;
     if (const auto* given = jsonMember(request, "dimensions"); given && !given->is_null()) {
-        if (!given->is_number_integer() || given->get<int64_t>() < 1 || given->get<int64_t>() > kMaxEmbeddingDimensions) {
-            const auto reply = invalidRequest("'dimensions' must be an integer from 1 to " + std::to_string(kMaxEmbeddingDimensions) + ".",
-                "dimensions");
-            co_await send(channel, reply);
-            co_return;
-        }
+        if (!given->is_number_integer() || given->get<int64_t>() < 1 || given->get<int64_t>() > kMaxEmbeddingDimensions)
+            return ApiError::invalidRequest("'dimensions' must be an integer from 1 to " + std::to_string(kMaxEmbeddingDimensions) + ".", "dimensions");
         dimensions = given->get<int>();
     }
     const auto format = stringMember(request, "encoding_format");
-    if (const auto* given = jsonMember(request, "encoding_format");
-        given && !given->is_null() && format != "float" && format != "base64") {
-        const auto reply = invalidRequest("'encoding_format' must be 'float' or 'base64'.", "encoding_format");
-        co_await send(channel, reply);
-        co_return;
-    }
+    if (const auto* given = jsonMember(request, "encoding_format"); given && !given->is_null() && format != "float" && format != "base64")
+        return ApiError::invalidRequest("'encoding_format' must be 'float' or 'base64'.", "encoding_format");
 
     std::string body = R"({"object":"list","data":[)";
     for (std::size_t i = 0; i < inputs->texts.size(); ++i) {
@@ -240,9 +229,19 @@ Awaitable<void> OpenAiFlavor::answerEmbeddings(ResponseChannel& channel, const J
     }
     const auto tokens = std::to_string(inputs->promptTokens);
     body += R"(],"model":)" + jsonString(model) + R"(,"usage":{"prompt_tokens":)" + tokens + R"(,"total_tokens":)" + tokens + "}}";
+    return EmbeddingsAnswer{std::move(body), inputs->promptTokens};
+}
+
+Awaitable<void> OpenAiFlavor::answerEmbeddings(ResponseChannel& channel, const Json& request, const std::string& model) const
+{
+    const auto answer = embeddingsAnswer(request, model);
+    if (const auto* error = std::get_if<ApiError>(&answer)) {
+        co_await send(channel, openAiReply(*error));
+        co_return;
+    }
     const ResponseHead head{200};
     const auto timing = pace();
-    co_await replayBody(channel, head, body, timing);
+    co_await replayBody(channel, head, std::get<EmbeddingsAnswer>(answer).body, timing);
 }
 
 std::optional<MockToolCall> OpenAiFlavor::toolCallFor(const Json& request)

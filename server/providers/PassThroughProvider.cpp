@@ -227,7 +227,7 @@ bool PassThroughProvider::canPassThrough(IngressApi api, ProviderKind kind)
     return isOpenAiFamily(kind);
 }
 
-Awaitable<void> PassThroughProvider::chatCompletion(RequestContext& context, ResponseChannel& channel, UpstreamPool& pool) const
+Awaitable<void> PassThroughProvider::answer(RequestContext& context, ResponseChannel& channel, UpstreamPool& pool) const
 {
     PassThroughCall call(context, channel, pool);
     co_await call.run();

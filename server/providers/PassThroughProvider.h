@@ -10,7 +10,7 @@ namespace gatehouse {
 
 class PassThroughProvider final : public ProviderAdapter {
 public:
-    Awaitable<void> chatCompletion(RequestContext& context, ResponseChannel& channel, UpstreamPool& pool) const override;
+    Awaitable<void> answer(RequestContext& context, ResponseChannel& channel, UpstreamPool& pool) const override;
 
     // Whether this request can go to its deployment's provider untranslated.
     static bool canPassThrough(IngressApi api, ProviderKind kind);

@@ -254,7 +254,7 @@ private:
 
 } // namespace
 
-Awaitable<void> TranslatingProvider::chatCompletion(RequestContext& context, ResponseChannel& channel, UpstreamPool& pool) const
+Awaitable<void> TranslatingProvider::answer(RequestContext& context, ResponseChannel& channel, UpstreamPool& pool) const
 {
     TranslatedCall call(context, channel, pool);
     co_await call.run();

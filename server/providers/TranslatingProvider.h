@@ -11,7 +11,7 @@ namespace gatehouse {
 
 class TranslatingProvider final : public ProviderAdapter {
 public:
-    Awaitable<void> chatCompletion(RequestContext& context, ResponseChannel& channel, UpstreamPool& pool) const override;
+    Awaitable<void> answer(RequestContext& context, ResponseChannel& channel, UpstreamPool& pool) const override;
 };
 
 } // namespace gatehouse

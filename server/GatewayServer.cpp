@@ -161,6 +161,30 @@ void GatewayServer::stop()
     log->info("stopped: {} call record(s) written, {} dropped", counters.written, counters.dropped);
 }
 
+void GatewayServer::testProvider(const std::string& name, std::function<void(ProviderTestResult)> done, std::string upstreamModel)
+{
+    const auto* provider = m_config.findProvider(name);
+    if (!provider)
+        throw std::invalid_argument("No provider named '" + name + "'.");
+    for (const auto& model : m_config.models) {
+        for (const auto& deployment : model.deployments) {
+            if (upstreamModel.empty() && deployment.provider == name)
+                upstreamModel = deployment.upstreamModel;
+        }
+    }
+    if (upstreamModel.empty())
+        throw std::invalid_argument("No model is deployed on provider '" + name + "': name a model to test it with.");
+    if (!m_started || m_stopped)
+        throw std::invalid_argument("The gateway is not running.");
+    // On worker 0, whose upstream pool it may use like any request there.
+    asio::co_spawn(m_workers->context(0),
+        [this, provider, upstreamModel, done = std::move(done)]() -> Awaitable<void> {
+            auto result = co_await m_handler->testProvider(*provider, upstreamModel, 0);
+            done(std::move(result));
+        },
+        asio::detached);
+}
+
 void GatewayServer::settle(std::chrono::milliseconds timeout)
 {
     if (m_handler)

@@ -11,6 +11,7 @@
 #include "store/Database.h"
 #include "store/KeyStore.h"
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -41,6 +42,11 @@ public:
     std::string createKey(const std::string& name, const std::string& tenant = "default");
     // The first-run developer key: created only when the store holds no active key at all.
     std::optional<std::string> createDeveloperKeyIfNone();
+
+    // "Test connection": one real chat call to the named provider (its first deployed model, or
+    // `upstreamModel` when given), recorded like any call. `done` runs on a worker thread.
+    // Throws std::invalid_argument for an unknown provider or one no model uses and no model given.
+    void testProvider(const std::string& provider, std::function<void(ProviderTestResult)> done, std::string upstreamModel = {});
 
     CallRecordWriter& callRecords() { return *m_records; }
     // Waits until no request is in flight (at most `timeout`) and every finished call's record is

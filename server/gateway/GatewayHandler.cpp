@@ -2,6 +2,7 @@
 
 #include "calls/RequestId.h"
 #include "gateway/Responses.h"
+#include "json/Json.h"
 #include "json/JsonString.h"
 #include "logging/Logging.h"
 
@@ -143,6 +144,86 @@ const ProviderAdapter& GatewayHandler::adapterFor(IngressApi api, ProviderKind k
     if (PassThroughProvider::canPassThrough(api, kind))
         return m_passThroughProvider;
     return m_translatingProvider;
+}
+
+namespace {
+
+// Keeps what a probe call answered instead of sending it anywhere.
+class CollectingChannel final : public ResponseChannel {
+public:
+    Awaitable<bool> send(const ResponseHead& head, std::string_view body) override
+    {
+        markFirstByte();
+        status = head.status;
+        this->body.append(body);
+        co_return true;
+    }
+    Awaitable<bool> begin(const ResponseHead& head, std::string_view firstPiece) override { co_return co_await send(head, firstPiece); }
+    Awaitable<bool> piece(std::string_view data) override
+    {
+        body.append(data);
+        co_return true;
+    }
+    Awaitable<bool> end() override { co_return true; }
+    void abort() override {}
+
+    int status = 0;
+    std::string body;
+};
+
+// The answer's text, or the error's message: what a person testing a connection wants to read.
+std::string probeMessage(const std::string& body)
+{
+    const auto parsed = Json::parse(body, nullptr, false);
+    if (parsed.is_object()) {
+        if (const auto error = parsed.find("error"); error != parsed.end() && error->is_object())
+            return error->value("message", body);
+        const auto choices = parsed.find("choices");
+        if (choices != parsed.end() && choices->is_array() && !choices->empty()) {
+            const auto& message = (*choices)[0].value("message", Json::object());
+            if (const auto content = message.find("content"); content != message.end() && content->is_string())
+                return content->get<std::string>().substr(0, 200);
+        }
+    }
+    return body.substr(0, 200);
+}
+
+} // namespace
+
+Awaitable<ProviderTestResult> GatewayHandler::testProvider(const ProviderConfig& provider, std::string upstreamModel, std::size_t workerIndex)
+{
+    IncomingRequest request;
+    request.message.method(http::verb::post);
+    request.message.target("/admin/test-connection");
+    request.message.body() = R"({"model":)" + jsonString(upstreamModel)
+        + R"(,"messages":[{"role":"user","content":"Reply with the word OK."}],"max_tokens":5})";
+    request.receivedAt = Clock::now();
+    request.receivedAtWallClock = std::chrono::system_clock::now();
+    request.workerIndex = workerIndex;
+
+    CollectingChannel channel;
+    RequestContext context(request, m_snapshots.current(), newRequestId());
+    const Deployment deployment{&provider, upstreamModel, 1};
+    {
+        const InFlightCall call(*this, context, channel);
+        context.record.startedAt = request.receivedAtWallClock;
+        context.record.endpoint = "/admin/test-connection";
+        context.deployment = &deployment;
+        context.record.provider = provider.name;
+        context.record.deployment = upstreamModel;
+        context.record.model = upstreamModel;
+        auto parsed = parseChatRequest(request.message.body());
+        context.chat = std::get<ChatRequestFields>(parsed);
+        co_await adapterFor(IngressApi::ChatCompletions, provider.kind).answer(context, channel, *m_pools[workerIndex]);
+        context.completed = true;
+    }
+    ProviderTestResult result;
+    result.status = channel.status;
+    result.ok = channel.status == 200;
+    result.model = upstreamModel;
+    result.message = probeMessage(channel.body);
+    result.latency = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - request.receivedAt);
+    co_return result;
 }
 
 void GatewayHandler::finishRecord(RequestContext& context, const ResponseChannel& channel)

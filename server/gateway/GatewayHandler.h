@@ -3,6 +3,7 @@
 #pragma once
 
 #include "calls/CallRecordWriter.h"
+#include "gateway/ProviderProbe.h"
 #include "gateway/RequestStages.h"
 #include "gateway/SnapshotStore.h"
 #include "logging/Logging.h"
@@ -24,6 +25,9 @@ public:
     GatewayHandler(SnapshotStore& snapshots, CallRecordWriter& records, std::vector<std::unique_ptr<UpstreamPool>>& pools);
 
     Awaitable<void> handle(IncomingRequest& request, ResponseChannel& channel);
+
+    // One real chat call to `provider` asking `upstreamModel` for a few tokens (see ProviderProbe.h).
+    Awaitable<ProviderTestResult> testProvider(const ProviderConfig& provider, std::string upstreamModel, std::size_t workerIndex);
 
     // Records a request the HTTP layer refused before it reached the handler (body too large, ...).
     void recordRejected(const IncomingRequest& request, int status, const std::string& code);

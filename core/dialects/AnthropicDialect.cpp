@@ -2,6 +2,7 @@
 // The mapping (and what is dropped or refused, and why) is documented in docs/providers.md.
 #include "dialects/AnthropicDialect.h"
 
+#include "dialects/JsonFields.h"
 #include "openai/TranslationError.h"
 
 #include <algorithm>
@@ -11,72 +12,11 @@
 namespace gatehouse {
 namespace {
 
+using namespace fields;
+
 constexpr std::string_view kDefaultApiVersion = "2023-06-01";
 constexpr std::size_t kErrorExcerptBytes = 300;
 
-// ---------------------------------------------------------------------------------------------
-// Reading JSON: strict for the client's request (a wrong type is the client's 400), lenient for
-// the provider's answer (a missing field reads as empty rather than failing a paid call).
-
-[[noreturn]] void refuse(std::string message, std::string param)
-{
-    throw TranslationError(ApiError::invalidRequest(std::move(message), std::move(param)));
-}
-
-// The member if present and not null: OpenAI clients send null to mean "not set".
-const Json* fieldOf(const Json& object, const char* key)
-{
-    if (!object.is_object())
-        return nullptr;
-    const auto it = object.find(key);
-    return it == object.end() || it->is_null() ? nullptr : &*it;
-}
-
-std::string optionalString(const Json& object, const char* key, const char* param)
-{
-    const Json* value = fieldOf(object, key);
-    if (!value)
-        return {};
-    if (!value->is_string())
-        refuse("'" + std::string(key) + "' must be a string (in " + param + ").", param);
-    return value->get<std::string>();
-}
-
-std::string requiredString(const Json& object, const char* key, const char* param)
-{
-    auto value = optionalString(object, key, param);
-    if (value.empty())
-        refuse("'" + std::string(key) + "' is required (in " + param + ").", param);
-    return value;
-}
-
-std::string stringOr(const Json& object, const char* key)
-{
-    const Json* value = fieldOf(object, key);
-    return value && value->is_string() ? value->get<std::string>() : std::string();
-}
-
-int64_t countOf(const Json& object, const char* key)
-{
-    const Json* value = fieldOf(object, key);
-    return value && value->is_number_integer() ? value->get<int64_t>() : 0;
-}
-
-// At most `limit` bytes, cut on a UTF-8 character boundary so the message stays valid text.
-std::string excerpt(std::string_view text, std::size_t limit)
-{
-    if (text.size() <= limit)
-        return std::string(text);
-    std::size_t end = limit;
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
-        --end;
-    return std::string(text.substr(0, end));
-}
-
-int64_t nowSeconds()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // ---------------------------------------------------------------------------------------------
 // Request: message content.

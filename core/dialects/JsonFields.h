@@ -1,0 +1,35 @@
+// Reading JSON fields in the provider dialects: strict for the client's request (a wrong type is
+// the client's 400, naming the parameter), lenient for the provider's answer (a missing field
+// reads as empty rather than failing a call that was already paid for).
+#pragma once
+
+#include "json/Json.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace gatehouse::fields {
+
+// Throws TranslationError: a 400 invalid_request_error naming `param`.
+[[noreturn]] void refuse(std::string message, std::string param);
+
+// The member if present and not null (OpenAI clients send null to mean "not set"); else nullptr.
+const Json* fieldOf(const Json& object, const char* key);
+
+// Client request fields: "" when absent; a 400 when present with another type (or, for
+// requiredString, absent or empty).
+std::string optionalString(const Json& object, const char* key, const char* param);
+std::string requiredString(const Json& object, const char* key, const char* param);
+
+// Provider answer fields: "" or 0 when absent or of another type.
+std::string stringOr(const Json& object, const char* key);
+int64_t countOf(const Json& object, const char* key);
+
+// At most `limit` bytes, cut on a UTF-8 character boundary so the message stays valid text.
+std::string excerpt(std::string_view text, std::size_t limit);
+
+// "created" of the OpenAI objects a dialect builds.
+int64_t nowSeconds();
+
+} // namespace gatehouse::fields

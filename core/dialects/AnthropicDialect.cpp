@@ -3,6 +3,7 @@
 #include "dialects/AnthropicDialect.h"
 
 #include "dialects/JsonFields.h"
+#include "dialects/TurnList.h"
 #include "openai/TranslationError.h"
 
 #include <algorithm>
@@ -130,30 +131,6 @@ Json toolResultBlock(const Json& message)
     return block;
 }
 
-// Anthropic wants user and assistant turns to alternate, OpenAI allows repeats (and sends each
-// tool result as its own message): consecutive blocks of one role become one turn.
-class TurnList {
-public:
-    void append(const char* role, Json blocks)
-    {
-        // An empty turn says nothing, and Anthropic refuses one.
-        if (blocks.empty())
-            return;
-        if (!m_turns.empty() && m_turns.back()["role"] == role) {
-            auto& content = m_turns.back()["content"];
-            for (auto& block : blocks)
-                content.push_back(std::move(block));
-            return;
-        }
-        m_turns.push_back({{"role", role}, {"content", std::move(blocks)}});
-    }
-
-    Json take() { return std::move(m_turns); }
-
-private:
-    Json m_turns = Json::array();
-};
-
 struct Conversation {
     Json system = Json::array(); // text blocks
     Json messages;
@@ -176,7 +153,7 @@ Conversation conversationOf(const Json& chat)
     if (!messages || !messages->is_array())
         refuse("messages must be an array.", "messages");
     Conversation conversation;
-    TurnList turns;
+    TurnList turns("content");
     for (const auto& message : *messages) {
         const auto role = optionalString(message, "role", "messages");
         if (role == "system" || role == "developer")

@@ -4,6 +4,7 @@
 #include "dialects/GeminiDialect.h"
 
 #include "dialects/JsonFields.h"
+#include "dialects/TurnList.h"
 #include "calls/RequestId.h"
 #include "openai/TranslationError.h"
 
@@ -231,30 +232,6 @@ Json functionResponsePart(const Json& message, const ToolCallNames& names)
     return {{"functionResponse", {{"name", name}, {"response", std::move(response)}}}};
 }
 
-// OpenAI allows repeated roles (and sends each tool result as its own message); Gemini expects
-// turns to alternate, so consecutive parts of one role become one content.
-class ContentList {
-public:
-    void append(const char* role, Json parts)
-    {
-        // An empty turn says nothing, and Gemini refuses one.
-        if (parts.empty())
-            return;
-        if (!m_contents.empty() && m_contents.back()["role"] == role) {
-            auto& existing = m_contents.back()["parts"];
-            for (auto& part : parts)
-                existing.push_back(std::move(part));
-            return;
-        }
-        m_contents.push_back({{"role", role}, {"parts", std::move(parts)}});
-    }
-
-    Json take() { return std::move(m_contents); }
-
-private:
-    Json m_contents = Json::array();
-};
-
 struct Conversation {
     Json systemParts = Json::array();
     Json contents;
@@ -266,7 +243,7 @@ Conversation conversationOf(const Json& chat)
     if (!messages || !messages->is_array())
         refuse("messages must be an array.", "messages");
     Conversation conversation;
-    ContentList contents;
+    TurnList contents("parts");
     ToolCallNames names;
     for (const auto& message : *messages) {
         const auto role = optionalString(message, "role", "messages");

@@ -13,8 +13,19 @@ namespace gatehouse {
 namespace {
 
 constexpr std::string_view kMessagesPath = "/v1/messages";
-// The values anthropic-version accepts (https://docs.anthropic.com/en/api/versioning).
-constexpr std::array<std::string_view, 2> kApiVersions{"2023-06-01", "2023-01-01"};
+// anthropic-version is a date (https://docs.anthropic.com/en/api/versioning): the API knows
+// 2023-01-01 and 2023-06-01, and newer SDKs send newer dates. The mock accepts any well-formed date
+// from 2023-01-01 on, so it keeps working with the SDK of the day, and refuses anything else.
+bool isKnownApiVersion(std::string_view version)
+{
+    if (version.size() != 10 || version[4] != '-' || version[7] != '-')
+        return false;
+    for (const std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+        if (version[i] < '0' || version[i] > '9')
+            return false;
+    }
+    return version >= "2023-01-01";
+}
 
 std::string errorType(int status)
 {
@@ -246,7 +257,7 @@ std::optional<MockReply> AnthropicFlavor::headerProblem(const IncomingRequest& r
     const auto version = request.message["anthropic-version"];
     if (version.empty())
         return anthropicError(400, "anthropic-version: header is required");
-    if (std::find(kApiVersions.begin(), kApiVersions.end(), version) == kApiVersions.end())
+    if (!isKnownApiVersion(version))
         return anthropicError(400, "anthropic-version: \"" + std::string(version.substr(0, 100)) + "\" is not a valid version");
     return std::nullopt;
 }

@@ -9,7 +9,10 @@
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 
 const READY_RE = /listening on (http:\/\/(?:127\.0\.0\.1|localhost|\[::1\]):(\d+))/;
 const LOG_TAIL_BYTES = 64 * 1024;
@@ -268,4 +271,173 @@ function prefixLines(prefix, text) {
     .split('\n')
     .map((l, i, a) => (i === a.length - 1 && l === '' ? '' : prefix + l))
     .join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temp dirs, mock upstreams and gateways (used by providers.test.mjs)
+
+/**
+ * A fresh temp dir with a data dir, and an environment whose HOME/XDG dirs point inside it, so
+ * nothing a child writes by default leaves the dir. cleanup() removes it (unless E2E_KEEP_TMP=1).
+ */
+export async function makeWorkDir(prefix = 'gatehouse-e2e-') {
+  const workDir = await mkdtemp(join(tmpdir(), prefix));
+  const dataDir = join(workDir, 'data');
+  const xdgDir = join(workDir, 'xdg');
+  await mkdir(dataDir);
+  await mkdir(xdgDir);
+  const env = hermeticEnv({
+    HOME: workDir,
+    XDG_DATA_HOME: join(xdgDir, 'data'),
+    XDG_CONFIG_HOME: join(xdgDir, 'config'),
+    XDG_CACHE_HOME: join(xdgDir, 'cache'),
+    XDG_STATE_HOME: join(xdgDir, 'state'),
+  });
+  return {
+    workDir,
+    dataDir,
+    env,
+    async cleanup() {
+      if (process.env.E2E_KEEP_TMP === '1') {
+        console.error(`E2E_KEEP_TMP=1: kept ${workDir}`);
+        return;
+      }
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The upstream flavors `gatehouse mock-upstream --flavor` speaks. */
+export const FLAVORS = ['openai', 'azure', 'anthropic', 'gemini'];
+
+/** The provider `kind` in the gateway config that talks to each mock-upstream flavor. */
+export const PROVIDER_KIND = {
+  openai: 'openai',
+  azure: 'azure-openai',
+  anthropic: 'anthropic',
+  gemini: 'gemini',
+};
+
+/** The path under which each flavor serves its API: the provider's base_url is url + this. */
+const FLAVOR_BASE_PATH = {
+  openai: '/v1',
+  azure: '',
+  anthropic: '/v1',
+  gemini: '/v1beta',
+};
+
+/**
+ * Starts `gatehouse mock-upstream --flavor F` on 127.0.0.1:0. With apiKey, the mock rejects
+ * requests without that key the way the real provider does. The returned Service has
+ * `flavor` and `baseUrl` (what a gateway provider's base_url should be).
+ */
+export async function startMockUpstream({
+  flavor = 'openai',
+  apiKey,
+  streamChunks,
+  chunkIntervalMs,
+  latencyMs,
+  env,
+  cwd,
+  name = `mock-upstream-${flavor}`,
+} = {}) {
+  if (!(flavor in FLAVOR_BASE_PATH)) throw new Error(`unknown mock-upstream flavor '${flavor}'`);
+  const args = ['mock-upstream', '--flavor', flavor, '--listen', '127.0.0.1:0'];
+  if (apiKey !== undefined) args.push('--api-key', apiKey);
+  if (streamChunks !== undefined) args.push('--stream-chunks', String(streamChunks));
+  if (chunkIntervalMs !== undefined) args.push('--chunk-interval-ms', String(chunkIntervalMs));
+  if (latencyMs !== undefined) args.push('--latency-ms', String(latencyMs));
+  const svc = await startService(name, args, { env, cwd });
+  svc.flavor = flavor;
+  svc.baseUrl = svc.url + FLAVOR_BASE_PATH[flavor];
+  return svc;
+}
+
+function yamlScalar(value) {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value); // a JSON string is a YAML double-quoted scalar
+  if (Array.isArray(value)) return `[${value.map(yamlScalar).join(', ')}]`;
+  throw new Error(`cannot write ${typeof value} as a YAML scalar`);
+}
+
+function yamlList(key, items) {
+  if (!items?.length) return '';
+  let out = `${key}:\n`;
+  for (const item of items) {
+    let first = true;
+    for (const [k, v] of Object.entries(item)) {
+      if (v === undefined) continue;
+      const lead = first ? '  - ' : '    ';
+      first = false;
+      if (Array.isArray(v) && v.length && typeof v[0] === 'object') {
+        out += `${lead}${k}:\n`;
+        for (const sub of v) {
+          let subFirst = true;
+          for (const [sk, sv] of Object.entries(sub)) {
+            if (sv === undefined) continue;
+            out += `${subFirst ? '      - ' : '        '}${sk}: ${yamlScalar(sv)}\n`;
+            subFirst = false;
+          }
+        }
+      } else {
+        out += `${lead}${k}: ${yamlScalar(v)}\n`;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A gateway config (docs/config.md) from plain objects:
+ *   providers: [{name, kind, base_url, api_key: 'env:NAME', api_version, ...}]
+ *   models:    [{name, deployments: [{provider, model, weight}]}]
+ *   keys:      [{name, key: 'env:NAME', tenant, models: [...]}]
+ * Keys whose value is undefined are left out.
+ */
+export function gatewayConfigYaml({ providers = [], models = [], keys = [] }) {
+  return yamlList('providers', providers) + yamlList('models', models) + yamlList('keys', keys);
+}
+
+/**
+ * Writes `config` (YAML text) into work.workDir and starts `gatehouse serve` on 127.0.0.1:0 with
+ * work.env plus `env` (the secrets the config names as env:NAME).
+ */
+export async function startGateway({ work, config, env = {}, name = 'gatehouse-serve' }) {
+  const configPath = join(work.workDir, `${name}.yaml`);
+  await writeFile(configPath, config);
+  const svc = await startService(
+    name,
+    ['serve', '--config', configPath, '--data', work.dataDir, '--listen', '127.0.0.1:0'],
+    { env: { ...work.env, ...env }, cwd: work.workDir },
+  );
+  svc.configPath = configPath;
+  return svc;
+}
+
+/** Stops services in the given order, each bounded; reports but does not throw on failures. */
+export async function stopAll(services) {
+  for (const svc of services) {
+    if (!svc) continue;
+    try {
+      await svc.stop();
+    } catch (err) {
+      console.error(`stopping ${svc.name}: ${err?.stack ?? err}`);
+    }
+  }
+}
+
+/**
+ * A loopback port nothing listens on: bound by the OS, then released. (Another process could
+ * take it in between; on a test machine that is unlikely, and the test would then see a
+ * different error rather than hang.)
+ */
+export async function closedLoopbackPort() {
+  const server = createServer();
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -556,8 +556,10 @@ void MockUpstreamFlavorsTest::anthropicChecksHeadersAndFields_data()
     QTest::newRow("wrong key") << "wrong" << kAnthropicVersion << valid << 401 << "authentication_error" << "invalid x-api-key";
     QTest::newRow("no key") << "" << kAnthropicVersion << valid << 401 << "authentication_error" << "x-api-key header is required";
     QTest::newRow("no version") << kKey << "" << valid << 400 << "invalid_request_error" << "anthropic-version: header is required";
-    QTest::newRow("unknown version") << kKey << "2099-01-01" << valid << 400 << "invalid_request_error"
-                                     << R"(anthropic-version: "2099-01-01" is not a valid version)";
+    QTest::newRow("malformed version") << kKey << "latest" << valid << 400 << "invalid_request_error"
+                                       << R"(anthropic-version: "latest" is not a valid version)";
+    QTest::newRow("version before the API") << kKey << "2022-12-31" << valid << 400 << "invalid_request_error"
+                                            << R"(anthropic-version: "2022-12-31" is not a valid version)";
     QTest::newRow("no max_tokens") << kKey << kAnthropicVersion << R"({"model":"m","messages":[{"role":"user","content":"Hi"}]})" << 400
                                    << "invalid_request_error" << "max_tokens: Field required";
     QTest::newRow("no messages") << kKey << kAnthropicVersion << R"({"model":"m","max_tokens":5})" << 400 << "invalid_request_error"

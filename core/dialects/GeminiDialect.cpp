@@ -630,7 +630,7 @@ ApiError geminiError(int status, const Json& parsed, std::string_view body, cons
     if (!message || !message->is_string())
         return providerError(status, excerpt(body, kErrorExcerptBytes), {}, target);
     if (status == 400 && isInvalidApiKey(*error))
-        status = 401;
+        return credentialsRefused(status, message->get<std::string>(), target);
     return providerError(status, message->get<std::string>(), codeOf(stringOr(*error, "status")), target);
 }
 

@@ -41,18 +41,22 @@ const ProviderDialect* dialectFor(ProviderKind kind)
     return nullptr;
 }
 
+ApiError credentialsRefused(int status, const std::string& providerMessage, const DialectTarget& target)
+{
+    // The gateway's credentials for the provider were refused: not the client's fault, and not to
+    // be confused with the client's own 401.
+    auto error = ApiError::upstreamFailed("Provider '" + target.provider.name + "' rejected the gateway's credentials (HTTP "
+        + std::to_string(status) + "): " + (providerMessage.empty() ? "(no message)" : providerMessage));
+    error.code = "upstream_auth_failed";
+    return error;
+}
+
 ApiError providerError(int status, const std::string& providerMessage, const std::string& providerType, const DialectTarget& target)
 {
     const auto& name = target.provider.name;
     const std::string detail = providerMessage.empty() ? "(no message)" : providerMessage;
-    if (status == 401 || status == 403) {
-        // The gateway's credentials for the provider were refused: not the client's fault, and
-        // not to be confused with the client's own 401.
-        auto error = ApiError::upstreamFailed("Provider '" + name + "' rejected the gateway's credentials (HTTP "
-            + std::to_string(status) + "): " + detail);
-        error.code = "upstream_auth_failed";
-        return error;
-    }
+    if (status == 401 || status == 403)
+        return credentialsRefused(status, providerMessage, target);
     ApiError error;
     error.status = status == 529 ? 503 : (status >= 400 && status < 600 ? status : 502);
     error.message = "Provider '" + name + "' answered HTTP " + std::to_string(status) + ": " + detail;

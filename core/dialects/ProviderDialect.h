@@ -84,6 +84,9 @@ const ProviderDialect* dialectFor(ProviderKind kind);
 // "Provider 'NAME' answered HTTP STATUS: MESSAGE", with 401/403 mapped as described above and
 // other statuses kept (400, 404, 413, 429, 500, 503...; 529 becomes 503).
 ApiError providerError(int status, const std::string& providerMessage, const std::string& providerType, const DialectTarget& target);
+// The 502 "upstream_auth_failed" for a provider that refused the gateway's credentials; `status`
+// is the provider's own (401, 403, or Gemini's 400 API_KEY_INVALID).
+ApiError credentialsRefused(int status, const std::string& providerMessage, const DialectTarget& target);
 // A TokenUsage as OpenAI's usage object, with prompt_tokens_details.cached_tokens and
 // completion_tokens_details.reasoning_tokens when they are non-zero.
 Json openAiUsageJson(const TokenUsage& usage);

@@ -59,11 +59,16 @@ Awaitable<void> MockProvider::answer(RequestContext& context, ResponseChannel& c
     context.upstreamTime = Clock::now() - started;
 }
 
-// The hot path of demos and benchmarks: OpenAI bytes written directly, no JSON document built.
+// The hot path of demos and benchmarks: OpenAI bytes written directly; a JSON document is built
+// only for a body that may offer tools (then the answer is a call to the first one).
 Awaitable<void> MockProvider::answerChat(RequestContext& context, ResponseChannel& channel) const
 {
+    const auto& body = context.request.message.body();
+    std::optional<MockToolCall> toolCall;
+    if (body.find(R"("tools")") != std::string::npos)
+        toolCall = OpenAiFlavor::toolCallFor(Json::parse(body));
     const MockCompletion completion(context.deployment->upstreamModel, "chatcmpl-" + context.requestId,
-        context.request.message.body().size());
+        MockContent(body.size(), std::move(toolCall)));
     const auto head = responseHead(context, 200);
     const auto pace = paceOf(context);
     const bool delivered = co_await replayMockCompletion(channel, completion, context.chat, head, pace);

@@ -44,23 +44,57 @@ PassThroughTarget targetFor(const RequestContext& context)
     return {dialect.targetFor(operation, target), dialect.credentialHeaders(provider)};
 }
 
-// Removes the usage-only chunk ("choices":[]) the gateway asked an OpenAI stream for, when the
-// client did not ask for it: events are whole when they end with a blank line, so pieces are held
-// back until their event is complete.
+// Where the first event in `text` ends (just past its blank line), or npos. SSE allows LF, CRLF
+// and CR line ends; servers use the first two ("\n\n", sse-starlette's "\r\n\r\n").
+std::size_t endOfEvent(std::string_view text)
+{
+    const auto lf = text.find("\n\n");
+    const auto crlf = text.find("\r\n\r\n");
+    if (crlf != std::string_view::npos && (lf == std::string_view::npos || crlf < lf))
+        return crlf + 4;
+    return lf == std::string_view::npos ? lf : lf + 2;
+}
+
+// An OpenAI usage-only chunk: "choices" is an empty array, however the server spaces its JSON.
+bool isUsageOnlyEvent(std::string_view event)
+{
+    const auto skipSpaces = [&](std::size_t i) {
+        while (i < event.size() && (event[i] == ' ' || event[i] == '\t' || event[i] == '\r' || event[i] == '\n'))
+            ++i;
+        return i;
+    };
+    constexpr std::string_view key = R"("choices")";
+    for (auto at = event.find(key); at != std::string_view::npos; at = event.find(key, at + 1)) {
+        auto i = skipSpaces(at + key.size());
+        if (i >= event.size() || event[i] != ':')
+            continue;
+        i = skipSpaces(i + 1);
+        if (i >= event.size() || event[i] != '[')
+            continue;
+        i = skipSpaces(i + 1);
+        if (i < event.size() && event[i] == ']')
+            return true;
+    }
+    return false;
+}
+
+// Removes the usage-only chunk the gateway asked an OpenAI stream for, when the client did not
+// ask for it. Pieces are held back only until their event is complete (a blank line), so the
+// stream still flows event by event.
 class UsageChunkFilter {
 public:
     std::string pass(std::string_view piece)
     {
         m_pending.append(piece);
         std::string out;
-        std::size_t start = 0;
-        for (auto end = m_pending.find("\n\n"); end != std::string::npos; end = m_pending.find("\n\n", start)) {
-            const std::string_view event(m_pending.data() + start, end + 2 - start);
-            if (event.find(R"("choices":[])") == std::string_view::npos)
+        std::string_view rest(m_pending);
+        for (auto end = endOfEvent(rest); end != std::string_view::npos; end = endOfEvent(rest)) {
+            const auto event = rest.substr(0, end);
+            if (!isUsageOnlyEvent(event))
                 out.append(event);
-            start = end + 2;
+            rest.remove_prefix(end);
         }
-        m_pending.erase(0, start);
+        m_pending.erase(0, m_pending.size() - rest.size());
         return out;
     }
     std::string rest() { return std::exchange(m_pending, {}); }

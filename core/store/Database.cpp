@@ -66,9 +66,68 @@ void migrateTo2(Database& db)
     )");
 }
 
+// Governance (docs/governance.md): consumers of tenants, per-model access modes, access requests
+// and an append-only audit log. Existing keys keep working: a NULL consumer_id is a tenant-level key.
+void migrateTo3(Database& db)
+{
+    db.exec(R"(
+        CREATE TABLE consumers (
+            id INTEGER PRIMARY KEY,
+            tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+            name TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            created_at_ms INTEGER NOT NULL,
+            UNIQUE(tenant_id, name)
+        );
+        CREATE TABLE model_access (
+            model TEXT PRIMARY KEY,
+            mode TEXT NOT NULL CHECK(mode IN ('open', 'approval', 'private')),
+            auto_approve INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE access_requests (
+            id INTEGER PRIMARY KEY,
+            consumer_id INTEGER NOT NULL REFERENCES consumers(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            state TEXT NOT NULL CHECK(state IN ('pending', 'approved', 'rejected', 'revoked', 'cancelled')),
+            is_grant INTEGER NOT NULL DEFAULT 0,
+            reason TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            requested_by TEXT NOT NULL,
+            decided_by TEXT,
+            created_at_ms INTEGER NOT NULL,
+            decided_at_ms INTEGER
+        );
+        CREATE INDEX access_requests_by_consumer_model ON access_requests(consumer_id, model, id);
+        CREATE INDEX access_requests_by_model ON access_requests(model, id);
+        CREATE UNIQUE INDEX access_requests_one_pending ON access_requests(consumer_id, model) WHERE state = 'pending';
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at_ms INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            entity_type TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            before_json TEXT,
+            after_json TEXT,
+            reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX audit_log_by_entity ON audit_log(entity_type, entity_id, id);
+        CREATE INDEX audit_log_by_time ON audit_log(at_ms);
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be updated'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be deleted'); END;
+        ALTER TABLE api_keys ADD COLUMN consumer_id INTEGER;
+        ALTER TABLE api_keys ADD COLUMN expires_at_ms INTEGER;
+        ALTER TABLE api_keys ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';
+        CREATE INDEX api_keys_by_consumer ON api_keys(consumer_id);
+        INSERT INTO meta(name, value) VALUES('governance_generation', 0);
+    )");
+}
+
 const std::vector<std::function<void(Database&)>>& migrations()
 {
-    static const std::vector<std::function<void(Database&)>> steps{migrateTo1, migrateTo2};
+    static const std::vector<std::function<void(Database&)>> steps{migrateTo1, migrateTo2, migrateTo3};
     return steps;
 }
 

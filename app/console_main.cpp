@@ -7,6 +7,8 @@
 #include <QCommandLineParser>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
+#include <QRegularExpression>
+#include <QSize>
 #include <QSocketNotifier>
 #include <QtQml/qqmlextensionplugin.h>
 
@@ -27,8 +29,14 @@ struct ConsoleOptions {
     QCommandLineOption config{QStringLiteral("config"), QStringLiteral("YAML config file (default: the built-in mock setup)."), QStringLiteral("FILE")};
     QCommandLineOption data{QStringLiteral("data"), QStringLiteral("Data directory (default: $XDG_DATA_HOME/gatehouse)."), QStringLiteral("DIR")};
     QCommandLineOption listen{QStringLiteral("listen"), QStringLiteral("Data plane HOST:PORT (default 127.0.0.1:8088; port 0 = any free port)."), QStringLiteral("HOST:PORT")};
-    QCommandLineOption screenshot{QStringLiteral("screenshot"), QStringLiteral("Send some demo calls, save a picture of the window to FILE (PNG) and exit."), QStringLiteral("FILE")};
+    QCommandLineOption screenshot{QStringLiteral("screenshot"),
+        QStringLiteral("Send some demo calls (or test the providers), save a picture of the window to FILE (PNG) and exit."), QStringLiteral("FILE")};
     QCommandLineOption screenshotCalls{QStringLiteral("screenshot-calls"), QStringLiteral("Demo calls to send for --screenshot (default 24)."), QStringLiteral("N"), QStringLiteral("24")};
+    QCommandLineOption screenshotPage{QStringLiteral("screenshot-page"),
+        QStringLiteral("Page to picture for --screenshot: overview (default), providers (tests every provider first) or calls."),
+        QStringLiteral("PAGE"), QStringLiteral("overview")};
+    QCommandLineOption screenshotSize{QStringLiteral("screenshot-size"),
+        QStringLiteral("Window size for --screenshot, e.g. 1280x1000 (default 1280x800)."), QStringLiteral("WxH")};
 
     void addTo(QCommandLineParser& parser) const
     {
@@ -36,7 +44,7 @@ struct ConsoleOptions {
                                                         "With no options it serves the built-in mock models; no API key needed."));
         parser.addHelpOption();
         parser.addVersionOption();
-        parser.addOptions({config, data, listen, screenshot, screenshotCalls});
+        parser.addOptions({config, data, listen, screenshot, screenshotCalls, screenshotPage, screenshotSize});
     }
 };
 
@@ -116,6 +124,15 @@ int main(int argc, char** argv)
             return 2;
         }
     }
+    QSize screenshotWindowSize;
+    if (parser.isSet(options.screenshotSize)) {
+        const auto match = QRegularExpression(QStringLiteral("^(\\d{3,5})x(\\d{3,5})$")).match(parser.value(options.screenshotSize));
+        if (!match.hasMatch()) {
+            std::fprintf(stderr, "gatehouse-console: error: --screenshot-size needs WIDTHxHEIGHT, for example 1280x1000\n");
+            return 2;
+        }
+        screenshotWindowSize = QSize(match.captured(1).toInt(), match.captured(2).toInt());
+    }
 
     // Declared before the engine so it outlives the QML that refers to it; its destructor drains the gateway.
     GatewayController controller;
@@ -133,7 +150,10 @@ int main(int argc, char** argv)
 
     std::unique_ptr<DemoScreenshot> screenshot;
     if (screenshotCalls > 0) {
-        screenshot = std::make_unique<DemoScreenshot>(window, &controller, parser.value(options.screenshot), screenshotCalls);
+        if (screenshotWindowSize.isValid())
+            window->resize(screenshotWindowSize.expandedTo(window->minimumSize()));
+        screenshot = std::make_unique<DemoScreenshot>(window, &controller, parser.value(options.screenshot), screenshotCalls,
+            parser.value(options.screenshotPage));
         QObject::connect(screenshot.get(), &DemoScreenshot::finished, &app, [](bool ok, const QString& message) {
             std::fprintf(ok ? stdout : stderr, "gatehouse-console: %s%s\n", ok ? "" : "error: ", qPrintable(message));
             QCoreApplication::exit(ok ? 0 : 1);

@@ -1,4 +1,4 @@
-// Sends some demo traffic through the console's gateway, then saves a picture of the window (for docs).
+// Gives a console page something to show (demo calls, connection tests), then saves a picture of it (for docs).
 #include "DemoScreenshot.h"
 
 #include "GatewayController.h"
@@ -9,11 +9,12 @@
 
 #include <algorithm>
 
-DemoScreenshot::DemoScreenshot(QQuickWindow* window, GatewayController* controller, QString path, int calls, QObject* parent)
+DemoScreenshot::DemoScreenshot(QQuickWindow* window, GatewayController* controller, QString path, int calls, QString page, QObject* parent)
     : QObject(parent)
     , m_window(window)
     , m_controller(controller)
     , m_path(std::move(path))
+    , m_page(std::move(page))
     , m_calls(std::max(calls, kMinimumCalls))
     , m_firstWave(m_calls - 2)
 {
@@ -21,14 +22,22 @@ DemoScreenshot::DemoScreenshot(QQuickWindow* window, GatewayController* controll
 
 void DemoScreenshot::start()
 {
-    connect(m_controller, &GatewayController::stateChanged, this, &DemoScreenshot::sendFirstWave);
+    QVariant shown;
+    QMetaObject::invokeMethod(m_window, "showPage", Q_RETURN_ARG(QVariant, shown), Q_ARG(QVariant, m_page));
+    if (!shown.toBool()) {
+        m_done = true;
+        QTimer::singleShot(0, this, [this] { emit finished(false, tr("there is no page named \"%1\" (overview, providers, calls)").arg(m_page)); });
+        return;
+    }
+    connect(m_controller, &GatewayController::stateChanged, this, &DemoScreenshot::onStateChanged);
     connect(m_controller->callLog(), &CallLogModel::totalCallsChanged, this, &DemoScreenshot::onCallsLogged);
-    sendFirstWave();
+    connect(m_controller->providers(), &ProvidersModel::testFinished, this, &DemoScreenshot::onProviderTested);
+    onStateChanged();
 }
 
-void DemoScreenshot::sendFirstWave()
+void DemoScreenshot::onStateChanged()
 {
-    if (m_firstWaveSent || m_done)
+    if (m_started || m_done)
         return;
     if (m_controller->state() == GatewayController::Failed) {
         // Still worth a picture: it shows how the console reports the problem.
@@ -38,6 +47,37 @@ void DemoScreenshot::sendFirstWave()
     }
     if (m_controller->state() != GatewayController::Running)
         return;
+    m_started = true;
+    if (m_page == QLatin1String("providers"))
+        testProviders();
+    else
+        sendFirstWave();
+}
+
+void DemoScreenshot::testProviders()
+{
+    ProvidersModel* providers = m_controller->providers();
+    m_providersTesting = providers->count();
+    if (m_providersTesting == 0) {
+        m_done = true;
+        QTimer::singleShot(0, this, &DemoScreenshot::grab);
+        return;
+    }
+    // Each result arrives through onProviderTested, some at once (a provider no model uses).
+    for (int row = 0; row < providers->count(); ++row)
+        providers->testConnection(providers->index(row).data(ProvidersModel::NameRole).toString());
+}
+
+void DemoScreenshot::onProviderTested()
+{
+    if (m_done || --m_providersTesting > 0)
+        return;
+    m_done = true;
+    QTimer::singleShot(0, this, &DemoScreenshot::grab);
+}
+
+void DemoScreenshot::sendFirstWave()
+{
     m_firstWaveSent = true;
     const QStringList models = m_controller->modelNames();
     for (int i = 0; i < m_firstWave; ++i)
@@ -46,6 +86,8 @@ void DemoScreenshot::sendFirstWave()
 
 void DemoScreenshot::onCallsLogged()
 {
+    if (!m_firstWaveSent)
+        return; // calls of a connection test, not demo calls
     const qint64 logged = m_controller->callLog()->totalCalls();
     if (!m_lastWaveSent && logged >= m_firstWave) {
         m_lastWaveSent = true;

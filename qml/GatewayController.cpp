@@ -11,11 +11,14 @@
 #include "logging/Logging.h"
 #include "store/DataDirectory.h"
 
+#include <QFileInfo>
 #include <QUrl>
 
 GatewayController::GatewayController(QObject* parent)
     : QObject(parent)
     , m_callLog(new CallLogModel(this))
+    , m_providers(new ProvidersModel(this))
+    , m_modelDeployments(new ModelDeploymentsModel(this))
     , m_testRequests(new TestRequestClient(this))
 {
     connect(m_testRequests, &TestRequestClient::inFlightChanged, this, &GatewayController::testRequestsInFlightChanged);
@@ -63,6 +66,8 @@ void GatewayController::start()
         const QString address = QStringLiteral("http://") + QString::fromStdString(server->dataPlaneAddress().toString());
         const QString databasePath = QString::fromStdString(server->databasePath());
         m_server = std::move(server);
+        m_providers->setServer(m_server.get());
+        m_modelDeployments->setConfig(m_server->config());
         gatehouse::componentLogger("console")->info("console gateway listening on {}", address.toStdString());
         setRunningDetails(address, key, models, databasePath);
         setState(Running);
@@ -75,6 +80,8 @@ void GatewayController::stop()
 {
     if (!m_server)
         return;
+    m_providers->setServer(nullptr); // before the server goes; a test still running reports to no row
+    m_modelDeployments->clear();
     // Drains in-flight calls and writes every record; the last batches still reach the call log.
     m_server->stop();
     m_server.reset();
@@ -157,6 +164,11 @@ void GatewayController::setConfigPath(const QString& path)
         return;
     m_configPath = path;
     emit configPathChanged();
+}
+
+QString GatewayController::configFile() const
+{
+    return m_configPath.isEmpty() ? QString() : QFileInfo(m_configPath).absoluteFilePath();
 }
 
 void GatewayController::setDataDirectory(const QString& path)

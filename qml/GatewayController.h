@@ -2,6 +2,8 @@
 #pragma once
 
 #include "CallLogModel.h"
+#include "ModelDeploymentsModel.h"
+#include "ProvidersModel.h"
 
 #include <QObject>
 #include <QStringList>
@@ -28,9 +30,12 @@ class GatewayController : public QObject {
     Q_PROPERTY(QStringList modelNames READ modelNames NOTIFY modelNamesChanged)
     Q_PROPERTY(QString databasePath READ databasePath NOTIFY databasePathChanged)
     Q_PROPERTY(QString configPath READ configPath WRITE setConfigPath NOTIFY configPathChanged)
+    Q_PROPERTY(QString configFile READ configFile NOTIFY configPathChanged)
     Q_PROPERTY(QString dataDirectory READ dataDirectory WRITE setDataDirectory NOTIFY dataDirectoryChanged)
     Q_PROPERTY(QString listen READ listen WRITE setListen NOTIFY listenChanged)
     Q_PROPERTY(CallLogModel* callLog READ callLog CONSTANT)
+    Q_PROPERTY(ProvidersModel* providers READ providers CONSTANT)
+    Q_PROPERTY(ModelDeploymentsModel* modelDeployments READ modelDeployments CONSTANT)
     Q_PROPERTY(int testRequestsInFlight READ testRequestsInFlight NOTIFY testRequestsInFlightChanged)
     Q_PROPERTY(QString lastTestResult READ lastTestResult NOTIFY lastTestResultChanged)
     Q_PROPERTY(bool lastTestOk READ lastTestOk NOTIFY lastTestResultChanged)
@@ -60,6 +65,9 @@ public:
     QStringList modelNames() const { return m_modelNames; }
     QString databasePath() const { return m_databasePath; }
     CallLogModel* callLog() const { return m_callLog; }
+    // The running gateway's providers and models (empty unless running).
+    ProvidersModel* providers() const { return m_providers; }
+    ModelDeploymentsModel* modelDeployments() const { return m_modelDeployments; }
     int testRequestsInFlight() const;
     QString lastTestResult() const { return m_lastTestResult; }
     bool lastTestOk() const { return m_lastTestOk; }
@@ -67,6 +75,8 @@ public:
     // Empty: the built-in default configuration (mock provider, no API key needed).
     QString configPath() const { return m_configPath; }
     void setConfigPath(const QString& path);
+    // The config file as an absolute path; empty for the built-in configuration.
+    QString configFile() const;
     // Empty: $XDG_DATA_HOME/gatehouse.
     QString dataDirectory() const { return m_dataDirectory; }
     void setDataDirectory(const QString& path);
@@ -110,6 +120,8 @@ private:
     bool m_lastTestOk = false;
 
     CallLogModel* m_callLog;             // child: outlives m_server, whose writer thread feeds it
+    ProvidersModel* m_providers;         // child: outlives m_server, whose workers finish its tests
+    ModelDeploymentsModel* m_modelDeployments; // child
     TestRequestClient* m_testRequests;   // child
     std::unique_ptr<gatehouse::GatewayServer> m_server;
 };

@@ -15,6 +15,7 @@ ApplicationWindow {
     // Every page of the console, in sidebar order: a new page is one entry here and one QML file.
     property list<PageEntry> pages: [
         PageEntry {
+            key: "overview"
             title: qsTr("Overview")
             page: Component {
                 OverviewPage {
@@ -23,6 +24,20 @@ ApplicationWindow {
             }
         },
         PageEntry {
+            key: "providers"
+            title: qsTr("Providers & Models")
+            page: Component {
+                ProvidersPage {
+                    providers: window.controller.providers
+                    deployments: window.controller.modelDeployments
+                    configFile: window.controller.configFile
+                    running: window.controller.state === GatewayController.Running
+                    onTestConnectionRequested: provider => window.controller.providers.testConnection(provider)
+                }
+            }
+        },
+        PageEntry {
+            key: "calls"
             title: qsTr("Call log")
             page: Component {
                 CallLogPage {
@@ -31,6 +46,17 @@ ApplicationWindow {
             }
         }
     ]
+
+    // Shows the page with this key ("providers"); false when there is none. For --screenshot-page.
+    function showPage(key) {
+        for (let i = 0; i < pages.length; ++i) {
+            if (pages[i].key === key) {
+                sidebar.currentIndex = i
+                return true
+            }
+        }
+        return false
+    }
 
     width: 1280
     height: 800

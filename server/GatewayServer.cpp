@@ -65,6 +65,12 @@ void GatewayServer::watchKeyChanges()
     }
 }
 
+void GatewayServer::governanceChanged()
+{
+    std::lock_guard lock(m_storeMutex);
+    rebuildSnapshot();
+}
+
 void GatewayServer::rebuildSnapshot()
 {
     m_keysGeneration = m_keyStore->generation();
@@ -118,6 +124,7 @@ void GatewayServer::start()
         auto adminState = std::make_shared<SessionSharedState>();
         adminState->limits = dataState->limits;
         adminState->handler = [this](IncomingRequest& request, ResponseChannel& channel) { return handleAdmin(request, channel); };
+        m_adminApi = std::make_unique<AdminApi>(databasePath(), AdminApiHooks{[this] { governanceChanged(); }});
         m_admin = std::make_unique<HttpListener>(*m_workers, *server.adminListen, adminState, "admin API");
     }
 
@@ -224,10 +231,7 @@ Awaitable<void> GatewayServer::handleAdmin(IncomingRequest& request, ResponseCha
         co_await channel.send(head, body);
         co_return;
     }
-    const auto error = ApiError::notFound("Unknown admin path. This version serves GET /admin/v1/status.");
-    head.status = error.status;
-    const auto body = error.toJson();
-    co_await channel.send(head, body);
+    co_await m_adminApi->handle(request, channel);
 }
 
 } // namespace gatehouse

@@ -2,6 +2,7 @@
 // snapshot, call-record writer, worker threads and listeners. Start, run, drain, stop.
 #pragma once
 
+#include "admin/AdminApi.h"
 #include "calls/CallRecordWriter.h"
 #include "config/GatewayConfig.h"
 #include "gateway/GatewayHandler.h"
@@ -56,6 +57,7 @@ public:
 
 private:
     void rebuildSnapshot();
+    void governanceChanged(); // an admin change was committed: the data plane takes it at once
     void watchKeyChanges(); // runs on m_keyWatcher
 
     Awaitable<void> handleAdmin(IncomingRequest& request, ResponseChannel& channel);
@@ -74,6 +76,7 @@ private:
     std::unique_ptr<WorkerPool> m_workers;
     std::unique_ptr<HttpListener> m_dataPlane;
     std::unique_ptr<HttpListener> m_admin;
+    std::unique_ptr<AdminApi> m_adminApi;
     bool m_started = false;
     bool m_stopped = false;
 

@@ -1,5 +1,6 @@
 // The whole console: Main.qml loads without a single QML warning, drives a real in-process gateway,
-// and a real chat completion shows up in the call log; a failed start shows its reason.
+// and a real chat completion shows up in the call log, the providers page tests a connection, and a
+// failed start shows its reason.
 #include "GatewayController.h"
 #include "MainWindowLoader.h"
 
@@ -10,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtQml/qqmlextensionplugin.h>
+#include <QtQuickTest/quicktest.h>
 
 #include <memory>
 #include <utility>
@@ -156,12 +158,45 @@ private slots:
         QCOMPARE(banner->property("message").toString(), second.errorText());
     }
 
+    void theProvidersPageTestsAConnection()
+    {
+        QVariant shown;
+        QVERIFY(QMetaObject::invokeMethod(m_window, "showPage", Q_RETURN_ARG(QVariant, shown), Q_ARG(QVariant, QStringLiteral("providers"))));
+        QVERIFY(shown.toBool());
+        QQuickItem* row = nullptr;
+        QTRY_VERIFY((row = findItem(m_window, "providerRow")) && row->isVisible());
+        QCOMPARE(row->property("name").toString(), QStringLiteral("mock"));
+        QQuickItem* button = findItem(row, QStringLiteral("testConnectionButton"));
+        QVERIFY(button);
+        QTRY_VERIFY(button->isEnabled());
+        // The page was just built: click where the button is once laid out, not where it started.
+        QVERIFY(QQuickTest::qWaitForPolish(m_window));
+
+        QSignalSpy finished(m_controller.providers(), &ProvidersModel::testFinished);
+        const QPointF center = button->mapToScene(QPointF(button->width() / 2, button->height() / 2));
+        QVERIFY(QRectF(QPointF(0, 0), m_window->size()).contains(center));
+        QTest::mouseClick(m_window, Qt::LeftButton, {}, center.toPoint());
+        // The mock answers at once: the result may arrive while the click is still being delivered.
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 15000);
+        QCOMPARE(finished.at(0).at(0).toString(), QStringLiteral("mock"));
+        QVERIFY(finished.at(0).at(1).toBool());
+        QCOMPARE(row->property("testState").toInt(), int(ProvidersModel::Succeeded));
+        QQuickItem* result = findItem(row, QStringLiteral("testResult"));
+        QVERIFY(result);
+        QVERIFY(result->isVisible());
+
+        // The test is a real call, recorded like any other.
+        QTRY_COMPARE_WITH_TIMEOUT(m_controller.callLog()->totalCalls(), qint64(3), 10000);
+        QVERIFY(QMetaObject::invokeMethod(m_window, "showPage", Q_RETURN_ARG(QVariant, shown), Q_ARG(QVariant, QStringLiteral("overview"))));
+    }
+
     void stopDrainsAndSaysSo()
     {
         m_controller.stop();
         QCOMPARE(m_controller.state(), GatewayController::Stopped);
         QVERIFY(m_controller.address().isEmpty());
-        QCOMPARE(m_controller.callLog()->totalCalls(), qint64(2));
+        QCOMPARE(m_controller.callLog()->totalCalls(), qint64(3)); // two requests and a connection test
+        QCOMPARE(m_controller.providers()->count(), 0);
     }
 
     void cleanup()

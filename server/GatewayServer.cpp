@@ -33,8 +33,9 @@ GatewayServer::GatewayServer(GatewayConfig config, std::string dataDirectory)
     m_keyStore = std::make_unique<KeyStore>(*m_database);
     m_keyStore->ensureTenant("default");
     m_keyStore->syncDeclaredKeys(declaredKeys(m_config));
-    m_keysGeneration = m_keyStore->generation();
-    m_snapshots = std::make_unique<SnapshotStore>(std::make_shared<const GatewaySnapshot>(m_config, m_keyStore->activeKeys()));
+    m_governance = std::make_unique<GovernanceStore>(*m_database);
+    m_snapshots = std::make_unique<SnapshotStore>(std::make_shared<const GatewaySnapshot>(m_config, std::vector<StoredKey>{}));
+    rebuildSnapshot();
     m_records = std::make_unique<CallRecordWriter>(databasePath(), m_config.storage.writerQueueCapacity,
         m_config.storage.writerBatchSize, m_config.storage.writerFlushInterval);
 }
@@ -58,6 +59,10 @@ void GatewayServer::watchKeyChanges()
             if (const auto generation = m_keyStore->generation(); generation != m_keysGeneration) {
                 rebuildSnapshot();
                 componentLogger("server")->info("API keys changed in the store: now {} active key(s)", m_keyStore->activeKeyCount());
+            } else if (m_governance->generation() != m_governanceGeneration) {
+                // Changed by another process on the same data directory (e.g. the CLI).
+                rebuildSnapshot();
+                componentLogger("server")->info("access rules changed in the store: new snapshot");
             }
         } catch (const StoreError& error) {
             componentLogger("server")->warn("cannot check the store for key changes: {}", error.what());
@@ -74,7 +79,9 @@ void GatewayServer::governanceChanged()
 void GatewayServer::rebuildSnapshot()
 {
     m_keysGeneration = m_keyStore->generation();
-    m_snapshots->replace(std::make_shared<const GatewaySnapshot>(m_config, m_keyStore->activeKeys()));
+    m_governanceGeneration = m_governance->generation();
+    AccessPolicy access(m_governance->listModelAccess(), m_governance->latestAccessRequests());
+    m_snapshots->replace(std::make_shared<const GatewaySnapshot>(m_config, m_keyStore->activeKeys(), std::move(access)));
 }
 
 std::string GatewayServer::createKey(const std::string& name, const std::string& tenant)

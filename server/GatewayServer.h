@@ -10,6 +10,7 @@
 #include "http/HttpListener.h"
 #include "http/WorkerPool.h"
 #include "store/Database.h"
+#include "store/GovernanceStore.h"
 #include "store/KeyStore.h"
 
 #include <functional>
@@ -49,6 +50,11 @@ public:
     // Throws std::invalid_argument for an unknown provider or one no model uses and no model given.
     void testProvider(const std::string& provider, std::function<void(ProviderTestResult)> done, std::string upstreamModel = {});
 
+    // An admin change was committed to the store by this process: the data plane takes it at once
+    // (a new snapshot; requests in flight keep theirs). Other processes' changes are noticed by
+    // the watcher within a second.
+    void governanceChanged();
+
     CallRecordWriter& callRecords() { return *m_records; }
     // Waits until no request is in flight (at most `timeout`) and every finished call's record is
     // written. A client has its answer slightly before its call is recorded; this closes that gap.
@@ -57,7 +63,6 @@ public:
 
 private:
     void rebuildSnapshot();
-    void governanceChanged(); // an admin change was committed: the data plane takes it at once
     void watchKeyChanges(); // runs on m_keyWatcher
 
     Awaitable<void> handleAdmin(IncomingRequest& request, ResponseChannel& channel);
@@ -66,6 +71,7 @@ private:
     std::string m_dataDirectory;
     std::unique_ptr<Database> m_database;
     std::unique_ptr<KeyStore> m_keyStore;
+    std::unique_ptr<GovernanceStore> m_governance;
     std::mutex m_storeMutex; // the main connection is used from the caller's thread(s) only
     std::unique_ptr<SnapshotStore> m_snapshots;
     std::unique_ptr<CallRecordWriter> m_records;
@@ -86,6 +92,7 @@ private:
     std::condition_variable m_watchWake;
     bool m_watchStop = false;
     int64_t m_keysGeneration = 0;
+    int64_t m_governanceGeneration = 0;
 };
 
 } // namespace gatehouse

@@ -14,8 +14,9 @@ const Deployment& Route::pick(int draw) const
     return deployments.back();
 }
 
-GatewaySnapshot::GatewaySnapshot(GatewayConfig config, const std::vector<StoredKey>& keys)
+GatewaySnapshot::GatewaySnapshot(GatewayConfig config, const std::vector<StoredKey>& keys, AccessPolicy access)
     : m_config(std::move(config))
+    , m_access(std::move(access))
 {
     for (const auto& model : m_config.models) {
         Route route{model.name, {}, 0};
@@ -26,7 +27,8 @@ GatewaySnapshot::GatewaySnapshot(GatewayConfig config, const std::vector<StoredK
         m_routes.emplace(model.name, std::move(route));
     }
     for (const auto& key : keys) {
-        Caller caller{key.name, key.prefix, key.tenant, {key.allowedModels.begin(), key.allowedModels.end()}};
+        Caller caller{key.name, key.prefix, key.tenant, {key.allowedModels.begin(), key.allowedModels.end()}, key.consumerId,
+            key.consumerName, key.expiresAtMs};
         m_callersByKeyHash.emplace(key.hash, std::move(caller));
     }
 }

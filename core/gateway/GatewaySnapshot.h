@@ -3,9 +3,11 @@
 #pragma once
 
 #include "config/GatewayConfig.h"
+#include "gateway/AccessPolicy.h"
 #include "store/KeyStore.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -19,6 +21,9 @@ struct Caller {
     std::string keyPrefix;
     std::string tenant;
     std::unordered_set<std::string> allowedModels; // empty = every model
+    std::optional<int64_t> consumerId;  // none: a tenant-level key
+    std::string consumerName;
+    std::optional<int64_t> expiresAtMs; // none: never
     bool mayUse(const std::string& model) const { return allowedModels.empty() || allowedModels.count(model) > 0; }
 };
 
@@ -38,7 +43,7 @@ struct Route {
 
 class GatewaySnapshot {
 public:
-    GatewaySnapshot(GatewayConfig config, const std::vector<StoredKey>& keys);
+    GatewaySnapshot(GatewayConfig config, const std::vector<StoredKey>& keys, AccessPolicy access = {});
 
     const Caller* authenticate(std::string_view presentedKey) const;
     const Route* route(const std::string& model) const;
@@ -46,9 +51,11 @@ public:
     std::vector<std::string> modelsFor(const Caller& caller) const;
 
     const GatewayConfig& config() const { return m_config; }
+    const AccessPolicy& access() const { return m_access; }
 
 private:
     GatewayConfig m_config;
+    AccessPolicy m_access;
     std::unordered_map<std::string, Caller> m_callersByKeyHash;
     std::unordered_map<std::string, Route> m_routes;
 };

@@ -50,17 +50,38 @@ StoredKey KeyStore::addKey(const std::string& name, const std::string& plaintext
     const std::vector<std::string>& allowedModels, const std::string& source)
 {
     ensureTenant(tenant);
-    StoredKey key{0, name, visibleKeyPrefix(plaintextKey), hashApiKey(plaintextKey), tenant, allowedModels, source, nowMs()};
-    m_db.prepare("INSERT INTO api_keys(name, prefix, hash, tenant, allowed_models, source, created_at_ms) "
-                 "VALUES(?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, key.name)
-        .bind(2, key.prefix)
-        .bind(3, key.hash)
-        .bind(4, key.tenant)
-        .bind(5, joinModels(key.allowedModels))
-        .bind(6, key.source)
-        .bind(7, key.createdAtMs)
-        .step();
+    return insertKey({0, name, visibleKeyPrefix(plaintextKey), hashApiKey(plaintextKey), tenant, allowedModels, source, nowMs()});
+}
+
+StoredKey KeyStore::addConsumerKey(const std::string& name, const std::string& plaintextKey, int64_t consumerId,
+    std::optional<int64_t> expiresAtMs)
+{
+    auto owner = m_db.prepare("SELECT c.name, t.name FROM consumers c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = ?");
+    owner.bind(1, consumerId);
+    if (!owner.step())
+        throw StoreError("no consumer with id " + std::to_string(consumerId));
+    StoredKey key{0, name, visibleKeyPrefix(plaintextKey), hashApiKey(plaintextKey), owner.columnText(1), {}, "generated", nowMs()};
+    key.consumerId = consumerId;
+    key.consumerName = owner.columnText(0);
+    key.expiresAtMs = expiresAtMs;
+    return insertKey(std::move(key));
+}
+
+StoredKey KeyStore::insertKey(StoredKey key)
+{
+    auto insert = m_db.prepare("INSERT INTO api_keys(name, prefix, hash, tenant, allowed_models, source, created_at_ms, consumer_id, expires_at_ms) "
+                               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, key.name).bind(2, key.prefix).bind(3, key.hash).bind(4, key.tenant).bind(5, joinModels(key.allowedModels));
+    insert.bind(6, key.source).bind(7, key.createdAtMs);
+    if (key.consumerId)
+        insert.bind(8, *key.consumerId);
+    else
+        insert.bindNull(8);
+    if (key.expiresAtMs)
+        insert.bind(9, *key.expiresAtMs);
+    else
+        insert.bindNull(9);
+    insert.step();
     auto lastId = m_db.prepare("SELECT last_insert_rowid()");
     lastId.step();
     key.id = lastId.columnInt(0);
@@ -99,12 +120,23 @@ void KeyStore::syncDeclaredKeys(const std::vector<DeclaredKey>& declared)
 
 std::vector<StoredKey> KeyStore::activeKeys()
 {
-    auto query = m_db.prepare("SELECT id, name, prefix, hash, tenant, allowed_models, source, created_at_ms "
-                              "FROM api_keys WHERE revoked_at_ms IS NULL ORDER BY id");
+    auto query = m_db.prepare(
+        "SELECT k.id, k.name, k.prefix, k.hash, k.tenant, k.allowed_models, k.source, k.created_at_ms, "
+        "k.consumer_id, c.name, k.expires_at_ms "
+        "FROM api_keys k LEFT JOIN consumers c ON c.id = k.consumer_id "
+        "WHERE k.revoked_at_ms IS NULL AND (k.expires_at_ms IS NULL OR k.expires_at_ms > ?) ORDER BY k.id");
+    query.bind(1, nowMs());
     std::vector<StoredKey> keys;
     while (query.step()) {
-        keys.push_back({query.columnInt(0), query.columnText(1), query.columnText(2), query.columnText(3),
-            query.columnText(4), splitModels(query.columnText(5)), query.columnText(6), query.columnInt(7)});
+        StoredKey key{query.columnInt(0), query.columnText(1), query.columnText(2), query.columnText(3),
+            query.columnText(4), splitModels(query.columnText(5)), query.columnText(6), query.columnInt(7)};
+        if (!query.columnIsNull(8)) {
+            key.consumerId = query.columnInt(8);
+            key.consumerName = query.columnText(9);
+        }
+        if (!query.columnIsNull(10))
+            key.expiresAtMs = query.columnInt(10);
+        keys.push_back(std::move(key));
     }
     return keys;
 }

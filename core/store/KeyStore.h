@@ -18,6 +18,9 @@ struct StoredKey {
     std::vector<std::string> allowedModels; // empty = every model
     std::string source;                     // "config" (declared in the YAML) or "generated"
     int64_t createdAtMs = 0;
+    std::optional<int64_t> consumerId;      // none: a tenant-level key (config keys, `key create`)
+    std::string consumerName;               // "" without a consumer
+    std::optional<int64_t> expiresAtMs;     // none: never expires
 };
 
 class KeyStore {
@@ -29,6 +32,9 @@ public:
     // Stores a key by its plaintext (which is hashed here and not kept). Returns the stored row.
     StoredKey addKey(const std::string& name, const std::string& plaintextKey, const std::string& tenant,
         const std::vector<std::string>& allowedModels, const std::string& source);
+    // A consumer's key, optionally expiring (epoch ms).
+    StoredKey addConsumerKey(const std::string& name, const std::string& plaintextKey, int64_t consumerId,
+        std::optional<int64_t> expiresAtMs);
 
     // Makes the config-declared keys in the store match `declared`: new ones added, changed ones
     // updated, ones no longer declared revoked. Generated keys are left alone.
@@ -40,6 +46,8 @@ public:
     };
     void syncDeclaredKeys(const std::vector<DeclaredKey>& declared);
 
+    // Keys neither revoked nor expired now (a later expiry is kept in the key, for the data plane
+    // to check on each call).
     std::vector<StoredKey> activeKeys();
     // Grows with every change to the keys, from any process: a running gateway polls it to notice
     // keys created by `gatehouse key create`.
@@ -48,6 +56,7 @@ public:
 
 private:
     void bumpGeneration();
+    StoredKey insertKey(StoredKey key);
     Database& m_db;
 };
 

@@ -110,7 +110,7 @@ const GatewayHandler::Endpoint* GatewayHandler::findEndpoint(std::string_view pa
 
 Awaitable<void> GatewayHandler::callProvider(RequestContext& context, ResponseChannel& channel)
 {
-    if (runStages({&m_authenticate, &m_parseChat, &m_resolveRoute, &m_selectDeployment}, context) == StageStatus::Stop) {
+    if (runStages({&m_authenticate, &m_parseChat, &m_resolveRoute, &m_authorizeAccess, &m_selectDeployment}, context) == StageStatus::Stop) {
         co_await sendError(context, channel, *context.error);
         co_return;
     }

@@ -72,6 +72,7 @@ private:
     AuthenticateStage m_authenticate;
     ParseChatRequestStage m_parseChat;
     ResolveRouteStage m_resolveRoute;
+    AuthorizeAccessStage m_authorizeAccess;
     SelectDeploymentStage m_selectDeployment;
     MockProvider m_mockProvider;
     PassThroughProvider m_passThroughProvider;

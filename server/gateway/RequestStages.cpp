@@ -16,6 +16,11 @@ std::string_view presentedKey(const http::request<http::string_body>& message)
     return {apiKey.data(), apiKey.size()};
 }
 
+int64_t nowEpochMs(const RequestContext& context)
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(context.request.receivedAtWallClock.time_since_epoch()).count();
+}
+
 } // namespace
 
 StageStatus AuthenticateStage::run(RequestContext& context) const
@@ -28,6 +33,12 @@ StageStatus AuthenticateStage::run(RequestContext& context) const
         return StageStatus::Stop;
     }
     context.caller = context.snapshot->authenticate(key);
+    if (context.caller && context.caller->expiresAtMs && *context.caller->expiresAtMs <= nowEpochMs(context)) {
+        context.error = ApiError::invalidApiKey("The API key " + context.caller->keyPrefix + "**** expired at "
+            + formatUtcTimestamp(*context.caller->expiresAtMs) + ". Use its replacement, or ask an admin for a new key.");
+        context.error->code = "expired_api_key";
+        return StageStatus::Stop;
+    }
     if (!context.caller) {
         // Show only a few characters, so the message never echoes a whole secret into logs.
         const auto shown = std::string(key.substr(0, std::min<std::size_t>(key.size(), 6)));
@@ -61,6 +72,16 @@ StageStatus ResolveRouteStage::run(RequestContext& context) const
         return StageStatus::Stop;
     }
     context.route = route;
+    return StageStatus::Continue;
+}
+
+StageStatus AuthorizeAccessStage::run(RequestContext& context) const
+{
+    const auto& caller = *context.caller;
+    if (auto denied = context.snapshot->access().check(caller.consumerId, caller.consumerName, caller.keyName, context.chat.model)) {
+        context.error = std::move(*denied);
+        return StageStatus::Stop;
+    }
     return StageStatus::Continue;
 }
 

@@ -34,6 +34,13 @@ public:
     StageStatus run(RequestContext& context) const override;
 };
 
+// The model's access mode and the caller's consumer's access request decide (403 permission_denied
+// naming the state and what to do).
+class AuthorizeAccessStage final : public RequestStage {
+public:
+    StageStatus run(RequestContext& context) const override;
+};
+
 // Picks a deployment of the route by weight.
 class SelectDeploymentStage final : public RequestStage {
 public:

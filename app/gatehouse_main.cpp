@@ -7,12 +7,14 @@
 #include "gatehouse/DefaultConfig.h"
 #include "logging/Logging.h"
 #include "mockupstream/MockUpstreamServer.h"
+#include "store/AdminTokenStore.h"
 #include "store/DataDirectory.h"
 #include "store/KeyStore.h"
 
 #include <CLI/CLI.hpp>
 
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 
 using namespace gatehouse;
@@ -101,6 +103,27 @@ int createKey(const std::string& dataDirectory, const std::string& name, const s
     return 0;
 }
 
+// The audit log's actor for changes made from this command line.
+std::string commandLineActor()
+{
+    const char* user = std::getenv("USER");
+    return std::string("cli:") + (user && *user ? user : "unknown");
+}
+
+int createAdminToken(const std::string& dataDirectory, const std::string& name, const std::string& roleName)
+{
+    const auto directory = dataDirectory.empty() ? defaultDataDirectory() : dataDirectory;
+    prepareDataDirectory(directory);
+    Database database(directory + "/" + Database::defaultFileName());
+    AdminTokenStore tokens(database);
+    const auto role = *parseAdminRole(roleName); // CLI11 checked the name
+    const auto created = tokens.create({commandLineActor(), "gatehouse admin-token create"}, name, role);
+    std::cerr << "Created admin token '" << name << "' with the role '" << roleName << "' in " << directory
+              << ". It is shown only this once; send it as 'Authorization: Bearer <token>' to the admin API.\n";
+    std::cout << created.plaintext << "\n";
+    return 0;
+}
+
 int mockUpstream(const MockUpstreamOptions& options)
 {
     configureLogging({});
@@ -136,6 +159,17 @@ int main(int argc, char** argv)
     keyCreate->add_option("--tenant", keyTenant, "Tenant the key belongs to")->capture_default_str();
     keyCreate->add_option("--data", keyDataDirectory, "Data directory (default: $XDG_DATA_HOME/gatehouse)");
 
+    auto* adminTokenCommand = app.add_subcommand("admin-token", "Manage admin API tokens");
+    adminTokenCommand->require_subcommand(1);
+    std::string adminTokenName, adminTokenRole, adminTokenDataDirectory;
+    auto* adminTokenCreate = adminTokenCommand->add_subcommand("create", "Create an admin API token and print it once");
+    adminTokenCreate->add_option("--name", adminTokenName, "A name for the token: the actor in the audit log")->required();
+    adminTokenCreate->add_option("--role", adminTokenRole,
+        "viewer (reads), operator (also access requests, consumers), admin (everything)")
+        ->required()
+        ->check(CLI::IsMember({"viewer", "operator", "admin"}));
+    adminTokenCreate->add_option("--data", adminTokenDataDirectory, "Data directory (default: $XDG_DATA_HOME/gatehouse)");
+
     MockUpstreamOptions mockOptions;
     std::string mockListen = "127.0.0.1:0";
     int mockLatency = 0, mockInterval = 0;
@@ -162,6 +196,8 @@ int main(int argc, char** argv)
             return serve(serveOptions);
         if (*keyCreate)
             return createKey(keyDataDirectory, keyName, keyTenant);
+        if (*adminTokenCreate)
+            return createAdminToken(adminTokenDataDirectory, adminTokenName, adminTokenRole);
         if (*mockCommand) {
             mockOptions.listen = parseHostPort(mockListen);
             mockOptions.flavor = *mockFlavorFromName(mockFlavor); // IsMember checked the name

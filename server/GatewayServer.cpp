@@ -110,7 +110,8 @@ void GatewayServer::start()
     const auto& server = m_config.server;
     if (server.adminListen && !isLoopback(server.adminListen->host))
         throw std::runtime_error("admin_listen " + server.adminListen->toString()
-            + ": the admin API has no authentication yet, so it only listens on loopback addresses (127.0.0.1, ::1)");
+            + ": the admin API speaks plain HTTP, so its tokens would cross the network in clear text; it only listens on "
+              "loopback addresses (127.0.0.1, ::1). Reach it from elsewhere through a TLS proxy or an SSH tunnel.");
 
     m_workers = std::make_unique<WorkerPool>(server.threads);
     for (std::size_t i = 0; i < m_workers->size(); ++i)

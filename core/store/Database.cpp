@@ -125,9 +125,26 @@ void migrateTo3(Database& db)
     )");
 }
 
+// Admin API tokens with roles (docs/admin-api.md): hash and visible prefix only, never the token.
+// A name is never reused (UNIQUE even after a revoke): it is the actor in the audit log.
+void migrateTo4(Database& db)
+{
+    db.exec(R"(
+        CREATE TABLE admin_tokens (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL CHECK(role IN ('viewer', 'operator', 'admin')),
+            prefix TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE,
+            created_at_ms INTEGER NOT NULL,
+            revoked_at_ms INTEGER
+        );
+    )");
+}
+
 const std::vector<std::function<void(Database&)>>& migrations()
 {
-    static const std::vector<std::function<void(Database&)>> steps{migrateTo1, migrateTo2, migrateTo3};
+    static const std::vector<std::function<void(Database&)>> steps{migrateTo1, migrateTo2, migrateTo3, migrateTo4};
     return steps;
 }
 

@@ -1,6 +1,6 @@
 // The admin REST API under /admin/v1/ (except /admin/v1/status, which GatewayServer answers):
 // tenants, consumers, model access, access requests, audit — authenticated by admin tokens with
-// roles. Mounted on the admin listener by GatewayServer.
+// roles. Mounted on the admin listener by GatewayServer. docs/admin-api.md describes it.
 #pragma once
 
 #include "http/Exchange.h"
@@ -18,10 +18,11 @@ struct AdminApiHooks {
 
 class AdminApi {
 public:
-    // Opens its own connection to the gateway's database at `databasePath`.
+    // Opens its own connection to the gateway's database at `databasePath`. Throws StoreError.
     AdminApi(std::string databasePath, AdminApiHooks hooks);
     ~AdminApi();
 
+    // Safe to call from several worker threads at once.
     Awaitable<void> handle(IncomingRequest& request, ResponseChannel& channel);
 
 private:

@@ -1,0 +1,383 @@
+#include "admin/AdminOpenApi.h"
+
+#include <optional>
+#include <vector>
+
+namespace gatehouse {
+namespace {
+
+Json ref(const std::string& kind, const std::string& name)
+{
+    return {{"$ref", "#/components/" + kind + "/" + name}};
+}
+
+Json schemaRef(const std::string& name)
+{
+    return ref("schemas", name);
+}
+
+Json integer(const std::string& description = {})
+{
+    Json schema{{"type", "integer"}, {"format", "int64"}};
+    if (!description.empty())
+        schema["description"] = description;
+    return schema;
+}
+
+Json string(const std::string& description = {})
+{
+    Json schema{{"type", "string"}};
+    if (!description.empty())
+        schema["description"] = description;
+    return schema;
+}
+
+Json nullable(Json schema)
+{
+    schema["nullable"] = true;
+    return schema;
+}
+
+Json enumeration(std::vector<std::string> values, const std::string& description = {})
+{
+    Json schema = string(description);
+    schema["enum"] = std::move(values);
+    return schema;
+}
+
+Json object(Json properties, std::vector<std::string> required, bool closed = false)
+{
+    Json schema{{"type", "object"}};
+    if (!required.empty()) // OpenAPI 3.0 (JSON Schema draft 4) wants a non-empty list or none
+        schema["required"] = std::move(required);
+    schema["properties"] = std::move(properties);
+    if (closed)
+        schema["additionalProperties"] = false;
+    return schema;
+}
+
+Json page(const std::string& item)
+{
+    return object({{"data", {{"type", "array"}, {"items", schemaRef(item)}}},
+                      {"total", integer("Matching entries before paging")}, {"limit", integer()}, {"offset", integer()}},
+        {"data", "total", "limit", "offset"});
+}
+
+const std::string kNameRule = "1-64 characters of A-Z a-z 0-9 - _ . starting with a letter or a digit";
+const std::string kReasonText = "Why: recorded as the audit entry's reason";
+
+Json schemas()
+{
+    const auto timestamp = integer("Epoch milliseconds");
+    return {
+        {"Error", object({{"error", object({{"message", string("What went wrong and what to do")},
+                                                  {"type", string("invalid_request_error, authentication_error, "
+                                                                  "permission_denied, server_error")},
+                                                  {"param", nullable(string("The offending field or parameter"))},
+                                                  {"code", nullable(string("Stable code clients can branch on"))}},
+                                              {"message", "type", "param", "code"})}},
+                      {"error"})},
+        {"Tenant", object({{"id", integer()}, {"name", string(kNameRule)}, {"created_at_ms", timestamp}},
+                       {"id", "name", "created_at_ms"})},
+        {"Consumer", object({{"id", integer()}, {"tenant_id", integer()}, {"tenant", string("The tenant's name")},
+                                {"name", string(kNameRule + ", unique within the tenant")}, {"description", string()},
+                                {"created_at_ms", timestamp}},
+                         {"id", "tenant_id", "tenant", "name", "description", "created_at_ms"})},
+        {"ModelAccess", object({{"model", string()}, {"mode", enumeration({"open", "approval", "private"})},
+                                   {"auto_approve", {{"type", "boolean"}}}},
+                            {"model", "mode", "auto_approve"})},
+        {"AccessRequest",
+            object({{"id", integer()}, {"consumer_id", integer()}, {"model", string()},
+                       {"state", enumeration({"pending", "approved", "rejected", "revoked", "cancelled"})},
+                       {"grant", {{"type", "boolean"}, {"description", "Created approved by an admin (POST /admin/v1/access-grants)"}}},
+                       {"reason", string()}, {"note", string("The latest decision's note")},
+                       {"requested_by", string()},
+                       {"decided_by", nullable(string("The latest decision's actor; auto-approve for automatic approvals"))},
+                       {"created_at_ms", timestamp}, {"decided_at_ms", nullable(timestamp)}},
+                {"id", "consumer_id", "model", "state", "grant", "reason", "note", "requested_by", "decided_by",
+                    "created_at_ms", "decided_at_ms"})},
+        {"AuditEntry",
+            object({{"id", integer()}, {"at_ms", timestamp}, {"actor", string("The admin token's name, cli:USER, ...")},
+                       {"action", string("tenant.create, consumer.update, access_request.approve, ...")},
+                       {"entity_type", string("tenant, consumer, model_access, access_request, admin_token")},
+                       {"entity_id", string("The row id, or the model name for model_access")},
+                       {"before", nullable({{"type", "object"}, {"description", "The entity before; null for a creation"}})},
+                       {"after", nullable({{"type", "object"}, {"description", "The entity after; null for a deletion"}})},
+                       {"reason", string()}},
+                {"id", "at_ms", "actor", "action", "entity_type", "entity_id", "before", "after", "reason"})},
+        {"TenantPage", page("Tenant")},
+        {"ConsumerPage", page("Consumer")},
+        {"AccessRequestPage", page("AccessRequest")},
+        {"AuditPage", page("AuditEntry")},
+        {"TenantCreate", object({{"name", string(kNameRule)}, {"reason", string(kReasonText)}}, {"name"}, true)},
+        {"TenantRename", object({{"name", string("The new name; " + kNameRule)}, {"reason", string(kReasonText)}}, {"name"}, true)},
+        {"ConsumerCreate", object({{"tenant_id", integer()}, {"name", string(kNameRule)},
+                                      {"description", string("At most 4096 characters")}, {"reason", string(kReasonText)}},
+                               {"tenant_id", "name"}, true)},
+        {"ConsumerUpdate", object({{"description", string("At most 4096 characters")}, {"reason", string(kReasonText)}},
+                               {"description"}, true)},
+        {"ModelAccessSet", object({{"mode", enumeration({"open", "approval", "private"})},
+                                      {"auto_approve", {{"type", "boolean"}, {"default", false},
+                                                           {"description", "Approve filed requests at once (not for private models)"}}},
+                                      {"reason", string(kReasonText)}},
+                               {"mode"}, true)},
+        {"AccessRequestCreate", object({{"consumer_id", integer()}, {"model", string()},
+                                           {"reason", string("Why the consumer needs the model")}},
+                                    {"consumer_id", "model"}, true)},
+        {"AccessDecision", object({{"note", string("Shown to the consumer in 403 messages (reject, revoke)")}}, {}, true)},
+        {"AccessGrant", object({{"consumer_id", integer()}, {"model", string()}, {"note", string()}},
+                            {"consumer_id", "model"}, true)},
+        {"Status", object({{"status", string()}, {"data_plane", string()}, {"in_flight", integer()},
+                              {"call_records", object({{"submitted", integer()}, {"written", integer()},
+                                                           {"dropped", integer()}, {"queue_depth", integer()}},
+                                                   {"submitted", "written", "dropped", "queue_depth"})}},
+                       {"status", "data_plane", "in_flight", "call_records"})},
+    };
+}
+
+Json errorResponse(const std::string& description)
+{
+    return {{"description", description}, {"content", {{"application/json", {{"schema", schemaRef("Error")}}}}}};
+}
+
+Json responses()
+{
+    return {
+        {"BadRequest", errorResponse("Invalid input: code invalid_json, missing_required_parameter, invalid_type, "
+                                     "invalid_value, unknown_parameter or duplicate_parameter; param names the field")},
+        {"Unauthorized", errorResponse("No, an unknown or a revoked admin token: code invalid_admin_token")},
+        {"Forbidden", errorResponse("The token's role is not enough: code insufficient_role, the message names the role needed")},
+        {"NotFound", errorResponse("No such entity: code not_found")},
+        {"Conflict", errorResponse("Refused by the current state (a duplicate name, a delete while in use, an illegal "
+                                   "access-request transition); the message says why and what to do: code conflict")},
+    };
+}
+
+Json queryParameter(const std::string& name, Json schema, const std::string& description)
+{
+    return {{"name", name}, {"in", "query"}, {"required", false}, {"description", description}, {"schema", std::move(schema)}};
+}
+
+Json parameters()
+{
+    Json limit = integer();
+    limit["minimum"] = 1;
+    limit["maximum"] = 1000;
+    limit["default"] = 50;
+    Json offset = integer();
+    offset["minimum"] = 0;
+    offset["default"] = 0;
+    return {
+        {"Id", {{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", integer()}}},
+        {"Limit", queryParameter("limit", limit, "Page size, 1-1000")},
+        {"Offset", queryParameter("offset", offset, "Entries to skip")},
+        {"DeleteReason", queryParameter("reason", string(), kReasonText)},
+    };
+}
+
+// One operation. `role` nullopt: served without a token.
+struct Operation {
+    std::string id;
+    std::string tag;
+    std::string summary;
+    std::string description;
+    std::optional<std::string> role;
+    Json parameters = Json::array();
+    std::string requestSchema; // "" when there is no body
+    int status = 200;
+    std::string answer;        // the success answer's description
+    Json answerSchema;
+    std::vector<std::string> errors; // component response names beyond Unauthorized and Forbidden
+};
+
+std::string errorStatus(const std::string& response)
+{
+    if (response == "BadRequest")
+        return "400";
+    if (response == "NotFound")
+        return "404";
+    return "409"; // Conflict
+}
+
+Json operation(const Operation& op)
+{
+    Json out{{"operationId", op.id}, {"tags", {op.tag}}, {"summary", op.summary}};
+    std::string description = op.description;
+    if (op.role) {
+        description += (description.empty() ? "" : "\n\n") + std::string("Role: ") + *op.role
+            + (*op.role == "admin" ? " only." : " or higher (viewer < operator < admin).");
+        out["x-gatehouse-role"] = *op.role;
+    } else {
+        out["security"] = Json::array();
+    }
+    out["description"] = description;
+    if (!op.parameters.empty())
+        out["parameters"] = op.parameters;
+    if (!op.requestSchema.empty())
+        out["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", schemaRef(op.requestSchema)}}}}}};
+    Json answers{{std::to_string(op.status), {{"description", op.answer}, {"content", {{"application/json", {{"schema", op.answerSchema}}}}}}}};
+    for (const auto& error : op.errors)
+        answers[errorStatus(error)] = ref("responses", error);
+    if (op.role) { // any of them may also meet an unknown query parameter
+        answers["400"] = ref("responses", "BadRequest");
+        answers["401"] = ref("responses", "Unauthorized");
+        answers["403"] = ref("responses", "Forbidden");
+    }
+    out["responses"] = std::move(answers);
+    return out;
+}
+
+Json idParameter()
+{
+    return ref("parameters", "Id");
+}
+
+Json paging()
+{
+    return {ref("parameters", "Limit"), ref("parameters", "Offset")};
+}
+
+Json withPaging(Json parameters)
+{
+    for (auto& parameter : paging())
+        parameters.push_back(parameter);
+    return parameters;
+}
+
+Json decision(const std::string& action, const std::string& summary, const std::string& from, const std::string& to)
+{
+    return operation({action + "AccessRequest", "access requests", summary,
+        "Moves a " + from + " request to " + to + ". Any other state is a 409 whose message says what to do "
+            "instead (docs/governance.md). The note becomes the request's note and the audit entry's reason.",
+        "operator", Json::array({idParameter()}), "AccessDecision", 200, "The request after the decision",
+        schemaRef("AccessRequest"), {"BadRequest", "NotFound", "Conflict"}});
+}
+
+Json paths()
+{
+    const Json deleteParameters = Json::array({idParameter(), ref("parameters", "DeleteReason")});
+    Json auditParameters = withPaging(Json::array({
+        queryParameter("entity_type", string(), "tenant, consumer, model_access, access_request, admin_token"),
+        queryParameter("entity_id", string(), "The row id, or the model name for model_access"),
+        queryParameter("since_ms", integer(), "Entries at or after this time (epoch ms)"),
+        queryParameter("until_ms", integer(), "Entries before this time (epoch ms)"),
+        queryParameter("format", enumeration({"json", "csv"}), "csv: text/csv with a header row; limit then defaults to 1000"),
+    }));
+    Json auditAnswer = operation({"queryAudit", "audit", "Query the audit log",
+        "Newest first. Every change made through the admin API, the CLI or the console appends exactly one entry; "
+        "the log cannot be changed (the database refuses updates and deletes). With format=csv the answer is "
+        "text/csv with the header row id,at_ms,at,actor,action,entity_type,entity_id,before,after,reason and an "
+        "X-Total-Count header.",
+        "viewer", auditParameters, "", 200, "A page of entries", schemaRef("AuditPage"), {"BadRequest"}});
+    auditAnswer["responses"]["200"]["content"]["text/csv"] = {{"schema", string()}};
+    auditAnswer["responses"]["200"]["headers"] = {{"X-Total-Count", {{"description", "Matching entries (csv only)"}, {"schema", integer()}}}};
+
+    return {
+        {"/admin/v1/status", {{"get", operation({"getStatus", "meta", "Gateway status",
+                                          "Served by the gateway itself, without a token; GET /healthz answers the same.",
+                                          std::nullopt, Json::array(), "", 200, "The gateway's state", schemaRef("Status"), {}})}}},
+        {"/admin/v1/openapi.json", {{"get", operation({"getOpenApiDocument", "meta", "This document",
+                                                "Served without a token.", std::nullopt, Json::array(), "", 200,
+                                                "The OpenAPI 3.0 document", {{"type", "object"}}, {}})}}},
+        {"/admin/v1/tenants",
+            {{"get", operation({"listTenants", "tenants", "List tenants", "By name.", "viewer", paging(), "", 200,
+                         "A page of tenants", schemaRef("TenantPage"), {"BadRequest"}})},
+                {"post", operation({"createTenant", "tenants", "Create a tenant", "", "admin", Json::array(), "TenantCreate",
+                             201, "The new tenant", schemaRef("Tenant"), {"BadRequest", "Conflict"}})}}},
+        {"/admin/v1/tenants/{id}",
+            {{"get", operation({"getTenant", "tenants", "Get a tenant", "", "viewer", Json::array({idParameter()}), "", 200,
+                         "The tenant", schemaRef("Tenant"), {"NotFound"}})},
+                {"patch", operation({"renameTenant", "tenants", "Rename a tenant", "Its legacy API keys move along.",
+                              "admin", Json::array({idParameter()}), "TenantRename", 200, "The renamed tenant",
+                              schemaRef("Tenant"), {"BadRequest", "NotFound", "Conflict"}})},
+                {"delete", operation({"deleteTenant", "tenants", "Delete a tenant",
+                               "Refused (409) while it has consumers or usable API keys.", "admin", deleteParameters, "",
+                               200, "The tenant as it was", schemaRef("Tenant"), {"BadRequest", "NotFound", "Conflict"}})}}},
+        {"/admin/v1/consumers",
+            {{"get", operation({"listConsumers", "consumers", "List consumers", "By tenant name, then name.", "viewer",
+                         withPaging(Json::array({queryParameter("tenant_id", integer(), "Only this tenant's consumers"),
+                             queryParameter("name", string(), "Case-insensitive substring of the name")})),
+                         "", 200, "A page of consumers", schemaRef("ConsumerPage"), {"BadRequest"}})},
+                {"post", operation({"createConsumer", "consumers", "Create a consumer", "", "operator", Json::array(),
+                             "ConsumerCreate", 201, "The new consumer", schemaRef("Consumer"),
+                             {"BadRequest", "NotFound", "Conflict"}})}}},
+        {"/admin/v1/consumers/{id}",
+            {{"get", operation({"getConsumer", "consumers", "Get a consumer", "", "viewer", Json::array({idParameter()}),
+                         "", 200, "The consumer", schemaRef("Consumer"), {"NotFound"}})},
+                {"patch", operation({"updateConsumer", "consumers", "Change a consumer's description", "", "operator",
+                              Json::array({idParameter()}), "ConsumerUpdate", 200, "The consumer",
+                              schemaRef("Consumer"), {"BadRequest", "NotFound"}})},
+                {"delete", operation({"deleteConsumer", "consumers", "Delete a consumer",
+                               "Refused (409) while it has usable API keys; its access requests go with it (the audit "
+                               "log keeps their history).",
+                               "admin", deleteParameters, "", 200, "The consumer as it was", schemaRef("Consumer"),
+                               {"BadRequest", "NotFound", "Conflict"}})}}},
+        {"/admin/v1/models/{model}/access",
+            {{"parameters", Json::array({{{"name", "model"}, {"in", "path"}, {"required", true},
+                                {"description", "The public model name; a '/' in it is sent as %2F"}, {"schema", string()}}})},
+                {"get", operation({"getModelAccess", "model access", "Get a model's access mode",
+                            "A model never configured is open without auto-approve.", "viewer", Json::array(), "", 200,
+                            "The model's access", schemaRef("ModelAccess"), {}})},
+                {"put", operation({"setModelAccess", "model access", "Set a model's access mode",
+                            "Replaces the setting: an absent auto_approve is false.", "admin", Json::array(),
+                            "ModelAccessSet", 200, "The model's access", schemaRef("ModelAccess"), {"BadRequest"}})}}},
+        {"/admin/v1/access-requests",
+            {{"get", operation({"listAccessRequests", "access requests", "List access requests", "Newest first.", "viewer",
+                         withPaging(Json::array({queryParameter("consumer_id", integer(), "Only this consumer's requests"),
+                             queryParameter("model", string(), "Only requests for this model"),
+                             queryParameter("state", enumeration({"pending", "approved", "rejected", "revoked", "cancelled"}),
+                                 "Only requests in this state")})),
+                         "", 200, "A page of requests", schemaRef("AccessRequestPage"), {"BadRequest"}})},
+                {"post", operation({"fileAccessRequest", "access requests", "File an access request for a consumer",
+                             "Pending, or approved at once when the model auto-approves. Refused (409) for a private "
+                             "model and while the consumer's latest request for the model is pending or approved.",
+                             "operator", Json::array(), "AccessRequestCreate", 201, "The new request",
+                             schemaRef("AccessRequest"), {"BadRequest", "NotFound", "Conflict"}})}}},
+        {"/admin/v1/access-requests/{id}",
+            {{"get", operation({"getAccessRequest", "access requests", "Get an access request", "", "viewer",
+                         Json::array({idParameter()}), "", 200, "The request", schemaRef("AccessRequest"), {"NotFound"}})}}},
+        {"/admin/v1/access-requests/{id}/approve", {{"post", decision("approve", "Approve an access request", "pending", "approved")}}},
+        {"/admin/v1/access-requests/{id}/reject", {{"post", decision("reject", "Reject an access request", "pending", "rejected")}}},
+        {"/admin/v1/access-requests/{id}/revoke", {{"post", decision("revoke", "Revoke an access request", "approved", "revoked")}}},
+        {"/admin/v1/access-requests/{id}/cancel", {{"post", decision("cancel", "Cancel an access request", "pending", "cancelled")}}},
+        {"/admin/v1/access-grants",
+            {{"post", operation({"grantAccess", "access requests", "Grant a consumer access to a model",
+                          "Creates a request already approved: the only way into a private model. Refused (409) while "
+                          "a pending request waits for a decision or when the latest request is already a grant.",
+                          "admin", Json::array(), "AccessGrant", 201, "The grant", schemaRef("AccessRequest"),
+                          {"BadRequest", "NotFound", "Conflict"}})}}},
+        {"/admin/v1/audit", {{"get", std::move(auditAnswer)}}},
+    };
+}
+
+} // namespace
+
+Json adminOpenApi()
+{
+    return {
+        {"openapi", "3.0.3"},
+        {"info", {{"title", "Gatehouse admin API"}, {"version", "1"},
+                     {"description", "Tenants, consumers, model access and access requests, and the audit log. "
+                                     "Authenticate with an admin token (`gatehouse admin-token create`) as "
+                                     "`Authorization: Bearer gat-...`. Roles: viewer (reads), operator (also access "
+                                     "requests and consumer create/update), admin (everything). Errors are "
+                                     "{\"error\":{\"message\",\"type\",\"param\",\"code\"}}; a wrong method on a known "
+                                     "path is 405 with Allow. See docs/admin-api.md."}}},
+        {"security", Json::array({{{"adminToken", Json::array()}}})},
+        {"tags", Json::array({{{"name", "tenants"}}, {{"name", "consumers"}}, {{"name", "model access"}},
+                     {{"name", "access requests"}}, {{"name", "audit"}}, {{"name", "meta"}}})},
+        {"paths", paths()},
+        {"components",
+            {{"securitySchemes", {{"adminToken", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "gat-<40 base62>"},
+                                                     {"description", "An admin token; its role decides what it may do"}}}}},
+                {"schemas", schemas()}, {"responses", responses()}, {"parameters", parameters()}}},
+    };
+}
+
+const std::string& adminOpenApiDocument()
+{
+    static const std::string document = adminOpenApi().dump(2);
+    return document;
+}
+
+} // namespace gatehouse

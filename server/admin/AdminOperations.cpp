@@ -1,0 +1,279 @@
+#include "admin/AdminOperations.h"
+
+#include "admin/AdminInput.h"
+#include "admin/AdminOpenApi.h"
+#include "admin/AuditCsv.h"
+
+namespace gatehouse {
+namespace {
+
+using Op = AdminOperation;
+
+AdminResult answer(int status, const Json& entity, bool changed)
+{
+    AdminResult result;
+    result.status = status;
+    result.body = entity.dump();
+    result.changed = changed;
+    return result;
+}
+
+AdminResult read(const Json& entity)
+{
+    return answer(200, entity, false);
+}
+
+AdminResult changedTo(const Json& entity)
+{
+    return answer(200, entity, true);
+}
+
+AdminResult created(const Json& entity)
+{
+    return answer(201, entity, true);
+}
+
+template<typename T>
+Json pageJson(const Page<T>& page, const PageRequest& request)
+{
+    Json data = Json::array();
+    for (const auto& item : page.items)
+        data.push_back(toJson(item));
+    return {{"data", std::move(data)}, {"total", page.total}, {"limit", request.limit}, {"offset", request.offset}};
+}
+
+// A NotFound about an entity the body refers to (a consumer_id, a tenant_id) names that field.
+template<typename Body>
+auto referring(const std::string& field, Body&& body)
+{
+    try {
+        return body();
+    } catch (const GovernanceError& error) {
+        if (error.kind() != GovernanceErrorKind::NotFound)
+            throw;
+        throw AdminInputError(ApiError{404, error.what(), "invalid_request_error", field, "not_found"});
+    }
+}
+
+// A single entity takes no query parameters: a stray one is a mistake worth naming.
+void refuseQueryParameters(const AdminCall& call)
+{
+    const QueryParameters none(call.query, {});
+}
+
+// DELETE has no body: its audit reason comes as ?reason=.
+Change deletion(const AdminCall& call)
+{
+    const QueryParameters query(call.query, {"reason"});
+    return {call.actor, query.text("reason").value_or("")};
+}
+
+AccessMode requiredMode(const JsonBody& body)
+{
+    const auto name = body.requiredString("mode");
+    const auto mode = parseAccessMode(name);
+    if (!mode)
+        refuseField("mode", "'" + name + "' is not a mode; use open, approval or private", "invalid_value");
+    return *mode;
+}
+
+std::optional<AccessState> stateFilter(const QueryParameters& query)
+{
+    const auto name = query.text("state");
+    if (!name)
+        return std::nullopt;
+    const auto state = parseAccessState(*name);
+    if (!state)
+        refuseField("state", "'" + *name + "' is not a state; use pending, approved, rejected, revoked or cancelled",
+            "invalid_value");
+    return state;
+}
+
+} // namespace
+
+AdminOperations::AdminOperations(GovernanceStore& store)
+    : m_store(store)
+{
+}
+
+AdminResult AdminOperations::run(const AdminCall& call)
+{
+    switch (call.route.operation) {
+    case Op::OpenApiDocument: {
+        AdminResult result;
+        result.body = adminOpenApiDocument();
+        return result;
+    }
+    case Op::ListTenants:
+    case Op::CreateTenant:
+    case Op::GetTenant:
+    case Op::RenameTenant:
+    case Op::DeleteTenant:
+        return tenants(call);
+    case Op::ListConsumers:
+    case Op::CreateConsumer:
+    case Op::GetConsumer:
+    case Op::UpdateConsumer:
+    case Op::DeleteConsumer:
+        return consumers(call);
+    case Op::GetModelAccess:
+    case Op::SetModelAccess:
+        return modelAccess(call);
+    case Op::ListAccessRequests:
+    case Op::FileAccessRequest:
+    case Op::GetAccessRequest:
+    case Op::ApproveAccessRequest:
+    case Op::RejectAccessRequest:
+    case Op::RevokeAccessRequest:
+    case Op::CancelAccessRequest:
+    case Op::GrantAccess:
+        return accessRequests(call);
+    case Op::QueryAudit:
+        return audit(call);
+    }
+    throw std::logic_error("admin operation without an implementation");
+}
+
+AdminResult AdminOperations::tenants(const AdminCall& call)
+{
+    const auto id = [&] { return pathId("tenant", call.path.at("id")); };
+    switch (call.route.operation) {
+    case Op::ListTenants: {
+        const QueryParameters query(call.query, {"limit", "offset"});
+        const auto page = query.page();
+        return read(pageJson(m_store.listTenants(page), page));
+    }
+    case Op::CreateTenant: {
+        const JsonBody body(call.body, {"name", "reason"});
+        const auto name = body.requiredString("name");
+        return created(toJson(m_store.createTenant({call.actor, body.optionalString("reason")}, name)));
+    }
+    case Op::GetTenant:
+        refuseQueryParameters(call);
+        return read(toJson(m_store.tenant(id())));
+    case Op::RenameTenant: {
+        const JsonBody body(call.body, {"name", "reason"});
+        const auto name = body.requiredString("name");
+        return changedTo(toJson(m_store.renameTenant({call.actor, body.optionalString("reason")}, id(), name)));
+    }
+    case Op::DeleteTenant:
+        return changedTo(toJson(m_store.deleteTenant(deletion(call), id())));
+    default:
+        throw std::logic_error("not a tenant operation");
+    }
+}
+
+AdminResult AdminOperations::consumers(const AdminCall& call)
+{
+    const auto id = [&] { return pathId("consumer", call.path.at("id")); };
+    switch (call.route.operation) {
+    case Op::ListConsumers: {
+        const QueryParameters query(call.query, {"tenant_id", "name", "limit", "offset"});
+        const ConsumerFilter filter{query.integer("tenant_id"), query.text("name").value_or("")};
+        const auto page = query.page();
+        return read(pageJson(m_store.listConsumers(filter, page), page));
+    }
+    case Op::CreateConsumer: {
+        const JsonBody body(call.body, {"tenant_id", "name", "description", "reason"});
+        const auto tenantId = body.requiredInteger("tenant_id");
+        const auto name = body.requiredString("name");
+        const auto description = body.optionalString("description");
+        const Change change{call.actor, body.optionalString("reason")};
+        return created(toJson(referring("tenant_id", [&] { return m_store.createConsumer(change, tenantId, name, description); })));
+    }
+    case Op::GetConsumer:
+        refuseQueryParameters(call);
+        return read(toJson(m_store.consumer(id())));
+    case Op::UpdateConsumer: {
+        const JsonBody body(call.body, {"description", "reason"});
+        const auto description = body.requiredString("description");
+        return changedTo(toJson(m_store.updateConsumerDescription({call.actor, body.optionalString("reason")}, id(), description)));
+    }
+    case Op::DeleteConsumer:
+        return changedTo(toJson(m_store.deleteConsumer(deletion(call), id())));
+    default:
+        throw std::logic_error("not a consumer operation");
+    }
+}
+
+AdminResult AdminOperations::modelAccess(const AdminCall& call)
+{
+    const auto& model = call.path.at("model");
+    if (call.route.operation == Op::GetModelAccess) {
+        refuseQueryParameters(call);
+        return read(toJson(m_store.modelAccess(model)));
+    }
+    // PUT replaces the whole setting: an absent auto_approve is false.
+    const JsonBody body(call.body, {"mode", "auto_approve", "reason"});
+    const auto mode = requiredMode(body);
+    const auto autoApprove = body.optionalBool("auto_approve", false);
+    return changedTo(toJson(m_store.setModelAccess({call.actor, body.optionalString("reason")}, model, mode, autoApprove)));
+}
+
+AdminResult AdminOperations::accessRequests(const AdminCall& call)
+{
+    const auto decide = [&](AccessAction action) {
+        const JsonBody body(call.body, {"note"});
+        const auto requestId = pathId("access request", call.path.at("id"));
+        return changedTo(toJson(m_store.decideAccessRequest({call.actor, body.optionalString("note")}, requestId, action)));
+    };
+    switch (call.route.operation) {
+    case Op::ListAccessRequests: {
+        const QueryParameters query(call.query, {"consumer_id", "model", "state", "limit", "offset"});
+        const AccessRequestFilter filter{query.integer("consumer_id"), query.text("model"), stateFilter(query)};
+        const auto page = query.page();
+        return read(pageJson(m_store.listAccessRequests(filter, page), page));
+    }
+    case Op::FileAccessRequest: {
+        const JsonBody body(call.body, {"consumer_id", "model", "reason"});
+        const auto consumerId = body.requiredInteger("consumer_id");
+        const auto model = body.requiredString("model");
+        const Change change{call.actor, body.optionalString("reason")};
+        return created(toJson(referring("consumer_id", [&] { return m_store.requestAccess(change, consumerId, model); })));
+    }
+    case Op::GetAccessRequest:
+        refuseQueryParameters(call);
+        return read(toJson(m_store.accessRequest(pathId("access request", call.path.at("id")))));
+    case Op::ApproveAccessRequest:
+        return decide(AccessAction::Approve);
+    case Op::RejectAccessRequest:
+        return decide(AccessAction::Reject);
+    case Op::RevokeAccessRequest:
+        return decide(AccessAction::Revoke);
+    case Op::CancelAccessRequest:
+        return decide(AccessAction::Cancel);
+    case Op::GrantAccess: {
+        const JsonBody body(call.body, {"consumer_id", "model", "note"});
+        const auto consumerId = body.requiredInteger("consumer_id");
+        const auto model = body.requiredString("model");
+        const Change change{call.actor, body.optionalString("note")};
+        return created(toJson(referring("consumer_id", [&] { return m_store.grantAccess(change, consumerId, model); })));
+    }
+    default:
+        throw std::logic_error("not an access-request operation");
+    }
+}
+
+AdminResult AdminOperations::audit(const AdminCall& call)
+{
+    const QueryParameters query(call.query, {"entity_type", "entity_id", "since_ms", "until_ms", "limit", "offset", "format"});
+    const auto format = query.text("format").value_or("json");
+    if (format != "json" && format != "csv")
+        refuseField("format", "'" + format + "' is not a format; use json or csv", "invalid_value");
+    const AuditFilter filter{query.text("entity_type"), query.text("entity_id"), query.integer("since_ms"), query.integer("until_ms")};
+    if (format == "json") {
+        const auto page = query.page();
+        return read(pageJson(m_store.queryAudit(filter, page), page));
+    }
+    // An export: the largest page by default; X-Total-Count tells whether more pages remain.
+    const auto page = query.page(PageRequest::kMaxPageLimit);
+    const auto entries = m_store.queryAudit(filter, page);
+    AdminResult result;
+    result.contentType = "text/csv; charset=utf-8";
+    result.body = auditCsv(entries.items);
+    result.headers.emplace_back("X-Total-Count", std::to_string(entries.total));
+    result.headers.emplace_back("Content-Disposition", "attachment; filename=\"gatehouse-audit.csv\"");
+    return result;
+}
+
+} // namespace gatehouse

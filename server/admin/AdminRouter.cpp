@@ -1,0 +1,153 @@
+#include "admin/AdminRouter.h"
+
+#include <array>
+
+namespace gatehouse {
+namespace {
+
+using Op = AdminOperation;
+using verb = http::verb;
+constexpr auto kViewer = AdminRole::Viewer;
+constexpr auto kOperator = AdminRole::Operator;
+constexpr auto kAdmin = AdminRole::Admin;
+
+// Reads for every role; operators run the access-request workflow and look after consumers;
+// tenants, deletes, model access modes and grants are for admins (docs/admin-api.md).
+const std::array kRoutes{
+    AdminRoute{"/admin/v1/openapi.json", verb::get, Op::OpenApiDocument, "getOpenApiDocument", std::nullopt},
+    AdminRoute{"/admin/v1/tenants", verb::get, Op::ListTenants, "listTenants", kViewer},
+    AdminRoute{"/admin/v1/tenants", verb::post, Op::CreateTenant, "createTenant", kAdmin},
+    AdminRoute{"/admin/v1/tenants/{id}", verb::get, Op::GetTenant, "getTenant", kViewer},
+    AdminRoute{"/admin/v1/tenants/{id}", verb::patch, Op::RenameTenant, "renameTenant", kAdmin},
+    AdminRoute{"/admin/v1/tenants/{id}", verb::delete_, Op::DeleteTenant, "deleteTenant", kAdmin},
+    AdminRoute{"/admin/v1/consumers", verb::get, Op::ListConsumers, "listConsumers", kViewer},
+    AdminRoute{"/admin/v1/consumers", verb::post, Op::CreateConsumer, "createConsumer", kOperator},
+    AdminRoute{"/admin/v1/consumers/{id}", verb::get, Op::GetConsumer, "getConsumer", kViewer},
+    AdminRoute{"/admin/v1/consumers/{id}", verb::patch, Op::UpdateConsumer, "updateConsumer", kOperator},
+    AdminRoute{"/admin/v1/consumers/{id}", verb::delete_, Op::DeleteConsumer, "deleteConsumer", kAdmin},
+    AdminRoute{"/admin/v1/models/{model}/access", verb::get, Op::GetModelAccess, "getModelAccess", kViewer},
+    AdminRoute{"/admin/v1/models/{model}/access", verb::put, Op::SetModelAccess, "setModelAccess", kAdmin},
+    AdminRoute{"/admin/v1/access-requests", verb::get, Op::ListAccessRequests, "listAccessRequests", kViewer},
+    AdminRoute{"/admin/v1/access-requests", verb::post, Op::FileAccessRequest, "fileAccessRequest", kOperator},
+    AdminRoute{"/admin/v1/access-requests/{id}", verb::get, Op::GetAccessRequest, "getAccessRequest", kViewer},
+    AdminRoute{"/admin/v1/access-requests/{id}/approve", verb::post, Op::ApproveAccessRequest, "approveAccessRequest", kOperator},
+    AdminRoute{"/admin/v1/access-requests/{id}/reject", verb::post, Op::RejectAccessRequest, "rejectAccessRequest", kOperator},
+    AdminRoute{"/admin/v1/access-requests/{id}/revoke", verb::post, Op::RevokeAccessRequest, "revokeAccessRequest", kOperator},
+    AdminRoute{"/admin/v1/access-requests/{id}/cancel", verb::post, Op::CancelAccessRequest, "cancelAccessRequest", kOperator},
+    AdminRoute{"/admin/v1/access-grants", verb::post, Op::GrantAccess, "grantAccess", kAdmin},
+    AdminRoute{"/admin/v1/audit", verb::get, Op::QueryAudit, "queryAudit", kViewer},
+};
+
+std::vector<std::string_view> splitSegments(std::string_view path)
+{
+    std::vector<std::string_view> segments;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        const auto end = std::min(path.find('/', start), path.size());
+        segments.push_back(path.substr(start, end - start));
+        start = end + 1;
+    }
+    return segments;
+}
+
+bool isPlaceholder(std::string_view segment)
+{
+    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// Literal segments compare as they are; placeholders take any non-empty decoded segment.
+std::optional<PathParameters> matchPattern(std::string_view pattern, const std::vector<std::string_view>& segments)
+{
+    const auto patternSegments = splitSegments(pattern);
+    if (patternSegments.size() != segments.size())
+        return std::nullopt;
+    PathParameters parameters;
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        if (!isPlaceholder(patternSegments[i])) {
+            if (patternSegments[i] != segments[i])
+                return std::nullopt;
+            continue;
+        }
+        auto value = percentDecode(segments[i]);
+        if (!value || value->empty())
+            return std::nullopt;
+        parameters.emplace(std::string(patternSegments[i].substr(1, patternSegments[i].size() - 2)), std::move(*value));
+    }
+    return parameters;
+}
+
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+} // namespace
+
+const AdminRoute* AdminRouteMatch::forMethod(http::verb method) const
+{
+    for (const auto* route : routes) {
+        if (route->method == method)
+            return route;
+    }
+    return nullptr;
+}
+
+std::string AdminRouteMatch::allowedMethods() const
+{
+    std::string allowed;
+    for (const auto* route : routes) {
+        const auto name = http::to_string(route->method);
+        allowed += (allowed.empty() ? "" : ", ") + std::string(name.data(), name.size());
+    }
+    return allowed;
+}
+
+std::span<const AdminRoute> adminRoutes()
+{
+    return kRoutes;
+}
+
+std::optional<AdminRouteMatch> matchAdminRoute(std::string_view path)
+{
+    const auto segments = splitSegments(path);
+    std::optional<AdminRouteMatch> match;
+    for (const auto& route : kRoutes) {
+        if (match) {
+            if (route.path == match->routes.front()->path) // same pattern, same parameters
+                match->routes.push_back(&route);
+        } else if (auto parameters = matchPattern(route.path, segments)) {
+            match = AdminRouteMatch{{&route}, std::move(*parameters)};
+        }
+    }
+    return match;
+}
+
+std::optional<std::string> percentDecode(std::string_view text, bool plusIsSpace)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '%') {
+            if (i + 2 >= text.size())
+                return std::nullopt;
+            const int high = hexValue(text[i + 1]);
+            const int low = hexValue(text[i + 2]);
+            if (high < 0 || low < 0)
+                return std::nullopt;
+            out += static_cast<char>(high * 16 + low);
+            i += 2;
+        } else {
+            out += (plusIsSpace && c == '+') ? ' ' : c;
+        }
+    }
+    return out;
+}
+
+} // namespace gatehouse

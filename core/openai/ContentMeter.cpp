@@ -1,5 +1,8 @@
 #include "openai/ContentMeter.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace gatehouse {
 namespace {
 constexpr std::string_view kKey = "\"content\":";
@@ -7,24 +10,35 @@ constexpr std::string_view kKey = "\"content\":";
 
 void ContentMeter::feed(std::string_view chunk)
 {
-    std::string joined;
-    if (!m_tail.empty()) {
-        joined = std::move(m_tail) + std::string(chunk);
-        m_tail.clear();
-        chunk = joined;
-    }
     std::size_t i = 0;
+    // A key may straddle the previous chunk and this one: the tail is shorter than the key, so a
+    // key found in the seam always ends inside this chunk. Only the seam is copied, never the chunk.
+    if (!m_tail.empty()) {
+        std::string seam = std::move(m_tail);
+        const auto tailSize = seam.size();
+        m_tail.clear();
+        seam.append(chunk.substr(0, kKey.size() - 1));
+        if (const auto found = seam.find(kKey); found != std::string::npos) {
+            m_state = State::AfterKey;
+            i = found + kKey.size() - tailSize;
+        } else if (chunk.size() < kKey.size() - 1) {
+            // A piece shorter than the key: the seam is all there is to search next time.
+            m_tail = seam.substr(seam.size() - std::min(seam.size(), kKey.size() - 1));
+            return;
+        }
+    }
     while (i < chunk.size()) {
         switch (m_state) {
         case State::Searching: {
-            const auto found = chunk.find(kKey, i);
-            if (found == std::string_view::npos) {
+            // glibc's memmem: far faster than a find() that stops at every quote of the JSON.
+            const void* found = memmem(chunk.data() + i, chunk.size() - i, kKey.data(), kKey.size());
+            if (!found) {
                 // Keep what could be the start of a key cut off by the chunk's end.
                 const auto keep = std::min(chunk.size() - i, kKey.size() - 1);
                 m_tail = std::string(chunk.substr(chunk.size() - keep));
                 return;
             }
-            i = found + kKey.size();
+            i = static_cast<std::size_t>(static_cast<const char*>(found) - chunk.data()) + kKey.size();
             m_state = State::AfterKey;
             break;
         }

@@ -381,10 +381,7 @@ public:
 
     std::vector<Json> onEvent(const SseEvent& event) override
     {
-        const Json data = Json::parse(event.data, nullptr, false);
-        if (!data.is_object())
-            throw TranslationError(ApiError::upstreamFailed(
-                "Provider '" + m_target.provider.name + "' sent a stream event that is not JSON: " + excerpt(event.data, 200)));
+        const Json data = parseStreamEvent(event.data, m_target.provider.name);
         const std::string type = event.event.empty() ? stringOr(data, "type") : event.event;
         if (type == "message_start")
             return onMessageStart(data);

@@ -59,6 +59,15 @@ std::string excerpt(std::string_view text, std::size_t limit)
     return std::string(text.substr(0, end));
 }
 
+Json parseStreamEvent(std::string_view data, const std::string& providerName)
+{
+    Json parsed = Json::parse(data, nullptr, false);
+    if (!parsed.is_object())
+        throw TranslationError(
+            ApiError::upstreamFailed("Provider '" + providerName + "' sent a stream event that is not JSON: " + excerpt(data, 200)));
+    return parsed;
+}
+
 int64_t nowSeconds()
 {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();

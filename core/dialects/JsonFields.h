@@ -29,6 +29,10 @@ int64_t countOf(const Json& object, const char* key);
 // At most `limit` bytes, cut on a UTF-8 character boundary so the message stays valid text.
 std::string excerpt(std::string_view text, std::size_t limit);
 
+// A provider's stream event as a JSON object; a TranslationError (502, naming the provider) when
+// the event is not one.
+Json parseStreamEvent(std::string_view data, const std::string& providerName);
+
 // "created" of the OpenAI objects a dialect builds.
 int64_t nowSeconds();
 

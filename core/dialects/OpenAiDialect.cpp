@@ -1,5 +1,6 @@
 #include "dialects/OpenAiDialect.h"
 
+#include "dialects/JsonFields.h"
 #include "openai/TranslationError.h"
 
 #include <chrono>
@@ -55,10 +56,7 @@ public:
             m_finished = true;
             return {};
         }
-        auto chunk = parseOrNull(event.data);
-        if (!chunk.is_object())
-            throw TranslationError(ApiError::upstreamFailed(
-                "Provider '" + m_target.provider.name + "' sent a stream event that is not JSON: " + event.data.substr(0, 200)));
+        auto chunk = fields::parseStreamEvent(event.data, m_target.provider.name);
         if (chunk.contains("error"))
             throw TranslationError(m_dialect.error(500, event.data, m_target));
         if (const auto usage = chunk.find("usage"); usage != chunk.end() && usage->is_object()) {

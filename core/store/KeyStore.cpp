@@ -2,6 +2,7 @@
 
 #include "auth/ApiKey.h"
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <sstream>
@@ -34,7 +35,55 @@ std::vector<std::string> splitModels(const std::string& text)
     return models;
 }
 
+constexpr const char* kKeyColumns = "SELECT k.id, k.name, k.prefix, k.hash, k.tenant, k.allowed_models, k.source, "
+                                    "k.created_at_ms, k.consumer_id, c.name, k.expires_at_ms, k.revoked_at_ms "
+                                    "FROM api_keys k LEFT JOIN consumers c ON c.id = k.consumer_id";
+
+StoredKey readKey(Statement& query)
+{
+    StoredKey key{query.columnInt(0), query.columnText(1), query.columnText(2), query.columnText(3),
+        query.columnText(4), splitModels(query.columnText(5)), query.columnText(6), query.columnInt(7)};
+    if (!query.columnIsNull(8)) {
+        key.consumerId = query.columnInt(8);
+        key.consumerName = query.columnText(9);
+    }
+    if (!query.columnIsNull(10))
+        key.expiresAtMs = query.columnInt(10);
+    if (!query.columnIsNull(11))
+        key.revokedAtMs = query.columnInt(11);
+    return key;
+}
+
+Json optionalJson(const std::optional<int64_t>& value)
+{
+    return value ? Json(*value) : Json(nullptr);
+}
+
+[[noreturn]] void keyNotFound(int64_t id)
+{
+    throw GovernanceError(GovernanceErrorKind::NotFound, "API key " + std::to_string(id) + " does not exist");
+}
+
+void validateKeyName(const std::string& name)
+{
+    if (name.empty())
+        throw GovernanceError(GovernanceErrorKind::Invalid, "name: must not be empty", "name");
+    if (name.size() > 64)
+        throw GovernanceError(GovernanceErrorKind::Invalid, "name: must be at most 64 characters", "name");
+    for (const unsigned char c : name) {
+        if (c < 0x20 || c == 0x7f)
+            throw GovernanceError(GovernanceErrorKind::Invalid, "name: must not contain control characters", "name");
+    }
+}
+
 } // namespace
+
+Json toJson(const StoredKey& key)
+{
+    return {{"id", key.id}, {"name", key.name}, {"prefix", key.prefix}, {"consumer_id", optionalJson(key.consumerId)},
+        {"tenant", key.tenant}, {"created_at_ms", key.createdAtMs}, {"expires_at_ms", optionalJson(key.expiresAtMs)},
+        {"revoked_at_ms", optionalJson(key.revokedAtMs)}};
+}
 
 KeyStore::KeyStore(Database& db)
     : m_db(db)
@@ -116,6 +165,103 @@ void KeyStore::syncDeclaredKeys(const std::vector<DeclaredKey>& declared)
             m_db.prepare("UPDATE api_keys SET revoked_at_ms = ? WHERE hash = ?").bind(1, nowMs()).bind(2, hash).step();
         bumpGeneration();
     });
+}
+
+Page<StoredKey> KeyStore::listKeys(std::optional<int64_t> consumerId, const PageRequest& page)
+{
+    if (page.limit < 1 || page.limit > PageRequest::kMaxPageLimit)
+        throw GovernanceError(GovernanceErrorKind::Invalid, "limit: must be between 1 and 1000", "limit");
+    if (page.offset < 0)
+        throw GovernanceError(GovernanceErrorKind::Invalid, "offset: must not be negative", "offset");
+    const std::string where = consumerId ? " WHERE k.consumer_id = ?" : "";
+    Page<StoredKey> result;
+    auto count = m_db.prepare("SELECT count(*) FROM api_keys k" + where);
+    if (consumerId)
+        count.bind(1, *consumerId);
+    count.step();
+    result.total = count.columnInt(0);
+    auto query = m_db.prepare(std::string(kKeyColumns) + where + " ORDER BY k.id LIMIT ? OFFSET ?");
+    int next = 1;
+    if (consumerId)
+        query.bind(next++, *consumerId);
+    query.bind(next, page.limit).bind(next + 1, page.offset);
+    while (query.step())
+        result.items.push_back(readKey(query));
+    return result;
+}
+
+std::optional<StoredKey> KeyStore::findKey(int64_t id)
+{
+    auto query = m_db.prepare(std::string(kKeyColumns) + " WHERE k.id = ?");
+    query.bind(1, id);
+    return query.step() ? std::optional<StoredKey>(readKey(query)) : std::nullopt;
+}
+
+StoredKey KeyStore::createConsumerKey(GovernanceStore& audit, const Change& change, const std::string& name,
+    const std::string& plaintextKey, int64_t consumerId, std::optional<int64_t> expiresAtMs)
+{
+    validateKeyName(name);
+    if (expiresAtMs && *expiresAtMs <= nowMs())
+        throw GovernanceError(GovernanceErrorKind::Invalid, "expires_at_ms: must be in the future", "expires_at_ms");
+    StoredKey created;
+    inTransaction(m_db, [&] {
+        auto exists = m_db.prepare("SELECT 1 FROM consumers WHERE id = ?");
+        exists.bind(1, consumerId);
+        if (!exists.step())
+            throw GovernanceError(GovernanceErrorKind::NotFound, "consumer " + std::to_string(consumerId) + " does not exist");
+        created = addConsumerKey(name, plaintextKey, consumerId, expiresAtMs);
+        audit.appendAudit(change, "api_key.create", "api_key", std::to_string(created.id), nullptr, toJson(created));
+    });
+    return created;
+}
+
+StoredKey KeyStore::revokeKey(GovernanceStore& audit, const Change& change, int64_t id)
+{
+    StoredKey revoked;
+    inTransaction(m_db, [&] {
+        const auto before = findKey(id);
+        if (!before)
+            keyNotFound(id);
+        if (before->revokedAtMs)
+            throw GovernanceError(GovernanceErrorKind::Conflict, "API key " + std::to_string(id) + " is already revoked");
+        revoked = *before;
+        revoked.revokedAtMs = nowMs();
+        m_db.prepare("UPDATE api_keys SET revoked_at_ms = ? WHERE id = ?").bind(1, *revoked.revokedAtMs).bind(2, id).step();
+        bumpGeneration();
+        audit.appendAudit(change, "api_key.revoke", "api_key", std::to_string(id), toJson(*before), toJson(revoked));
+    });
+    return revoked;
+}
+
+KeyRotation KeyStore::rotateKey(GovernanceStore& audit, const Change& change, int64_t id, const std::string& plaintextKey,
+    int64_t graceMs)
+{
+    KeyRotation rotation;
+    inTransaction(m_db, [&] {
+        const auto before = findKey(id);
+        if (!before)
+            keyNotFound(id);
+        const auto now = nowMs();
+        if (before->revokedAtMs)
+            throw GovernanceError(GovernanceErrorKind::Conflict,
+                "API key " + std::to_string(id) + " is revoked; create a new key for its consumer instead");
+        if (before->expiresAtMs && *before->expiresAtMs <= now)
+            throw GovernanceError(GovernanceErrorKind::Conflict,
+                "API key " + std::to_string(id) + " has expired; create a new key for its consumer instead");
+        StoredKey fresh{0, before->name, visibleKeyPrefix(plaintextKey), hashApiKey(plaintextKey), before->tenant,
+            before->allowedModels, "generated", now};
+        fresh.consumerId = before->consumerId;
+        fresh.consumerName = before->consumerName;
+        rotation.created = insertKey(std::move(fresh));
+        rotation.rotated = *before;
+        rotation.rotated.expiresAtMs = before->expiresAtMs ? std::min(*before->expiresAtMs, now + graceMs) : now + graceMs;
+        m_db.prepare("UPDATE api_keys SET expires_at_ms = ? WHERE id = ?").bind(1, *rotation.rotated.expiresAtMs).bind(2, id).step();
+        bumpGeneration();
+        auto after = toJson(rotation.rotated);
+        after["replaced_by"] = toJson(rotation.created);
+        audit.appendAudit(change, "api_key.rotate", "api_key", std::to_string(id), toJson(*before), after);
+    });
+    return rotation;
 }
 
 std::vector<StoredKey> KeyStore::activeKeys()

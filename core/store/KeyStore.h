@@ -2,6 +2,7 @@
 #pragma once
 
 #include "store/Database.h"
+#include "store/GovernanceStore.h"
 
 #include <optional>
 #include <string>
@@ -21,6 +22,16 @@ struct StoredKey {
     std::optional<int64_t> consumerId;      // none: a tenant-level key (config keys, `key create`)
     std::string consumerName;               // "" without a consumer
     std::optional<int64_t> expiresAtMs;     // none: never expires
+    std::optional<int64_t> revokedAtMs;     // none: not revoked
+};
+
+// The admin API's shape of a key: never its hash (nor, of course, the key itself).
+Json toJson(const StoredKey& key);
+
+// A rotation's outcome: the new key and the old one with its shortened expiry.
+struct KeyRotation {
+    StoredKey created;
+    StoredKey rotated;
 };
 
 class KeyStore {
@@ -49,6 +60,20 @@ public:
     // Keys neither revoked nor expired now (a later expiry is kept in the key, for the data plane
     // to check on each call).
     std::vector<StoredKey> activeKeys();
+
+    // Audited changes for the admin API: each runs in one transaction with exactly one audit entry
+    // (entity_type "api_key", before/after as toJson, never a secret) appended through `audit`,
+    // which must use the same database connection. Refusals are GovernanceErrors (NotFound,
+    // Conflict, Invalid) and change nothing.
+    Page<StoredKey> listKeys(std::optional<int64_t> consumerId, const PageRequest& page = {}); // by id
+    std::optional<StoredKey> findKey(int64_t id);
+    StoredKey createConsumerKey(GovernanceStore& audit, const Change& change, const std::string& name,
+        const std::string& plaintextKey, int64_t consumerId, std::optional<int64_t> expiresAtMs);
+    StoredKey revokeKey(GovernanceStore& audit, const Change& change, int64_t id);
+    // A new key for the same consumer (name, tenant, models); the old one keeps working until
+    // now + graceMs (or its own earlier expiry). Refused (Conflict) for a revoked or expired key.
+    KeyRotation rotateKey(GovernanceStore& audit, const Change& change, int64_t id, const std::string& plaintextKey,
+        int64_t graceMs);
     // Grows with every change to the keys, from any process: a running gateway polls it to notice
     // keys created by `gatehouse key create`.
     int64_t generation();

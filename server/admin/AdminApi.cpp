@@ -6,6 +6,7 @@
 #include "logging/Logging.h"
 #include "store/AdminTokenStore.h"
 #include "store/GovernanceStore.h"
+#include "store/KeyStore.h"
 
 #include <cctype>
 #include <mutex>
@@ -55,7 +56,8 @@ struct AdminApi::State {
         , database(databasePath)
         , governance(database)
         , tokens(database)
-        , operations(governance)
+        , keys(database)
+        , operations(governance, keys)
         , log(componentLogger("admin"))
     {
     }
@@ -68,6 +70,7 @@ struct AdminApi::State {
     Database database;
     GovernanceStore governance;
     AdminTokenStore tokens;
+    KeyStore keys;
     AdminOperations operations;
     std::shared_ptr<spdlog::logger> log;
 };

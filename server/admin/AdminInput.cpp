@@ -120,6 +120,11 @@ int64_t JsonBody::requiredInteger(const std::string& field) const
     refuseField(field, "must be an integer, not " + jsonTypeName(*value), "invalid_type");
 }
 
+std::optional<int64_t> JsonBody::optionalInteger(const std::string& field) const
+{
+    return find(field) ? std::optional<int64_t>(requiredInteger(field)) : std::nullopt;
+}
+
 bool JsonBody::optionalBool(const std::string& field, bool fallback) const
 {
     const auto* value = find(field);

@@ -44,6 +44,7 @@ public:
     std::string requiredString(const std::string& field) const;
     std::string optionalString(const std::string& field) const; // "" when absent or null
     int64_t requiredInteger(const std::string& field) const;
+    std::optional<int64_t> optionalInteger(const std::string& field) const; // nullopt when absent or null
     bool optionalBool(const std::string& field, bool fallback) const;
 
 private:

@@ -69,6 +69,26 @@ const std::string kReasonText = "Why: recorded as the audit entry's reason";
 Json schemas()
 {
     const auto timestamp = integer("Epoch milliseconds");
+    const Json keyProperties{{"id", integer()}, {"name", string()},
+        {"prefix", string("The key's first characters, safe to show (gk-AbCdEf1)")},
+        {"consumer_id", nullable(integer("Null for a tenant-level key (config, `gatehouse key create`)"))},
+        {"tenant", string("The tenant's name")}, {"created_at_ms", timestamp},
+        {"expires_at_ms", nullable(integer("Epoch milliseconds; null: never expires"))},
+        {"revoked_at_ms", nullable(integer("Epoch milliseconds; null: not revoked"))}};
+    const std::vector<std::string> keyRequired{"id", "name", "prefix", "consumer_id", "tenant", "created_at_ms",
+        "expires_at_ms", "revoked_at_ms"};
+    const Json apiKey = object(keyProperties, keyRequired);
+    Json createdProperties = keyProperties;
+    createdProperties["key"] = string("The API key (gk-...): shown in this answer only, the store keeps its hash");
+    auto createdRequired = keyRequired;
+    createdRequired.push_back("key");
+    const Json apiKeyCreated = object(createdProperties, createdRequired);
+    Json rotatedProperties = createdProperties;
+    rotatedProperties["rotated_key"] = {{"allOf", Json::array({schemaRef("ApiKey")})},
+        {"description", "The old key, now expiring at the end of the grace period"}};
+    auto rotatedRequired = createdRequired;
+    rotatedRequired.push_back("rotated_key");
+    const Json apiKeyRotated = object(rotatedProperties, rotatedRequired);
     return {
         {"Error", object({{"error", object({{"message", string("What went wrong and what to do")},
                                                   {"type", string("invalid_request_error, authentication_error, "
@@ -99,12 +119,29 @@ Json schemas()
         {"AuditEntry",
             object({{"id", integer()}, {"at_ms", timestamp}, {"actor", string("The admin token's name, cli:USER, ...")},
                        {"action", string("tenant.create, consumer.update, access_request.approve, ...")},
-                       {"entity_type", string("tenant, consumer, model_access, access_request, admin_token")},
+                       {"entity_type", string("tenant, consumer, model_access, access_request, api_key, admin_token")},
                        {"entity_id", string("The row id, or the model name for model_access")},
                        {"before", nullable({{"type", "object"}, {"description", "The entity before; null for a creation"}})},
                        {"after", nullable({{"type", "object"}, {"description", "The entity after; null for a deletion"}})},
                        {"reason", string()}},
                 {"id", "at_ms", "actor", "action", "entity_type", "entity_id", "before", "after", "reason"})},
+        {"ApiKey", apiKey},
+        {"ApiKeyCreated", apiKeyCreated},
+        {"ApiKeyRotated", apiKeyRotated},
+        {"ApiKeyPage", page("ApiKey")},
+        {"ApiKeyCreate", object({{"consumer_id", integer("The consumer the key authenticates as")},
+                                    {"name", string("1-64 characters, for display")},
+                                    {"expires_at_ms", integer("Epoch milliseconds, in the future; absent: never expires")}},
+                             {"consumer_id", "name"}, true)},
+        {"ApiKeyRevoke", object({{"reason", string(kReasonText)}}, {}, true)},
+        {"ApiKeyRotate", object({{"grace_seconds", [] {
+                                      Json grace = integer("How long the old key keeps working, 0 to 2592000 (30 days)");
+                                      grace["minimum"] = 0;
+                                      grace["maximum"] = 2592000;
+                                      grace["default"] = 86400;
+                                      return grace;
+                                  }()}},
+                             {}, true)},
         {"TenantPage", page("Tenant")},
         {"ConsumerPage", page("Consumer")},
         {"AccessRequestPage", page("AccessRequest")},
@@ -257,7 +294,7 @@ Json paths()
 {
     const Json deleteParameters = Json::array({idParameter(), ref("parameters", "DeleteReason")});
     Json auditParameters = withPaging(Json::array({
-        queryParameter("entity_type", string(), "tenant, consumer, model_access, access_request, admin_token"),
+        queryParameter("entity_type", string(), "tenant, consumer, model_access, access_request, api_key, admin_token"),
         queryParameter("entity_id", string(), "The row id, or the model name for model_access"),
         queryParameter("since_ms", integer(), "Entries at or after this time (epoch ms)"),
         queryParameter("until_ms", integer(), "Entries before this time (epoch ms)"),
@@ -346,6 +383,27 @@ Json paths()
                           "a pending request waits for a decision or when the latest request is already a grant.",
                           "admin", Json::array(), "AccessGrant", 201, "The grant", schemaRef("AccessRequest"),
                           {"BadRequest", "NotFound", "Conflict"}})}}},
+        {"/admin/v1/keys",
+            {{"get", operation({"listKeys", "api keys", "List API keys", "By id. Never the key nor its hash.", "viewer",
+                         withPaging(Json::array({queryParameter("consumer_id", integer(), "Only this consumer's keys")})),
+                         "", 200, "A page of keys", schemaRef("ApiKeyPage"), {"BadRequest"}})},
+                {"post", operation({"createKey", "api keys", "Create an API key for a consumer",
+                             "The answer carries the key itself (key) once; the store keeps only its hash. The key works "
+                             "on the data plane at once.",
+                             "operator", Json::array(), "ApiKeyCreate", 201, "The new key, with the key shown once",
+                             schemaRef("ApiKeyCreated"), {"BadRequest", "NotFound"}})}}},
+        {"/admin/v1/keys/{id}/revoke",
+            {{"post", operation({"revokeKey", "api keys", "Revoke an API key",
+                          "The key stops working at once (401). Refused (409) for a key already revoked.", "operator",
+                          Json::array({idParameter()}), "ApiKeyRevoke", 200, "The revoked key", schemaRef("ApiKey"),
+                          {"BadRequest", "NotFound", "Conflict"}})}}},
+        {"/admin/v1/keys/{id}/rotate",
+            {{"post", operation({"rotateKey", "api keys", "Rotate an API key",
+                          "Creates a new key for the same consumer (shown once) and lets the old one expire after "
+                          "grace_seconds (default 86400; 0 ends it at once). Refused (409) for a revoked or expired key.",
+                          "operator", Json::array({idParameter()}), "ApiKeyRotate", 201,
+                          "The new key with the key shown once, and the old one as rotated_key",
+                          schemaRef("ApiKeyRotated"), {"BadRequest", "NotFound", "Conflict"}})}}},
         {"/admin/v1/audit", {{"get", std::move(auditAnswer)}}},
     };
 }
@@ -357,15 +415,15 @@ Json adminOpenApi()
     return {
         {"openapi", "3.0.3"},
         {"info", {{"title", "Gatehouse admin API"}, {"version", "1"},
-                     {"description", "Tenants, consumers, model access and access requests, and the audit log. "
+                     {"description", "Tenants, consumers, model access, access requests, API keys, and the audit log. "
                                      "Authenticate with an admin token (`gatehouse admin-token create`) as "
                                      "`Authorization: Bearer gat-...`. Roles: viewer (reads), operator (also access "
-                                     "requests and consumer create/update), admin (everything). Errors are "
+                                     "requests, consumer create/update and API keys), admin (everything). Errors are "
                                      "{\"error\":{\"message\",\"type\",\"param\",\"code\"}}; a wrong method on a known "
                                      "path is 405 with Allow. See docs/admin-api.md."}}},
         {"security", Json::array({{{"adminToken", Json::array()}}})},
         {"tags", Json::array({{{"name", "tenants"}}, {{"name", "consumers"}}, {{"name", "model access"}},
-                     {{"name", "access requests"}}, {{"name", "audit"}}, {{"name", "meta"}}})},
+                     {{"name", "access requests"}}, {{"name", "api keys"}}, {{"name", "audit"}}, {{"name", "meta"}}})},
         {"paths", paths()},
         {"components",
             {{"securitySchemes", {{"adminToken", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "gat-<40 base62>"},

@@ -3,6 +3,7 @@
 #include "admin/AdminInput.h"
 #include "admin/AdminOpenApi.h"
 #include "admin/AuditCsv.h"
+#include "auth/ApiKey.h"
 
 namespace gatehouse {
 namespace {
@@ -91,8 +92,9 @@ std::optional<AccessState> stateFilter(const QueryParameters& query)
 
 } // namespace
 
-AdminOperations::AdminOperations(GovernanceStore& store)
+AdminOperations::AdminOperations(GovernanceStore& store, KeyStore& keys)
     : m_store(store)
+    , m_keys(keys)
 {
 }
 
@@ -128,6 +130,11 @@ AdminResult AdminOperations::run(const AdminCall& call)
     case Op::CancelAccessRequest:
     case Op::GrantAccess:
         return accessRequests(call);
+    case Op::ListKeys:
+    case Op::CreateKey:
+    case Op::RevokeKey:
+    case Op::RotateKey:
+        return keys(call);
     case Op::QueryAudit:
         return audit(call);
     }
@@ -251,6 +258,57 @@ AdminResult AdminOperations::accessRequests(const AdminCall& call)
     }
     default:
         throw std::logic_error("not an access-request operation");
+    }
+}
+
+// The key itself is in the answer to its creation (or rotation) only: the store keeps its hash.
+AdminResult AdminOperations::keys(const AdminCall& call)
+{
+    constexpr int64_t kDefaultGraceSeconds = 86400;
+    constexpr int64_t kMaxGraceSeconds = 30 * 86400;
+    const auto withSecret = [](const StoredKey& key, const std::string& plaintext) {
+        auto json = toJson(key);
+        json["key"] = plaintext;
+        return json;
+    };
+    switch (call.route.operation) {
+    case Op::ListKeys: {
+        const QueryParameters query(call.query, {"consumer_id", "limit", "offset"});
+        const auto consumerId = query.integer("consumer_id");
+        const auto page = query.page();
+        return read(pageJson(m_keys.listKeys(consumerId, page), page));
+    }
+    case Op::CreateKey: {
+        const JsonBody body(call.body, {"consumer_id", "name", "expires_at_ms"});
+        const auto consumerId = body.requiredInteger("consumer_id");
+        const auto name = body.requiredString("name");
+        const auto expiresAtMs = body.optionalInteger("expires_at_ms");
+        const auto plaintext = generateApiKey();
+        const Change change{call.actor, ""};
+        const auto key = referring("consumer_id",
+            [&] { return m_keys.createConsumerKey(m_store, change, name, plaintext, consumerId, expiresAtMs); });
+        return created(withSecret(key, plaintext));
+    }
+    case Op::RevokeKey: {
+        const JsonBody body(call.body, {"reason"});
+        const auto id = pathId("API key", call.path.at("id"));
+        return changedTo(toJson(m_keys.revokeKey(m_store, {call.actor, body.optionalString("reason")}, id)));
+    }
+    case Op::RotateKey: {
+        const JsonBody body(call.body, {"grace_seconds"});
+        const auto id = pathId("API key", call.path.at("id"));
+        const auto grace = body.optionalInteger("grace_seconds").value_or(kDefaultGraceSeconds);
+        if (grace < 0 || grace > kMaxGraceSeconds)
+            refuseField("grace_seconds", "must be between 0 and " + std::to_string(kMaxGraceSeconds) + " (30 days), not "
+                    + std::to_string(grace), "invalid_value");
+        const auto plaintext = generateApiKey();
+        const auto rotation = m_keys.rotateKey(m_store, {call.actor, ""}, id, plaintext, grace * 1000);
+        auto answer = withSecret(rotation.created, plaintext);
+        answer["rotated_key"] = toJson(rotation.rotated);
+        return created(answer);
+    }
+    default:
+        throw std::logic_error("not an API key operation");
     }
 }
 

@@ -6,6 +6,7 @@
 #include "admin/AdminRouter.h"
 #include "http/Exchange.h"
 #include "store/GovernanceStore.h"
+#include "store/KeyStore.h"
 
 #include <string>
 #include <string_view>
@@ -30,7 +31,8 @@ struct AdminResult {
 
 class AdminOperations {
 public:
-    explicit AdminOperations(GovernanceStore& store);
+    // `keys` must use the same database connection as `store` (key changes are audited through it).
+    AdminOperations(GovernanceStore& store, KeyStore& keys);
 
     // Throws AdminInputError for bad input, GovernanceError for a refused change, StoreError.
     AdminResult run(const AdminCall& call);
@@ -40,9 +42,11 @@ private:
     AdminResult consumers(const AdminCall& call);
     AdminResult modelAccess(const AdminCall& call);
     AdminResult accessRequests(const AdminCall& call);
+    AdminResult keys(const AdminCall& call);
     AdminResult audit(const AdminCall& call);
 
     GovernanceStore& m_store;
+    KeyStore& m_keys;
 };
 
 } // namespace gatehouse

@@ -12,7 +12,8 @@ constexpr auto kOperator = AdminRole::Operator;
 constexpr auto kAdmin = AdminRole::Admin;
 
 // Reads for every role; operators run the access-request workflow and look after consumers;
-// tenants, deletes, model access modes and grants are for admins (docs/admin-api.md).
+// tenants, deletes, model access modes and grants are for admins (docs/admin-api.md). Operators
+// also create, revoke and rotate API keys.
 const std::array kRoutes{
     AdminRoute{"/admin/v1/openapi.json", verb::get, Op::OpenApiDocument, "getOpenApiDocument", std::nullopt},
     AdminRoute{"/admin/v1/tenants", verb::get, Op::ListTenants, "listTenants", kViewer},
@@ -35,6 +36,10 @@ const std::array kRoutes{
     AdminRoute{"/admin/v1/access-requests/{id}/revoke", verb::post, Op::RevokeAccessRequest, "revokeAccessRequest", kOperator},
     AdminRoute{"/admin/v1/access-requests/{id}/cancel", verb::post, Op::CancelAccessRequest, "cancelAccessRequest", kOperator},
     AdminRoute{"/admin/v1/access-grants", verb::post, Op::GrantAccess, "grantAccess", kAdmin},
+    AdminRoute{"/admin/v1/keys", verb::get, Op::ListKeys, "listKeys", kViewer},
+    AdminRoute{"/admin/v1/keys", verb::post, Op::CreateKey, "createKey", kOperator},
+    AdminRoute{"/admin/v1/keys/{id}/revoke", verb::post, Op::RevokeKey, "revokeKey", kOperator},
+    AdminRoute{"/admin/v1/keys/{id}/rotate", verb::post, Op::RotateKey, "rotateKey", kOperator},
     AdminRoute{"/admin/v1/audit", verb::get, Op::QueryAudit, "queryAudit", kViewer},
 };
 

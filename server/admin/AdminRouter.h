@@ -36,6 +36,10 @@ enum class AdminOperation {
     RevokeAccessRequest,
     CancelAccessRequest,
     GrantAccess,
+    ListKeys,
+    CreateKey,
+    RevokeKey,
+    RotateKey,
     QueryAudit,
 };
 

@@ -6,13 +6,16 @@
 // killed: explicitly via stop(), and as a last resort when this test process exits or is
 // interrupted.
 
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
 
 const READY_RE = /listening on (http:\/\/(?:127\.0\.0\.1|localhost|\[::1\]):(\d+))/;
 const LOG_TAIL_BYTES = 64 * 1024;
@@ -402,16 +405,57 @@ export function gatewayConfigYaml({ providers = [], models = [], keys = [] }) {
  * Writes `config` (YAML text) into work.workDir and starts `gatehouse serve` on 127.0.0.1:0 with
  * work.env plus `env` (the secrets the config names as env:NAME).
  */
-export async function startGateway({ work, config, env = {}, name = 'gatehouse-serve' }) {
+export async function startGateway({ work, config, env = {}, name = 'gatehouse-serve', args = [] }) {
   const configPath = join(work.workDir, `${name}.yaml`);
   await writeFile(configPath, config);
   const svc = await startService(
     name,
-    ['serve', '--config', configPath, '--data', work.dataDir, '--listen', '127.0.0.1:0'],
+    ['serve', '--config', configPath, '--data', work.dataDir, '--listen', '127.0.0.1:0', ...args],
     { env: { ...work.env, ...env }, cwd: work.workDir },
   );
   svc.configPath = configPath;
   return svc;
+}
+
+/** Resolves with the first match of `re` in the service's stdout, polling until timeoutMs. */
+export async function waitForStdout(svc, re, { timeoutMs = 10000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const m = re.exec(svc.stdout.text);
+    if (m) return m;
+    if (svc.exit || Date.now() > deadline) {
+      throw new Error(`${svc.name}: no line matching ${re} on stdout.\n${svc.logs()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Starts `gatehouse serve` with the admin API on 127.0.0.1:0 as well; `svc.adminUrl` is the
+ * address its "admin API listening on http://..." line names.
+ */
+export async function startGatewayWithAdmin({ work, config, env = {}, name = 'gatehouse-serve' }) {
+  const svc = await startGateway({ work, config, env, name, args: ['--admin-listen', '127.0.0.1:0'] });
+  try {
+    const m = await waitForStdout(svc, /admin API listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    svc.adminUrl = m[1];
+  } catch (err) {
+    await svc.stop({ graceMs: 1000 });
+    throw err;
+  }
+  return svc;
+}
+
+/** `gatehouse admin-token create` against work.dataDir: resolves with the token it prints once. */
+export async function createAdminToken(work, { name, role }) {
+  const { stdout } = await execFileAsync(
+    gatehouseBin(),
+    ['admin-token', 'create', '--name', name, '--role', role, '--data', work.dataDir],
+    { env: work.env, cwd: work.workDir, timeout: 15000 },
+  );
+  const m = /gat-[A-Za-z0-9]{40}/.exec(stdout);
+  if (!m) throw new Error(`admin-token create printed no token:\n${stdout}`);
+  return m[0];
 }
 
 /** Stops services in the given order, each bounded; reports but does not throw on failures. */

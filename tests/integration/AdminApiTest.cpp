@@ -57,6 +57,7 @@ struct Fixture {
     int64_t spareConsumer = 0;   // "spare-app" in acme: no requests, no keys
     int64_t pending = 0;         // app's pending request for gpt-approval
     int64_t approved = 0;        // app's approved request for gpt-approved
+    int64_t key = 0;             // app's API key
 
     // "{tenant}", "{spare_tenant}", ... in `text` replaced by the ids.
     QString fill(QString text) const
@@ -66,7 +67,8 @@ struct Fixture {
             .replace("{consumer}", QString::number(consumer))
             .replace("{spare_consumer}", QString::number(spareConsumer))
             .replace("{pending}", QString::number(pending))
-            .replace("{approved}", QString::number(approved));
+            .replace("{approved}", QString::number(approved))
+            .replace("{key}", QString::number(key));
     }
 };
 
@@ -113,6 +115,12 @@ const std::vector<Mutation>& mutations()
             "access_request.cancel", "access_request"},
         {"grantAccess", "POST", "/admin/v1/access-grants", R"({"consumer_id":{spare_consumer},"model":"gpt-private","note":"pilot"})",
             AdminRole::Admin, 201, "access_request.grant", "access_request"},
+        {"createKey", "POST", "/admin/v1/keys", R"({"consumer_id":{consumer},"name":"ci"})", AdminRole::Operator, 201,
+            "api_key.create", "api_key"},
+        {"revokeKey", "POST", "/admin/v1/keys/{key}/revoke", R"({"reason":"leaked"})", AdminRole::Operator, 200,
+            "api_key.revoke", "api_key"},
+        {"rotateKey", "POST", "/admin/v1/keys/{key}/rotate", R"({"grace_seconds":60})", AdminRole::Operator, 201,
+            "api_key.rotate", "api_key"},
     };
     return list;
 }
@@ -134,6 +142,8 @@ QString concretePath(const AdminRoute& route, const Fixture& fixture)
         path.replace("{id}", QString::number(fixture.tenant));
     else if (path.startsWith("/admin/v1/consumers/"))
         path.replace("{id}", QString::number(fixture.consumer));
+    else if (path.startsWith("/admin/v1/keys/"))
+        path.replace("{id}", QString::number(fixture.key));
     else
         path.replace("{id}", QString::number(fixture.pending));
     return path.replace("{model}", "gpt-approval");
@@ -252,6 +262,13 @@ private slots:
     void changesTakeEffectOnTheDataPlaneAtOnce();
     void concurrentChangesAreAllCommitted();
 
+    void keysContract();
+    void createdKeyIsShownOnceAndWorksAtOnce();
+    void revokedKeyGets401AtOnce();
+    void rotatedKeysBothWorkUntilTheGraceEnds();
+    void keyValidationErrors_data();
+    void keyValidationErrors();
+
 private:
     TestResponse call(const std::string& token, const QString& method, const QString& target, const QString& body = {});
     TestResponse asAdmin(const QString& method, const QString& target, const QString& body = {})
@@ -303,6 +320,7 @@ void AdminApiTest::init()
     m_fixture.pending = store.requestAccess(setup, m_fixture.consumer, "gpt-approval").id;
     m_fixture.approved = store.requestAccess(setup, m_fixture.consumer, "gpt-approved").id;
     store.approveAccessRequest(setup, m_fixture.approved);
+    m_fixture.key = KeyStore(db).addConsumerKey("app-key", generateApiKey(), m_fixture.consumer, std::nullopt).id;
 }
 
 void AdminApiTest::cleanup()
@@ -831,13 +849,30 @@ void AdminApiTest::everyMutationLeavesExactlyOneAuditEntry()
     QCOMPARE(entry["actor"].toString(), QString::fromStdString(kAdminName));
     QCOMPARE(entry["action"].toString(), QString(mutation.action));
     QCOMPARE(entry["entity_type"].toString(), QString(mutation.entityType));
-    const auto entity = objectOf(response);
+    auto entity = objectOf(response);
+    // An API key is in the answer once, never in the log (neither is its hash).
+    const auto entryText = QJsonDocument(entry).toJson();
+    if (entity.contains("key")) {
+        QVERIFY(entity["key"].toString().startsWith("gk-"));
+        QVERIFY2(!entryText.contains(entity["key"].toString().toUtf8()), entryText.constData());
+        entity.remove("key");
+    }
+    QVERIFY2(!entryText.contains("\"hash\""), entryText.constData());
+    // A rotation is an entry about the old key; its after names the replacement.
+    QJsonObject replacement;
+    if (entity.contains("rotated_key")) {
+        replacement = entity;
+        replacement.remove("rotated_key");
+        entity = entity["rotated_key"].toObject();
+    }
     const auto entityId = entity.contains("id") ? QString::number(entity["id"].toInteger()) : entity["model"].toString();
     QCOMPARE(entry["entity_id"].toString(), entityId);
     // The answer is the entity after the change (or as it was, for a delete).
     const auto state = QString(mutation.method) == "DELETE" ? entry["before"].toObject() : entry["after"].toObject();
     for (const auto& key : entity.keys())
         QCOMPARE(state[key], entity[key]);
+    if (!replacement.isEmpty())
+        QCOMPARE(state["replaced_by"].toObject(), replacement);
     if (QString(mutation.target).contains("reason=unused"))
         QCOMPARE(entry["reason"].toString(), QString("unused"));
 }
@@ -997,15 +1032,12 @@ void AdminApiTest::governanceChangedFollowsEveryCommittedChange()
 
 void AdminApiTest::changesTakeEffectOnTheDataPlaneAtOnce()
 {
-    // The admin API has no key endpoints yet: the consumer's key goes in through the store, and
-    // the first change over the API makes the gateway take it (with everything else) at once.
     const auto consumer = objectOf(asAdmin("POST", "/admin/v1/consumers", m_fixture.fill(R"({"tenant_id":{tenant},"name":"billing"})")));
     const auto consumerId = consumer["id"].toInteger();
-    const auto key = generateApiKey();
-    {
-        Database db(m_gateway->server().databasePath());
-        KeyStore(db).addConsumerKey("billing-key", key, consumerId, std::nullopt);
-    }
+    const auto createdKey = call(m_operatorToken, "POST", "/admin/v1/keys",
+        R"({"consumer_id":)" + QString::number(consumerId) + R"(,"name":"billing-key"})");
+    QVERIFY2(createdKey.status == 201, qPrintable(describe(createdKey)));
+    const auto key = objectOf(createdKey)["key"].toString().toStdString();
     QCOMPARE(asAdmin("PUT", "/admin/v1/models/mock-chat/access", R"({"mode":"approval"})").status, 200);
     const std::string chat = R"({"model":"mock-chat","messages":[{"role":"user","content":"hi"}]})";
     const auto codeOf = [&] {
@@ -1050,6 +1082,171 @@ void AdminApiTest::concurrentChangesAreAllCommitted()
         client.join();
     QCOMPARE(created.load(), kClients * kEach);
     QCOMPARE(objectOf(asAdmin("GET", "/admin/v1/tenants"))["total"].toInteger(), before + kClients * kEach);
+}
+
+namespace {
+
+const std::string kChat = R"({"model":"mock-chat","messages":[{"role":"user","content":"hi"}]})";
+
+} // namespace
+
+// The data-plane status of a chat call with `key`: 200, or the error's status.
+static int dataPlaneStatus(test::RunningGateway& gateway, const std::string& key)
+{
+    return gateway.client().postJson("/v1/chat/completions", kChat, key).status;
+}
+
+void AdminApiTest::keysContract()
+{
+    const auto created = call(m_operatorToken, "POST", "/admin/v1/keys",
+        m_fixture.fill(R"({"consumer_id":{consumer},"name":"reports","expires_at_ms":4102444800000})"));
+    QVERIFY2(created.status == 201, qPrintable(describe(created)));
+    const auto key = objectOf(created);
+    QCOMPARE(key.keys(), QStringList({"consumer_id", "created_at_ms", "expires_at_ms", "id", "key", "name", "prefix",
+                             "revoked_at_ms", "tenant"}));
+    QCOMPARE(key["consumer_id"].toInteger(), m_fixture.consumer);
+    QCOMPARE(key["tenant"].toString(), QString("acme"));
+    QCOMPARE(key["name"].toString(), QString("reports"));
+    QCOMPARE(key["expires_at_ms"].toInteger(), 4102444800000);
+    QVERIFY(key["revoked_at_ms"].isNull());
+    QVERIFY(key["key"].toString().startsWith(key["prefix"].toString()));
+
+    const auto all = objectOf(asAdmin("GET", "/admin/v1/keys"));
+    QCOMPARE(all["total"].toInteger(), 2); // the fixture's app-key and this one
+    const auto ofApp = objectOf(call(m_viewerToken, "GET", m_fixture.fill("/admin/v1/keys?consumer_id={consumer}&limit=1&offset=1")));
+    QCOMPARE(ofApp["total"].toInteger(), 2);
+    QCOMPARE(ofApp["data"].toArray().size(), 1);
+    auto listed = ofApp["data"].toArray()[0].toObject();
+    auto withoutSecret = key;
+    withoutSecret.remove("key");
+    QCOMPARE(listed, withoutSecret);
+    QCOMPARE(objectOf(asAdmin("GET", m_fixture.fill("/admin/v1/keys?consumer_id={spare_consumer}")))["total"].toInteger(), 0);
+
+    const auto revoked = call(m_operatorToken, "POST", "/admin/v1/keys/" + QString::number(key["id"].toInteger()) + "/revoke");
+    QCOMPARE(revoked.status, 200);
+    QVERIFY(objectOf(revoked)["revoked_at_ms"].toInteger() > 0);
+    const auto again = asAdmin("POST", "/admin/v1/keys/" + QString::number(key["id"].toInteger()) + "/revoke");
+    QCOMPARE(again.status, 409);
+    QCOMPARE(errorOf(again)["code"].toString(), QString("conflict"));
+    const auto rotateRevoked = asAdmin("POST", "/admin/v1/keys/" + QString::number(key["id"].toInteger()) + "/rotate");
+    QCOMPARE(rotateRevoked.status, 409);
+    QCOMPARE(asAdmin("POST", "/admin/v1/keys/999/revoke").status, 404);
+    QCOMPARE(asAdmin("POST", "/admin/v1/keys/999/rotate").status, 404);
+    QCOMPARE(asAdmin("POST", "/admin/v1/keys/abc/revoke").status, 404);
+    const auto noConsumer = asAdmin("POST", "/admin/v1/keys", R"({"consumer_id":999,"name":"x"})");
+    QCOMPARE(noConsumer.status, 404);
+    QCOMPARE(errorOf(noConsumer)["param"].toString(), QString("consumer_id"));
+}
+
+void AdminApiTest::createdKeyIsShownOnceAndWorksAtOnce()
+{
+    const auto created = call(m_operatorToken, "POST", "/admin/v1/keys", m_fixture.fill(R"({"consumer_id":{consumer},"name":"fresh"})"));
+    QVERIFY2(created.status == 201, qPrintable(describe(created)));
+    const auto secret = objectOf(created)["key"].toString().toStdString();
+    QVERIFY(secret.starts_with("gk-"));
+    QCOMPARE(dataPlaneStatus(*m_gateway, secret), 200);
+
+    // Never again: not in the list, not in the audit log (JSON nor CSV).
+    for (const QString target : {"/admin/v1/keys", "/admin/v1/audit", "/admin/v1/audit?format=csv"}) {
+        const auto response = asAdmin("GET", target);
+        QCOMPARE(response.status, 200);
+        QVERIFY2(response.body.find(secret) == std::string::npos, qPrintable(target));
+        QVERIFY2(response.body.find(hashApiKey(secret)) == std::string::npos, qPrintable(target));
+    }
+}
+
+void AdminApiTest::revokedKeyGets401AtOnce()
+{
+    const auto created = objectOf(asAdmin("POST", "/admin/v1/keys", m_fixture.fill(R"({"consumer_id":{consumer},"name":"short-lived"})")));
+    const auto secret = created["key"].toString().toStdString();
+    QCOMPARE(dataPlaneStatus(*m_gateway, secret), 200);
+    const auto revoked = call(m_operatorToken, "POST", "/admin/v1/keys/" + QString::number(created["id"].toInteger()) + "/revoke",
+        R"({"reason":"leaked in a log"})");
+    QVERIFY2(revoked.status == 200, qPrintable(describe(revoked)));
+    QCOMPARE(dataPlaneStatus(*m_gateway, secret), 401);
+
+    const auto entry = objectOf(asAdmin("GET", "/admin/v1/audit?entity_type=api_key&limit=1"))["data"].toArray()[0].toObject();
+    QCOMPARE(entry["action"].toString(), QString("api_key.revoke"));
+    QCOMPARE(entry["actor"].toString(), QString::fromStdString(kOperatorName));
+    QCOMPARE(entry["reason"].toString(), QString("leaked in a log"));
+    QVERIFY(entry["before"].toObject()["revoked_at_ms"].isNull());
+    QCOMPARE(entry["after"].toObject()["revoked_at_ms"], objectOf(revoked)["revoked_at_ms"]);
+}
+
+void AdminApiTest::rotatedKeysBothWorkUntilTheGraceEnds()
+{
+    const auto created = objectOf(asAdmin("POST", "/admin/v1/keys", m_fixture.fill(R"({"consumer_id":{consumer},"name":"svc"})")));
+    const auto oldSecret = created["key"].toString().toStdString();
+    const auto path = "/admin/v1/keys/" + QString::number(created["id"].toInteger()) + "/rotate";
+    const auto before = QDateTime::currentMSecsSinceEpoch();
+    const auto rotated = call(m_operatorToken, "POST", path, R"({"grace_seconds":3600})");
+    QVERIFY2(rotated.status == 201, qPrintable(describe(rotated)));
+    const auto answer = objectOf(rotated);
+    const auto newSecret = answer["key"].toString().toStdString();
+    QVERIFY(newSecret.starts_with("gk-") && newSecret != oldSecret);
+    QCOMPARE(answer["name"].toString(), QString("svc"));
+    QCOMPARE(answer["consumer_id"].toInteger(), m_fixture.consumer);
+    QVERIFY(answer["expires_at_ms"].isNull());
+    const auto old = answer["rotated_key"].toObject();
+    QCOMPARE(old["id"].toInteger(), created["id"].toInteger());
+    QVERIFY(old["expires_at_ms"].toInteger() >= before + 3600 * 1000);
+    QVERIFY(old["expires_at_ms"].toInteger() <= QDateTime::currentMSecsSinceEpoch() + 3600 * 1000);
+    QCOMPARE(dataPlaneStatus(*m_gateway, oldSecret), 200);
+    QCOMPARE(dataPlaneStatus(*m_gateway, newSecret), 200);
+
+    // The listing shows the old key's end; the data plane checks it on every call.
+    const auto listed = objectOf(asAdmin("GET", m_fixture.fill("/admin/v1/keys?consumer_id={consumer}")))["data"].toArray();
+    bool seen = false;
+    for (const auto& item : listed) {
+        if (item.toObject()["id"] == old["id"]) {
+            QCOMPARE(item.toObject()["expires_at_ms"], old["expires_at_ms"]);
+            seen = true;
+        }
+    }
+    QVERIFY(seen);
+
+    // A grace of 0 ends the new key's predecessor at once.
+    const auto ended = asAdmin("POST", "/admin/v1/keys/" + QString::number(answer["id"].toInteger()) + "/rotate", R"({"grace_seconds":0})");
+    QCOMPARE(ended.status, 201);
+    QTest::qWait(5);
+    QCOMPARE(dataPlaneStatus(*m_gateway, newSecret), 401);
+    QCOMPARE(dataPlaneStatus(*m_gateway, objectOf(ended)["key"].toString().toStdString()), 200);
+}
+
+void AdminApiTest::keyValidationErrors_data()
+{
+    QTest::addColumn<QString>("target");
+    QTest::addColumn<QString>("body");
+    QTest::addColumn<QString>("param");
+    QTest::addColumn<QString>("code");
+    QTest::newRow("no consumer") << "/admin/v1/keys" << R"({"name":"x"})" << "consumer_id" << "missing_required_parameter";
+    QTest::newRow("no name") << "/admin/v1/keys" << R"({"consumer_id":{consumer}})" << "name" << "missing_required_parameter";
+    QTest::newRow("empty name") << "/admin/v1/keys" << R"({"consumer_id":{consumer},"name":""})" << "name" << "invalid_value";
+    QTest::newRow("expiry in the past") << "/admin/v1/keys" << R"({"consumer_id":{consumer},"name":"x","expires_at_ms":1})"
+                                        << "expires_at_ms" << "invalid_value";
+    QTest::newRow("expiry not a number") << "/admin/v1/keys" << R"({"consumer_id":{consumer},"name":"x","expires_at_ms":"soon"})"
+                                         << "expires_at_ms" << "invalid_type";
+    QTest::newRow("a given key") << "/admin/v1/keys" << R"({"consumer_id":{consumer},"name":"x","key":"gk-mine"})"
+                                 << "key" << "unknown_parameter";
+    QTest::newRow("negative grace") << "/admin/v1/keys/{key}/rotate" << R"({"grace_seconds":-1})" << "grace_seconds" << "invalid_value";
+    QTest::newRow("grace over 30 days") << "/admin/v1/keys/{key}/rotate" << R"({"grace_seconds":2592001})" << "grace_seconds"
+                                        << "invalid_value";
+    QTest::newRow("revoke with a note") << "/admin/v1/keys/{key}/revoke" << R"({"note":"x"})" << "note" << "unknown_parameter";
+}
+
+void AdminApiTest::keyValidationErrors()
+{
+    QFETCH(QString, target);
+    QFETCH(QString, body);
+    QFETCH(QString, param);
+    QFETCH(QString, code);
+    const auto auditBefore = auditTotal();
+    const auto response = asAdmin("POST", m_fixture.fill(target), m_fixture.fill(body));
+    QVERIFY2(response.status == 400, qPrintable(describe(response)));
+    QCOMPARE(errorOf(response)["param"].toString(), param);
+    QCOMPARE(errorOf(response)["code"].toString(), code);
+    QVERIFY2(errorOf(response)["message"].toString().startsWith(param + ": "), qPrintable(describe(response)));
+    QCOMPARE(auditTotal(), auditBefore);
 }
 
 QTEST_GUILESS_MAIN(AdminApiTest)

@@ -266,24 +266,12 @@ KeyRotation KeyStore::rotateKey(GovernanceStore& audit, const Change& change, in
 
 std::vector<StoredKey> KeyStore::activeKeys()
 {
-    auto query = m_db.prepare(
-        "SELECT k.id, k.name, k.prefix, k.hash, k.tenant, k.allowed_models, k.source, k.created_at_ms, "
-        "k.consumer_id, c.name, k.expires_at_ms "
-        "FROM api_keys k LEFT JOIN consumers c ON c.id = k.consumer_id "
-        "WHERE k.revoked_at_ms IS NULL AND (k.expires_at_ms IS NULL OR k.expires_at_ms > ?) ORDER BY k.id");
+    auto query = m_db.prepare(std::string(kKeyColumns)
+        + " WHERE k.revoked_at_ms IS NULL AND (k.expires_at_ms IS NULL OR k.expires_at_ms > ?) ORDER BY k.id");
     query.bind(1, nowMs());
     std::vector<StoredKey> keys;
-    while (query.step()) {
-        StoredKey key{query.columnInt(0), query.columnText(1), query.columnText(2), query.columnText(3),
-            query.columnText(4), splitModels(query.columnText(5)), query.columnText(6), query.columnInt(7)};
-        if (!query.columnIsNull(8)) {
-            key.consumerId = query.columnInt(8);
-            key.consumerName = query.columnText(9);
-        }
-        if (!query.columnIsNull(10))
-            key.expiresAtMs = query.columnInt(10);
-        keys.push_back(std::move(key));
-    }
+    while (query.step())
+        keys.push_back(readKey(query));
     return keys;
 }
 

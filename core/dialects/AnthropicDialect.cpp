@@ -96,18 +96,8 @@ Json contentBlocks(const Json& message)
 
 Json toolUseBlock(const Json& toolCall)
 {
-    const auto id = requiredString(toolCall, "id", "messages");
-    if (const auto type = optionalString(toolCall, "type", "messages"); !type.empty() && type != "function")
-        refuse("Tool call '" + id + "' is of type '" + type + "'; Anthropic providers take function calls only.", "messages");
-    const Json* function = fieldOf(toolCall, "function");
-    if (!function)
-        refuse("Tool call '" + id + "' has no function.", "messages");
-    const auto arguments = optionalString(*function, "arguments", "messages");
-    // OpenAI sends "" for a call without arguments; Anthropic wants the input as an object.
-    Json input = arguments.empty() ? Json::object() : Json::parse(arguments, nullptr, false);
-    if (!input.is_object())
-        refuse("The arguments of tool call '" + id + "' are not a JSON object: " + excerpt(arguments, 100), "messages");
-    return {{"type", "tool_use"}, {"id", id}, {"name", requiredString(*function, "name", "messages")}, {"input", std::move(input)}};
+    auto call = readFunctionCall(toolCall, "Anthropic");
+    return {{"type", "tool_use"}, {"id", std::move(call.id)}, {"name", std::move(call.name)}, {"input", std::move(call.arguments)}};
 }
 
 Json assistantBlocks(const Json& message)

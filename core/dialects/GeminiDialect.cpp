@@ -163,19 +163,9 @@ std::string thoughtSignatureOf(const Json& toolCall)
 
 Json functionCallPart(const Json& toolCall)
 {
-    const auto id = requiredString(toolCall, "id", "messages");
-    if (const auto type = optionalString(toolCall, "type", "messages"); !type.empty() && type != "function")
-        refuse("Tool call '" + id + "' is of type '" + type + "'; Gemini providers take function calls only.", "messages");
-    const Json* function = fieldOf(toolCall, "function");
-    if (!function)
-        refuse("Tool call '" + id + "' has no function.", "messages");
-    const auto arguments = optionalString(*function, "arguments", "messages");
-    // OpenAI sends "" for a call without arguments; Gemini wants the args as an object.
-    Json args = arguments.empty() ? Json::object() : Json::parse(arguments, nullptr, false);
-    if (!args.is_object())
-        refuse("The arguments of tool call '" + id + "' are not a JSON object: " + excerpt(arguments, 100), "messages");
+    auto call = readFunctionCall(toolCall, "Gemini");
     // The call id stays on the gateway's side: Gemini pairs calls and responses by name and order.
-    Json part = {{"functionCall", {{"name", requiredString(*function, "name", "messages")}, {"args", std::move(args)}}}};
+    Json part = {{"functionCall", {{"name", std::move(call.name)}, {"args", std::move(call.arguments)}}}};
     if (auto signature = thoughtSignatureOf(toolCall); !signature.empty())
         part["thoughtSignature"] = std::move(signature);
     return part;

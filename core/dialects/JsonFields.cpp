@@ -59,6 +59,23 @@ std::string excerpt(std::string_view text, std::size_t limit)
     return std::string(text.substr(0, end));
 }
 
+FunctionCall readFunctionCall(const Json& toolCall, const char* provider)
+{
+    auto id = requiredString(toolCall, "id", "messages");
+    if (const auto type = optionalString(toolCall, "type", "messages"); !type.empty() && type != "function")
+        refuse("Tool call '" + id + "' is of type '" + type + "'; " + provider + " providers take function calls only.", "messages");
+    const Json* function = fieldOf(toolCall, "function");
+    if (!function)
+        refuse("Tool call '" + id + "' has no function.", "messages");
+    const auto arguments = optionalString(*function, "arguments", "messages");
+    // OpenAI sends "" for a call without arguments; the providers want an object.
+    Json parsed = arguments.empty() ? Json::object() : Json::parse(arguments, nullptr, false);
+    if (!parsed.is_object())
+        refuse("The arguments of tool call '" + id + "' are not a JSON object: " + excerpt(arguments, 100), "messages");
+    auto name = requiredString(*function, "name", "messages");
+    return {std::move(id), std::move(name), std::move(parsed)};
+}
+
 Json parseStreamEvent(std::string_view data, const std::string& providerName)
 {
     Json parsed = Json::parse(data, nullptr, false);

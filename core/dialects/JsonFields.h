@@ -29,6 +29,16 @@ int64_t countOf(const Json& object, const char* key);
 // At most `limit` bytes, cut on a UTF-8 character boundary so the message stays valid text.
 std::string excerpt(std::string_view text, std::size_t limit);
 
+// One function call of an OpenAI assistant message (`tool_calls[]`), read strictly: an id, a
+// function name, and arguments that parse to a JSON object ("" reads as {}). `provider` names the
+// provider kind in the 400 for anything else ("Anthropic", "Gemini").
+struct FunctionCall {
+    std::string id;
+    std::string name;
+    Json arguments;
+};
+FunctionCall readFunctionCall(const Json& toolCall, const char* provider);
+
 // A provider's stream event as a JSON object; a TranslationError (502, naming the provider) when
 // the event is not one.
 Json parseStreamEvent(std::string_view data, const std::string& providerName);

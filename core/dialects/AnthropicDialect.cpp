@@ -186,29 +186,14 @@ Json maxTokens(const Json& chat, const ProviderConfig& provider)
     return provider.defaultMaxTokens;
 }
 
-Json stopSequences(const Json& stop)
-{
-    if (stop.is_string())
-        return Json::array({stop});
-    const bool allStrings = stop.is_array() && std::all_of(stop.begin(), stop.end(), [](const Json& item) { return item.is_string(); });
-    if (!allStrings)
-        refuse("stop must be a string or an array of strings.", "stop");
-    return stop;
-}
-
 Json anthropicTool(const Json& tool)
 {
-    if (const auto type = optionalString(tool, "type", "tools"); type != "function")
-        refuse("Tools of type '" + type + "' cannot be sent to Anthropic providers (function tools can).", "tools");
-    const Json* function = fieldOf(tool, "function");
-    if (!function)
-        refuse("A function tool needs a function.", "tools");
-    Json result = {{"name", requiredString(*function, "name", "tools")}};
-    if (auto description = optionalString(*function, "description", "tools"); !description.empty())
-        result["description"] = std::move(description);
+    auto function = readFunctionTool(tool, "Anthropic");
+    Json result = {{"name", std::move(function.name)}};
+    if (!function.description.empty())
+        result["description"] = std::move(function.description);
     // OpenAI: no parameters means no arguments. Anthropic requires an object schema.
-    const Json* parameters = fieldOf(*function, "parameters");
-    result["input_schema"] = parameters ? *parameters : Json{{"type", "object"}, {"properties", Json::object()}};
+    result["input_schema"] = function.parameters ? *function.parameters : Json{{"type", "object"}, {"properties", Json::object()}};
     return result;
 }
 

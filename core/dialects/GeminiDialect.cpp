@@ -265,16 +265,12 @@ Conversation conversationOf(const Json& chat)
 // JSON Schema as it is.
 Json functionDeclaration(const Json& tool)
 {
-    if (const auto type = optionalString(tool, "type", "tools"); type != "function")
-        refuse("Tools of type '" + type + "' cannot be sent to Gemini providers (function tools can).", "tools");
-    const Json* function = fieldOf(tool, "function");
-    if (!function)
-        refuse("A function tool needs a function.", "tools");
-    Json declaration = {{"name", requiredString(*function, "name", "tools")}};
-    if (auto description = optionalString(*function, "description", "tools"); !description.empty())
-        declaration["description"] = std::move(description);
-    if (const Json* parameters = fieldOf(*function, "parameters"))
-        declaration["parametersJsonSchema"] = *parameters;
+    auto function = readFunctionTool(tool, "Gemini");
+    Json declaration = {{"name", std::move(function.name)}};
+    if (!function.description.empty())
+        declaration["description"] = std::move(function.description);
+    if (function.parameters)
+        declaration["parametersJsonSchema"] = *function.parameters;
     return declaration;
 }
 
@@ -361,16 +357,6 @@ std::optional<Json> maxOutputTokens(const Json& chat)
         }
     }
     return std::nullopt;
-}
-
-Json stopSequences(const Json& stop)
-{
-    if (stop.is_string())
-        return Json::array({stop});
-    const bool allStrings = stop.is_array() && std::all_of(stop.begin(), stop.end(), [](const Json& item) { return item.is_string(); });
-    if (!allStrings)
-        refuse("stop must be a string or an array of strings.", "stop");
-    return stop;
 }
 
 // json_object is Gemini's JSON mode; json_schema adds the schema as JSON Schema

@@ -2,6 +2,7 @@
 
 #include "openai/TranslationError.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace gatehouse::fields {
@@ -74,6 +75,26 @@ FunctionCall readFunctionCall(const Json& toolCall, const char* provider)
         refuse("The arguments of tool call '" + id + "' are not a JSON object: " + excerpt(arguments, 100), "messages");
     auto name = requiredString(*function, "name", "messages");
     return {std::move(id), std::move(name), std::move(parsed)};
+}
+
+FunctionTool readFunctionTool(const Json& tool, const char* provider)
+{
+    if (const auto type = optionalString(tool, "type", "tools"); type != "function")
+        refuse("Tools of type '" + type + "' cannot be sent to " + provider + " providers (function tools can).", "tools");
+    const Json* function = fieldOf(tool, "function");
+    if (!function)
+        refuse("A function tool needs a function.", "tools");
+    return {requiredString(*function, "name", "tools"), optionalString(*function, "description", "tools"), fieldOf(*function, "parameters")};
+}
+
+Json stopSequences(const Json& stop)
+{
+    if (stop.is_string())
+        return Json::array({stop});
+    const bool allStrings = stop.is_array() && std::all_of(stop.begin(), stop.end(), [](const Json& item) { return item.is_string(); });
+    if (!allStrings)
+        refuse("stop must be a string or an array of strings.", "stop");
+    return stop;
 }
 
 Json parseStreamEvent(std::string_view data, const std::string& providerName)

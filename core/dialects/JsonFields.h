@@ -39,6 +39,17 @@ struct FunctionCall {
 };
 FunctionCall readFunctionCall(const Json& toolCall, const char* provider);
 
+// One OpenAI function tool (`tools[]`), read strictly. `parameters` is null when the tool takes none.
+struct FunctionTool {
+    std::string name;
+    std::string description; // "" when none
+    const Json* parameters = nullptr;
+};
+FunctionTool readFunctionTool(const Json& tool, const char* provider);
+
+// OpenAI's `stop` (a string or an array of strings) as an array; a 400 otherwise.
+Json stopSequences(const Json& stop);
+
 // A provider's stream event as a JSON object; a TranslationError (502, naming the provider) when
 // the event is not one.
 Json parseStreamEvent(std::string_view data, const std::string& providerName);

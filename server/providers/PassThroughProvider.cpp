@@ -5,12 +5,12 @@
 #include "logging/Logging.h"
 #include "openai/ContentMeter.h"
 #include "openai/UsageScanner.h"
+#include "providers/ProviderErrorRelay.h"
 #include "upstream/UpstreamExchange.h"
 
 namespace gatehouse {
 namespace {
 
-constexpr std::size_t kMaxErrorBodyBytes = 64 * 1024;
 constexpr std::string_view kAskForStreamUsage = R"(,"stream_options":{"include_usage":true})";
 
 bool isOpenAiFamily(ProviderKind kind)
@@ -223,24 +223,10 @@ private:
         m_context.record.setUsage(estimate, true);
     }
 
-    // Provider errors are small: read them whole and answer in the client API's shape, keeping
-    // the provider's message; credential problems become the gateway's, not the client's.
     Awaitable<void> relayError()
     {
-        std::string body;
-        const auto ec = co_await m_exchange.readWholeBody(body, kMaxErrorBodyBytes);
-        if (ec) {
-            const auto error = ApiError::upstreamFailed("The error answer of " + m_exchange.where() + " broke off: " + ec.message() + ".");
-            co_await sendError(m_context, m_channel, error);
-            co_return;
-        }
-        m_exchange.finish();
         const DialectTarget target{m_provider, m_context.deployment->upstreamModel};
-        const auto error = dialectFor(m_provider.kind)->error(m_exchange.status(), body, target);
-        ResponseHeaders extra;
-        if (const auto retryAfter = m_exchange.header(http::field::retry_after); !retryAfter.empty())
-            extra.emplace_back("Retry-After", std::string(retryAfter));
-        co_await sendError(m_context, m_channel, error, extra);
+        co_await relayProviderError(m_context, m_channel, m_exchange, *dialectFor(m_provider.kind), target);
     }
 
     RequestContext& m_context;

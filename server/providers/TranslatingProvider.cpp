@@ -5,6 +5,7 @@
 #include "ingress/MessagesApi.h"
 #include "logging/Logging.h"
 #include "openai/TranslationError.h"
+#include "providers/ProviderErrorRelay.h"
 #include "upstream/UpstreamExchange.h"
 
 namespace gatehouse {
@@ -76,7 +77,7 @@ public:
         if (failure)
             co_await sendError(m_context, m_channel, *failure);
         else if (m_exchange.status() >= 400)
-            co_await relayError();
+            co_await relayProviderError(m_context, m_channel, m_exchange, m_dialect, m_target);
         else if (m_stream)
             co_await relayStream();
         else
@@ -96,20 +97,6 @@ private:
         if (m_context.api == IngressApi::Embeddings)
             return m_dialect.embeddingsCall(m_request, m_target);
         return m_dialect.chatCall(m_request, m_target);
-    }
-
-    Awaitable<void> relayError()
-    {
-        std::string body;
-        const auto ec = co_await m_exchange.readWholeBody(body, 64 * 1024);
-        if (!ec)
-            m_exchange.finish();
-        const auto error = ec ? ApiError::upstreamFailed("The error answer of " + m_exchange.where() + " broke off: " + ec.message() + ".")
-                              : m_dialect.error(m_exchange.status(), body, m_target);
-        ResponseHeaders extra;
-        if (const auto retryAfter = m_exchange.header(http::field::retry_after); !retryAfter.empty())
-            extra.emplace_back("Retry-After", std::string(retryAfter));
-        co_await sendError(m_context, m_channel, error, extra);
     }
 
     Awaitable<void> relayWholeAnswer()

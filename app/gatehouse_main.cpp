@@ -1,5 +1,6 @@
 // `gatehouse`: the headless gateway and its command-line tools. No Qt.
 #include "GatewayServer.h"
+#include "admin/AdminService.h"
 #include "auth/ApiKey.h"
 #include "config/AddressParsing.h"
 #include "config/ConfigError.h"
@@ -103,13 +104,6 @@ int createKey(const std::string& dataDirectory, const std::string& name, const s
     return 0;
 }
 
-// The audit log's actor for changes made from this command line.
-std::string commandLineActor()
-{
-    const char* user = std::getenv("USER");
-    return std::string("cli:") + (user && *user ? user : "unknown");
-}
-
 int createAdminToken(const std::string& dataDirectory, const std::string& name, const std::string& roleName)
 {
     const auto directory = dataDirectory.empty() ? defaultDataDirectory() : dataDirectory;
@@ -117,7 +111,7 @@ int createAdminToken(const std::string& dataDirectory, const std::string& name, 
     Database database(directory + "/" + Database::defaultFileName());
     AdminTokenStore tokens(database);
     const auto role = *parseAdminRole(roleName); // CLI11 checked the name
-    const auto created = tokens.create({commandLineActor(), "gatehouse admin-token create"}, name, role);
+    const auto created = tokens.create({localActorName("cli"), "gatehouse admin-token create"}, name, role);
     std::cerr << "Created admin token '" << name << "' with the role '" << roleName << "' in " << directory
               << ". It is shown only this once; send it as 'Authorization: Bearer <token>' to the admin API.\n";
     std::cout << created.plaintext << "\n";

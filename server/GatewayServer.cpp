@@ -38,6 +38,7 @@ GatewayServer::GatewayServer(GatewayConfig config, std::string dataDirectory)
     rebuildSnapshot();
     m_records = std::make_unique<CallRecordWriter>(databasePath(), m_config.storage.writerQueueCapacity,
         m_config.storage.writerBatchSize, m_config.storage.writerFlushInterval);
+    m_adminService = std::make_unique<AdminService>(databasePath(), [this] { governanceChanged(); });
 }
 
 GatewayServer::~GatewayServer()
@@ -132,7 +133,7 @@ void GatewayServer::start()
         auto adminState = std::make_shared<SessionSharedState>();
         adminState->limits = dataState->limits;
         adminState->handler = [this](IncomingRequest& request, ResponseChannel& channel) { return handleAdmin(request, channel); };
-        m_adminApi = std::make_unique<AdminApi>(databasePath(), AdminApiHooks{[this] { governanceChanged(); }});
+        m_adminApi = std::make_unique<AdminApi>(*m_adminService);
         m_admin = std::make_unique<HttpListener>(*m_workers, *server.adminListen, adminState, "admin API");
     }
 

@@ -55,6 +55,11 @@ public:
     // the watcher within a second.
     void governanceChanged();
 
+    // The admin API without HTTP, on this gateway's data directory: what the admin listener serves,
+    // and what the console's in-process AdminClient calls. Changes take effect on the data plane
+    // before respond() returns.
+    AdminService& adminService() { return *m_adminService; }
+
     CallRecordWriter& callRecords() { return *m_records; }
     // Waits until no request is in flight (at most `timeout`) and every finished call's record is
     // written. A client has its answer slightly before its call is recorded; this closes that gap.
@@ -82,6 +87,7 @@ private:
     std::unique_ptr<WorkerPool> m_workers;
     std::unique_ptr<HttpListener> m_dataPlane;
     std::unique_ptr<HttpListener> m_admin;
+    std::unique_ptr<AdminService> m_adminService;
     std::unique_ptr<AdminApi> m_adminApi;
     bool m_started = false;
     bool m_stopped = false;

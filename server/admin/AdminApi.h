@@ -1,33 +1,20 @@
-// The admin REST API under /admin/v1/ (except /admin/v1/status, which GatewayServer answers):
-// tenants, consumers, model access, access requests, audit — authenticated by admin tokens with
-// roles. Mounted on the admin listener by GatewayServer. docs/admin-api.md describes it.
+// The admin REST API over HTTP: mounted on the admin listener by GatewayServer, it hands each
+// request to the AdminService and sends its answer. docs/admin-api.md describes the API.
 #pragma once
 
+#include "admin/AdminService.h"
 #include "http/Exchange.h"
-
-#include <functional>
-#include <memory>
-#include <string>
 
 namespace gatehouse {
 
-struct AdminApiHooks {
-    // Called after every committed change, so the data plane can take a new snapshot at once.
-    std::function<void()> governanceChanged;
-};
-
 class AdminApi {
 public:
-    // Opens its own connection to the gateway's database at `databasePath`. Throws StoreError.
-    AdminApi(std::string databasePath, AdminApiHooks hooks);
-    ~AdminApi();
+    explicit AdminApi(AdminService& service);
 
-    // Safe to call from several worker threads at once.
     Awaitable<void> handle(IncomingRequest& request, ResponseChannel& channel);
 
 private:
-    struct State;
-    std::unique_ptr<State> m_state;
+    AdminService& m_service;
 };
 
 } // namespace gatehouse

@@ -4,7 +4,7 @@
 #include "GatewayTestSupport.h"
 #include "TemporaryDataDirectory.h"
 #include "TestHttpClient.h"
-#include "admin/AdminApi.h"
+#include "admin/AdminService.h"
 #include "admin/AdminRouter.h"
 #include "auth/ApiKey.h"
 #include "store/AdminTokenStore.h"
@@ -204,24 +204,6 @@ void collectRefs(const QJsonValue& value, QStringList& refs)
     }
 }
 
-// A channel that keeps what the handler answered, for driving AdminApi without a socket.
-class CapturingChannel final : public ResponseChannel {
-public:
-    Awaitable<bool> send(const ResponseHead& head, std::string_view body) override
-    {
-        status = head.status;
-        this->body = std::string(body);
-        co_return true;
-    }
-    Awaitable<bool> begin(const ResponseHead&, std::string_view) override { co_return false; }
-    Awaitable<bool> piece(std::string_view) override { co_return false; }
-    Awaitable<bool> end() override { co_return false; }
-    void abort() override {}
-
-    int status = 0;
-    std::string body;
-};
-
 } // namespace
 
 class AdminApiTest : public QObject {
@@ -259,6 +241,7 @@ private slots:
 
     void openApiDocumentCoversTheRouter();
     void governanceChangedFollowsEveryCommittedChange();
+    void aLocalCallerNeedsNoTokenAndIsTheAuditActor();
     void changesTakeEffectOnTheDataPlaneAtOnce();
     void concurrentChangesAreAllCommitted();
 
@@ -996,8 +979,7 @@ void AdminApiTest::openApiDocumentCoversTheRouter()
 
 void AdminApiTest::governanceChangedFollowsEveryCommittedChange()
 {
-    // AdminApi alone, driven through a capturing channel: the hook must follow each commit, and
-    // only commits.
+    // The AdminService alone, without HTTP: the hook must follow each commit, and only commits.
     TemporaryDataDirectory directory;
     std::string token;
     {
@@ -1005,18 +987,9 @@ void AdminApiTest::governanceChangedFollowsEveryCommittedChange()
         token = AdminTokenStore(db).create({kSetupActor, {}}, "hook-admin", AdminRole::Admin).plaintext;
     }
     int changes = 0;
-    AdminApi api(directory.databasePath(), AdminApiHooks{[&] { ++changes; }});
+    AdminService service(directory.databasePath(), [&] { ++changes; });
     const auto run = [&](http::verb method, const std::string& target, const std::string& body) {
-        asio::io_context context;
-        IncomingRequest request;
-        request.message = http::request<http::string_body>(method, target, 11);
-        request.message.set(http::field::authorization, "Bearer " + token);
-        request.message.body() = body;
-        request.message.prepare_payload();
-        CapturingChannel channel;
-        asio::co_spawn(context, [&]() -> Awaitable<void> { co_await api.handle(request, channel); }, asio::detached);
-        context.run();
-        return channel.status;
+        return service.respond({method, target, body, AdminCaller::withAuthorization("Bearer " + token)}).status;
     };
     QCOMPARE(run(http::verb::post, "/admin/v1/tenants", R"({"name":"hooked"})"), 201);
     QCOMPARE(changes, 1);
@@ -1028,6 +1001,22 @@ void AdminApiTest::governanceChangedFollowsEveryCommittedChange()
     QCOMPARE(changes, 2);
     QCOMPARE(run(http::verb::delete_, "/admin/v1/tenants/1", ""), 200);
     QCOMPARE(changes, 3);
+}
+
+void AdminApiTest::aLocalCallerNeedsNoTokenAndIsTheAuditActor()
+{
+    // The CLI on its data directory and the console on its embedded gateway: trusted, named.
+    TemporaryDataDirectory directory;
+    AdminService service(directory.databasePath());
+    const auto local = AdminCaller::local("cli:tester");
+    const auto created = service.respond({http::verb::post, "/admin/v1/tenants", R"({"name":"locals"})", local});
+    QCOMPARE(created.status, 201);
+    QCOMPARE(service.respond({http::verb::delete_, "/admin/v1/tenants/1", "", AdminCaller::withAuthorization({})}).status, 401);
+    const auto audit = service.respond({http::verb::get, "/admin/v1/audit?entity_type=tenant", "", local});
+    QCOMPARE(audit.status, 200);
+    const auto entries = QJsonDocument::fromJson(QByteArray::fromStdString(audit.body)).object()["data"].toArray();
+    QCOMPARE(entries.size(), 1);
+    QCOMPARE(entries.first().toObject()["actor"].toString(), QString("cli:tester"));
 }
 
 void AdminApiTest::changesTakeEffectOnTheDataPlaneAtOnce()

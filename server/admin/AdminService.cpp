@@ -1,0 +1,197 @@
+#include "admin/AdminService.h"
+
+#include "admin/AdminInput.h"
+#include "admin/AdminRouter.h"
+#include "logging/Logging.h"
+#include "store/AdminTokenStore.h"
+#include "store/GovernanceStore.h"
+#include "store/KeyStore.h"
+
+#include <cctype>
+#include <cstdlib>
+#include <mutex>
+
+namespace gatehouse {
+namespace {
+
+constexpr std::string_view kBearer = "bearer ";
+constexpr std::size_t kShownTokenCharacters = 8; // "gat-AbCd": enough to tell tokens apart, never the secret
+
+AdminResult errorResult(const ApiError& error)
+{
+    AdminResult result;
+    result.status = error.status;
+    result.body = error.toJson();
+    return result;
+}
+
+ApiError unauthorized(std::string message)
+{
+    return {401, std::move(message), "authentication_error", {}, "invalid_admin_token"};
+}
+
+std::string_view presentedToken(std::string_view header)
+{
+    if (header.size() <= kBearer.size())
+        return {};
+    for (std::size_t i = 0; i < kBearer.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(header[i])) != kBearer[i])
+            return {};
+    }
+    auto token = header.substr(kBearer.size());
+    while (!token.empty() && token.back() == ' ')
+        token.remove_suffix(1);
+    return token;
+}
+
+std::string methodName(http::verb method)
+{
+    const auto name = http::to_string(method);
+    return {name.data(), name.size()};
+}
+
+} // namespace
+
+AdminCaller AdminCaller::withAuthorization(std::string authorizationHeader)
+{
+    return {std::move(authorizationHeader), {}};
+}
+
+AdminCaller AdminCaller::local(std::string actor)
+{
+    return {{}, std::move(actor)};
+}
+
+std::string localActorName(std::string_view component)
+{
+    const char* user = std::getenv("USER");
+    return std::string(component) + ":" + (user && *user ? user : "unknown");
+}
+
+// The service's own SQLite connection, used under `mutex`.
+struct AdminService::State {
+    State(const std::string& databasePath, std::function<void()> committed)
+        : committed(std::move(committed))
+        , database(databasePath)
+        , governance(database)
+        , tokens(database)
+        , keys(database)
+        , operations(governance, keys)
+        , log(componentLogger("admin"))
+    {
+    }
+
+    AdminResult respond(const AdminRequest& request);
+    // The actor the change is made as; throws AdminInputError (401/403) when the caller may not.
+    std::string authorize(const AdminRequest& request, const AdminRoute& route, std::string_view path);
+    AdminToken authenticate(std::string_view authorization);
+
+    std::function<void()> committed;
+    std::mutex mutex;
+    Database database;
+    GovernanceStore governance;
+    AdminTokenStore tokens;
+    KeyStore keys;
+    AdminOperations operations;
+    std::shared_ptr<spdlog::logger> log;
+};
+
+AdminService::AdminService(const std::string& databasePath, std::function<void()> committed)
+    : m_state(std::make_unique<State>(databasePath, std::move(committed)))
+{
+}
+
+AdminService::~AdminService() = default;
+
+AdminResult AdminService::respond(const AdminRequest& request)
+{
+    auto result = m_state->respond(request);
+    if (result.changed && m_state->committed) {
+        // The change is committed whatever happens here; the gateway's own polling of the
+        // governance generation catches up if this rebuild fails.
+        try {
+            m_state->committed();
+        } catch (const std::exception& error) {
+            m_state->log->error("the change is committed, but the data plane could not take it yet: {}", error.what());
+        }
+    }
+    return result;
+}
+
+AdminResult AdminService::State::respond(const AdminRequest& request)
+{
+    const std::string_view target = request.target;
+    const auto questionMark = std::min(target.find('?'), target.size());
+    const auto path = target.substr(0, questionMark);
+    const auto query = target.substr(std::min(questionMark + 1, target.size()));
+
+    const auto match = matchAdminRoute(path);
+    if (!match)
+        return errorResult(ApiError::notFound("Unknown admin path " + std::string(path)
+            + ". GET /admin/v1/openapi.json lists every path (a '/' inside a model name is sent as %2F)."));
+    const auto* route = match->forMethod(request.method);
+    if (!route) {
+        const auto allowed = match->allowedMethods();
+        auto result = errorResult(ApiError::methodNotAllowed(methodName(request.method), std::string(path), allowed));
+        result.headers.emplace_back("Allow", allowed);
+        return result;
+    }
+
+    try {
+        std::lock_guard lock(mutex);
+        auto actor = authorize(request, *route, path);
+        auto result = operations.run({*route, match->parameters, query, request.body, actor});
+        if (result.changed)
+            log->info("{} {} by '{}': {}", methodName(request.method), path, actor, result.status);
+        return result;
+    } catch (const AdminInputError& error) {
+        auto result = errorResult(error.error());
+        if (error.error().status == 401)
+            result.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"gatehouse admin\"");
+        return result;
+    } catch (const GovernanceError& error) {
+        return errorResult(apiErrorFor(error));
+    } catch (const std::exception& error) {
+        log->error("{} {} failed: {}", methodName(request.method), path, error.what());
+        return errorResult({500, std::string("The admin API could not complete the request: ") + error.what(),
+            "server_error", {}, "store_error"});
+    }
+}
+
+std::string AdminService::State::authorize(const AdminRequest& request, const AdminRoute& route, std::string_view path)
+{
+    if (!request.caller.localActor.empty())
+        return request.caller.localActor;
+    if (!route.role)
+        return {};
+    const auto token = authenticate(request.caller.authorization);
+    if (!roleAllows(token.role, *route.role))
+        throw AdminInputError({403,
+            methodName(request.method) + " " + std::string(path) + " needs the '" + std::string(adminRoleName(*route.role))
+                + "' role" + (*route.role == AdminRole::Admin ? "" : " or higher") + "; the admin token '" + token.name
+                + "' has the role '" + std::string(adminRoleName(token.role)) + "'.",
+            "permission_denied", {}, "insufficient_role"});
+    return token.name;
+}
+
+AdminToken AdminService::State::authenticate(std::string_view authorization)
+{
+    const auto presented = presentedToken(authorization);
+    if (presented.empty())
+        throw AdminInputError(unauthorized("This needs an admin token: send 'Authorization: Bearer gat-...'. "
+                                           "Create one with `gatehouse admin-token create --name NAME --role viewer|operator|admin`."));
+    if (!presented.starts_with("gat-"))
+        throw AdminInputError(unauthorized("That is not an admin token: admin tokens start with 'gat-' "
+                                           "(API keys do not work on the admin API)."));
+    const auto shown = std::string(presented.substr(0, std::min(presented.size(), kShownTokenCharacters))) + "****";
+    const auto token = tokens.findByPlaintext(presented);
+    if (!token)
+        throw AdminInputError(unauthorized("Unknown admin token " + shown + ". Check the token, or create one with "
+                                                                          "`gatehouse admin-token create`."));
+    if (token->revokedAtMs)
+        throw AdminInputError(unauthorized("The admin token '" + token->name + "' (" + shown + ") was revoked on "
+            + formatUtcTimestamp(*token->revokedAtMs) + "; ask an admin for a new one."));
+    return *token;
+}
+
+} // namespace gatehouse

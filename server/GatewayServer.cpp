@@ -38,7 +38,7 @@ GatewayServer::GatewayServer(GatewayConfig config, std::string dataDirectory)
     rebuildSnapshot();
     m_records = std::make_unique<CallRecordWriter>(databasePath(), m_config.storage.writerQueueCapacity,
         m_config.storage.writerBatchSize, m_config.storage.writerFlushInterval);
-    m_adminService = std::make_unique<AdminService>(databasePath(), [this] { governanceChanged(); });
+    m_adminService = std::make_unique<AdminService>(databasePath(), static_cast<AdminGateway*>(this));
 }
 
 GatewayServer::~GatewayServer()
@@ -83,6 +83,14 @@ void GatewayServer::rebuildSnapshot()
     m_governanceGeneration = m_governance->generation();
     AccessPolicy access(m_governance->listModelAccess(), m_governance->latestAccessRequests());
     m_snapshots->replace(std::make_shared<const GatewaySnapshot>(m_config, m_keyStore->activeKeys(), std::move(access)));
+}
+
+std::vector<std::string> GatewayServer::servedModels() const
+{
+    std::vector<std::string> names;
+    for (const auto& model : m_snapshots->current()->config().models)
+        names.push_back(model.name);
+    return names;
 }
 
 std::string GatewayServer::createKey(const std::string& name, const std::string& tenant)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "admin/AdminApi.h"
+#include "admin/AdminGateway.h"
 #include "calls/CallRecordWriter.h"
 #include "config/GatewayConfig.h"
 #include "gateway/GatewayHandler.h"
@@ -22,7 +23,7 @@
 
 namespace gatehouse {
 
-class GatewayServer {
+class GatewayServer final : private AdminGateway {
 public:
     // Opens the store in `dataDirectory` and syncs the keys the config declares. Throws
     // StoreError or ConfigError with a message that names the problem.
@@ -67,6 +68,10 @@ public:
     int inFlight() const { return m_handler ? m_handler->inFlight() : 0; }
 
 private:
+    // AdminGateway: what the admin API asks of this gateway.
+    std::vector<std::string> servedModels() const override;
+    void adminChangeCommitted() override { governanceChanged(); }
+
     void rebuildSnapshot();
     void watchKeyChanges(); // runs on m_keyWatcher
 

@@ -82,14 +82,6 @@ void validateChange(const Change& change)
     validateText("reason", change.reason);
 }
 
-void validatePage(const PageRequest& page)
-{
-    if (page.limit < 1 || page.limit > PageRequest::kMaxPageLimit)
-        invalid("limit", "must be between 1 and " + std::to_string(PageRequest::kMaxPageLimit));
-    if (page.offset < 0)
-        invalid("offset", "must not be negative");
-}
-
 std::string inQuotes(const std::string& text)
 {
     return "'" + text + "'";
@@ -215,6 +207,14 @@ std::vector<T> readAll(Statement& query, Reader reader)
 }
 
 } // namespace
+
+void validatePage(const PageRequest& page)
+{
+    if (page.limit < 1 || page.limit > PageRequest::kMaxPageLimit)
+        invalid("limit", "must be between 1 and " + std::to_string(PageRequest::kMaxPageLimit));
+    if (page.offset < 0)
+        invalid("offset", "must not be negative");
+}
 
 Json toJson(const Tenant& tenant)
 {

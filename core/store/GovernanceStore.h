@@ -6,8 +6,10 @@
 #include "json/Json.h"
 #include "store/Database.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -53,6 +55,22 @@ struct Page {
     std::vector<T> items;
     int64_t total = 0; // matching rows before paging
 };
+
+// Throws GovernanceError (Invalid, naming limit or offset) for a page outside the allowed ranges.
+void validatePage(const PageRequest& page);
+
+// One page of a list already in memory (short lists: admin tokens, models).
+template<typename T>
+Page<T> pageOf(std::vector<T> all, const PageRequest& page)
+{
+    validatePage(page);
+    Page<T> result;
+    result.total = static_cast<int64_t>(all.size());
+    const auto first = std::min<int64_t>(page.offset, result.total);
+    const auto last = std::min<int64_t>(first + page.limit, result.total);
+    result.items.assign(std::make_move_iterator(all.begin() + first), std::make_move_iterator(all.begin() + last));
+    return result;
+}
 
 struct Tenant {
     int64_t id = 0;

@@ -36,7 +36,7 @@ std::vector<std::string> splitModels(const std::string& text)
 }
 
 constexpr const char* kKeyColumns = "SELECT k.id, k.name, k.prefix, k.hash, k.tenant, k.allowed_models, k.source, "
-                                    "k.created_at_ms, k.consumer_id, c.name, k.expires_at_ms, k.revoked_at_ms "
+                                    "k.created_at_ms, k.consumer_id, c.name, k.expires_at_ms, k.revoked_at_ms, k.metadata "
                                     "FROM api_keys k LEFT JOIN consumers c ON c.id = k.consumer_id";
 
 StoredKey readKey(Statement& query)
@@ -51,7 +51,51 @@ StoredKey readKey(Statement& query)
         key.expiresAtMs = query.columnInt(10);
     if (!query.columnIsNull(11))
         key.revokedAtMs = query.columnInt(11);
+    // Written only by tagsText below: a JSON object of strings.
+    const auto tags = Json::parse(query.columnText(12), nullptr, false);
+    for (const auto& [name, value] : tags.items()) {
+        if (value.is_string())
+            key.tags.emplace(name, value.get<std::string>());
+    }
     return key;
+}
+
+std::string tagsText(const std::map<std::string, std::string>& tags)
+{
+    Json object = Json::object();
+    for (const auto& [name, value] : tags)
+        object[name] = value;
+    return object.dump();
+}
+
+constexpr std::size_t kMaxTags = 32;
+constexpr std::size_t kMaxTagNameLength = 64;
+constexpr std::size_t kMaxTagValueLength = 256;
+constexpr std::size_t kMaxAllowedModels = 256;
+
+bool hasControlCharacter(const std::string& text)
+{
+    return std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
+void validateSettings(const std::vector<std::string>& allowedModels, const std::map<std::string, std::string>& tags)
+{
+    if (allowedModels.size() > kMaxAllowedModels)
+        throw GovernanceError(GovernanceErrorKind::Invalid, "allowed_models: at most 256 models", "allowed_models");
+    for (const auto& model : allowedModels) {
+        if (model.empty() || model.size() > 256 || hasControlCharacter(model))
+            throw GovernanceError(GovernanceErrorKind::Invalid,
+                "allowed_models: each model is a name of 1-256 characters without control characters", "allowed_models");
+    }
+    if (tags.size() > kMaxTags)
+        throw GovernanceError(GovernanceErrorKind::Invalid, "tags: at most 32 tags", "tags");
+    for (const auto& [name, value] : tags) {
+        if (name.empty() || name.size() > kMaxTagNameLength || hasControlCharacter(name))
+            throw GovernanceError(GovernanceErrorKind::Invalid, "tags: a tag name is 1-64 characters without control characters", "tags");
+        if (value.size() > kMaxTagValueLength || hasControlCharacter(value))
+            throw GovernanceError(GovernanceErrorKind::Invalid,
+                "tags: the value of '" + name + "' must be at most 256 characters without control characters", "tags");
+    }
 }
 
 Json optionalJson(const std::optional<int64_t>& value)
@@ -82,7 +126,8 @@ Json toJson(const StoredKey& key)
 {
     return {{"id", key.id}, {"name", key.name}, {"prefix", key.prefix}, {"consumer_id", optionalJson(key.consumerId)},
         {"tenant", key.tenant}, {"created_at_ms", key.createdAtMs}, {"expires_at_ms", optionalJson(key.expiresAtMs)},
-        {"revoked_at_ms", optionalJson(key.revokedAtMs)}};
+        {"revoked_at_ms", optionalJson(key.revokedAtMs)}, {"allowed_models", key.allowedModels},
+        {"tags", Json(key.tags)}};
 }
 
 KeyStore::KeyStore(Database& db)
@@ -103,23 +148,25 @@ StoredKey KeyStore::addKey(const std::string& name, const std::string& plaintext
 }
 
 StoredKey KeyStore::addConsumerKey(const std::string& name, const std::string& plaintextKey, int64_t consumerId,
-    std::optional<int64_t> expiresAtMs)
+    std::optional<int64_t> expiresAtMs, const KeySettings& settings)
 {
     auto owner = m_db.prepare("SELECT c.name, t.name FROM consumers c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = ?");
     owner.bind(1, consumerId);
     if (!owner.step())
         throw StoreError("no consumer with id " + std::to_string(consumerId));
-    StoredKey key{0, name, visibleKeyPrefix(plaintextKey), hashApiKey(plaintextKey), owner.columnText(1), {}, "generated", nowMs()};
+    StoredKey key{0, name, visibleKeyPrefix(plaintextKey), hashApiKey(plaintextKey), owner.columnText(1),
+        settings.allowedModels, "generated", nowMs()};
     key.consumerId = consumerId;
     key.consumerName = owner.columnText(0);
     key.expiresAtMs = expiresAtMs;
+    key.tags = settings.tags;
     return insertKey(std::move(key));
 }
 
 StoredKey KeyStore::insertKey(StoredKey key)
 {
-    auto insert = m_db.prepare("INSERT INTO api_keys(name, prefix, hash, tenant, allowed_models, source, created_at_ms, consumer_id, expires_at_ms) "
-                               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto insert = m_db.prepare("INSERT INTO api_keys(name, prefix, hash, tenant, allowed_models, source, created_at_ms, "
+                               "consumer_id, expires_at_ms, metadata) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, key.name).bind(2, key.prefix).bind(3, key.hash).bind(4, key.tenant).bind(5, joinModels(key.allowedModels));
     insert.bind(6, key.source).bind(7, key.createdAtMs);
     if (key.consumerId)
@@ -130,6 +177,7 @@ StoredKey KeyStore::insertKey(StoredKey key)
         insert.bind(9, *key.expiresAtMs);
     else
         insert.bindNull(9);
+    insert.bind(10, tagsText(key.tags));
     insert.step();
     auto lastId = m_db.prepare("SELECT last_insert_rowid()");
     lastId.step();
@@ -169,10 +217,7 @@ void KeyStore::syncDeclaredKeys(const std::vector<DeclaredKey>& declared)
 
 Page<StoredKey> KeyStore::listKeys(std::optional<int64_t> consumerId, const PageRequest& page)
 {
-    if (page.limit < 1 || page.limit > PageRequest::kMaxPageLimit)
-        throw GovernanceError(GovernanceErrorKind::Invalid, "limit: must be between 1 and 1000", "limit");
-    if (page.offset < 0)
-        throw GovernanceError(GovernanceErrorKind::Invalid, "offset: must not be negative", "offset");
+    validatePage(page);
     const std::string where = consumerId ? " WHERE k.consumer_id = ?" : "";
     Page<StoredKey> result;
     auto count = m_db.prepare("SELECT count(*) FROM api_keys k" + where);
@@ -198,9 +243,10 @@ std::optional<StoredKey> KeyStore::findKey(int64_t id)
 }
 
 StoredKey KeyStore::createConsumerKey(GovernanceStore& audit, const Change& change, const std::string& name,
-    const std::string& plaintextKey, int64_t consumerId, std::optional<int64_t> expiresAtMs)
+    const std::string& plaintextKey, int64_t consumerId, std::optional<int64_t> expiresAtMs, const KeySettings& settings)
 {
     validateKeyName(name);
+    validateSettings(settings.allowedModels, settings.tags);
     if (expiresAtMs && *expiresAtMs <= nowMs())
         throw GovernanceError(GovernanceErrorKind::Invalid, "expires_at_ms: must be in the future", "expires_at_ms");
     StoredKey created;
@@ -209,7 +255,7 @@ StoredKey KeyStore::createConsumerKey(GovernanceStore& audit, const Change& chan
         exists.bind(1, consumerId);
         if (!exists.step())
             throw GovernanceError(GovernanceErrorKind::NotFound, "consumer " + std::to_string(consumerId) + " does not exist");
-        created = addConsumerKey(name, plaintextKey, consumerId, expiresAtMs);
+        created = addConsumerKey(name, plaintextKey, consumerId, expiresAtMs, settings);
         audit.appendAudit(change, "api_key.create", "api_key", std::to_string(created.id), nullptr, toJson(created));
     });
     return created;
@@ -252,6 +298,7 @@ KeyRotation KeyStore::rotateKey(GovernanceStore& audit, const Change& change, in
             before->allowedModels, "generated", now};
         fresh.consumerId = before->consumerId;
         fresh.consumerName = before->consumerName;
+        fresh.tags = before->tags;
         rotation.created = insertKey(std::move(fresh));
         rotation.rotated = *before;
         rotation.rotated.expiresAtMs = before->expiresAtMs ? std::min(*before->expiresAtMs, now + graceMs) : now + graceMs;
@@ -262,6 +309,43 @@ KeyRotation KeyStore::rotateKey(GovernanceStore& audit, const Change& change, in
         audit.appendAudit(change, "api_key.rotate", "api_key", std::to_string(id), toJson(*before), after);
     });
     return rotation;
+}
+
+StoredKey KeyStore::updateKey(GovernanceStore& audit, const Change& change, int64_t id, const KeyUpdate& update)
+{
+    StoredKey after;
+    inTransaction(m_db, [&] {
+        const auto before = findKey(id);
+        if (!before)
+            keyNotFound(id);
+        if (before->revokedAtMs)
+            throw GovernanceError(GovernanceErrorKind::Conflict, "API key " + std::to_string(id) + " is revoked; it cannot change");
+        after = *before;
+        if (update.name) {
+            validateKeyName(*update.name);
+            after.name = *update.name;
+        }
+        if (update.allowedModels)
+            after.allowedModels = *update.allowedModels;
+        if (update.tags)
+            after.tags = *update.tags;
+        if (update.expiresAtMs) {
+            if (*update.expiresAtMs <= nowMs())
+                throw GovernanceError(GovernanceErrorKind::Invalid, "expires_at_ms: must be in the future", "expires_at_ms");
+            after.expiresAtMs = update.expiresAtMs;
+        }
+        validateSettings(after.allowedModels, after.tags);
+        auto statement = m_db.prepare("UPDATE api_keys SET name = ?, allowed_models = ?, metadata = ?, expires_at_ms = ? WHERE id = ?");
+        statement.bind(1, after.name).bind(2, joinModels(after.allowedModels)).bind(3, tagsText(after.tags));
+        if (after.expiresAtMs)
+            statement.bind(4, *after.expiresAtMs);
+        else
+            statement.bindNull(4);
+        statement.bind(5, id).step();
+        bumpGeneration();
+        audit.appendAudit(change, "api_key.update", "api_key", std::to_string(id), toJson(*before), toJson(after));
+    });
+    return after;
 }
 
 std::vector<StoredKey> KeyStore::activeKeys()

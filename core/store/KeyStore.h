@@ -4,6 +4,7 @@
 #include "store/Database.h"
 #include "store/GovernanceStore.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,21 @@ struct StoredKey {
     std::string consumerName;               // "" without a consumer
     std::optional<int64_t> expiresAtMs;     // none: never expires
     std::optional<int64_t> revokedAtMs;     // none: not revoked
+    std::map<std::string, std::string> tags; // free-form labels ("env": "prod"); never secrets
+};
+
+// What an admin chooses about a consumer's key besides its name and expiry.
+struct KeySettings {
+    std::vector<std::string> allowedModels; // empty = every model the consumer may use
+    std::map<std::string, std::string> tags;
+};
+
+// A PATCH of a key: only the fields given change.
+struct KeyUpdate {
+    std::optional<std::string> name;
+    std::optional<std::vector<std::string>> allowedModels;
+    std::optional<std::map<std::string, std::string>> tags;
+    std::optional<int64_t> expiresAtMs; // a later (or earlier, still future) expiry
 };
 
 // The admin API's shape of a key: never its hash (nor, of course, the key itself).
@@ -45,7 +61,7 @@ public:
         const std::vector<std::string>& allowedModels, const std::string& source);
     // A consumer's key, optionally expiring (epoch ms).
     StoredKey addConsumerKey(const std::string& name, const std::string& plaintextKey, int64_t consumerId,
-        std::optional<int64_t> expiresAtMs);
+        std::optional<int64_t> expiresAtMs, const KeySettings& settings = {});
 
     // Makes the config-declared keys in the store match `declared`: new ones added, changed ones
     // updated, ones no longer declared revoked. Generated keys are left alone.
@@ -68,7 +84,10 @@ public:
     Page<StoredKey> listKeys(std::optional<int64_t> consumerId, const PageRequest& page = {}); // by id
     std::optional<StoredKey> findKey(int64_t id);
     StoredKey createConsumerKey(GovernanceStore& audit, const Change& change, const std::string& name,
-        const std::string& plaintextKey, int64_t consumerId, std::optional<int64_t> expiresAtMs);
+        const std::string& plaintextKey, int64_t consumerId, std::optional<int64_t> expiresAtMs,
+        const KeySettings& settings = {});
+    // Renames, re-scopes, re-tags or re-times a key. Refused (Conflict) for a revoked key.
+    StoredKey updateKey(GovernanceStore& audit, const Change& change, int64_t id, const KeyUpdate& update);
     StoredKey revokeKey(GovernanceStore& audit, const Change& change, int64_t id);
     // A new key for the same consumer (name, tenant, models); the old one keeps working until
     // now + graceMs (or its own earlier expiry). Refused (Conflict) for a revoked or expired key.

@@ -125,6 +125,38 @@ std::optional<int64_t> JsonBody::optionalInteger(const std::string& field) const
     return find(field) ? std::optional<int64_t>(requiredInteger(field)) : std::nullopt;
 }
 
+std::optional<std::vector<std::string>> JsonBody::optionalStringList(const std::string& field) const
+{
+    const auto* value = find(field);
+    if (!value)
+        return std::nullopt;
+    if (!value->is_array())
+        refuseField(field, "must be an array of strings, not " + jsonTypeName(*value), "invalid_type");
+    std::vector<std::string> items;
+    for (const auto& item : *value) {
+        if (!item.is_string())
+            refuseField(field, "must be an array of strings; it holds " + jsonTypeName(item), "invalid_type");
+        items.push_back(item.get<std::string>());
+    }
+    return items;
+}
+
+std::optional<std::map<std::string, std::string>> JsonBody::optionalStringMap(const std::string& field) const
+{
+    const auto* value = find(field);
+    if (!value)
+        return std::nullopt;
+    if (!value->is_object())
+        refuseField(field, "must be an object of strings, not " + jsonTypeName(*value), "invalid_type");
+    std::map<std::string, std::string> items;
+    for (const auto& [name, item] : value->items()) {
+        if (!item.is_string())
+            refuseField(field, "the value of '" + name + "' must be a string, not " + jsonTypeName(item), "invalid_type");
+        items.emplace(name, item.get<std::string>());
+    }
+    return items;
+}
+
 bool JsonBody::optionalBool(const std::string& field, bool fallback) const
 {
     const auto* value = find(field);

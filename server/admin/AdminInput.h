@@ -46,6 +46,11 @@ public:
     int64_t requiredInteger(const std::string& field) const;
     std::optional<int64_t> optionalInteger(const std::string& field) const; // nullopt when absent or null
     bool optionalBool(const std::string& field, bool fallback) const;
+    bool has(const std::string& field) const { return find(field) != nullptr; }
+    // ["a","b"]: an array of strings; nullopt when absent or null.
+    std::optional<std::vector<std::string>> optionalStringList(const std::string& field) const;
+    // {"env":"prod"}: an object of string values; nullopt when absent or null.
+    std::optional<std::map<std::string, std::string>> optionalStringMap(const std::string& field) const;
 
 private:
     const Json* find(const std::string& field) const; // nullptr when absent or null

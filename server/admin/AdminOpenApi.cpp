@@ -63,6 +63,19 @@ Json page(const std::string& item)
         {"data", "total", "limit", "offset"});
 }
 
+Json allowedModels()
+{
+    return {{"type", "array"}, {"items", string()}, {"maxItems", 256},
+        {"description", "The models the key may call (also within its consumer's access); empty: every model"}};
+}
+
+Json tags(const std::string& note = {})
+{
+    return {{"type", "object"}, {"additionalProperties", string()}, {"maxProperties", 32},
+        {"description", "Free-form labels: names of 1-64 characters, values of at most 256; never secrets"
+                + (note.empty() ? "" : ". " + note)}};
+}
+
 const std::string kNameRule = "1-64 characters of A-Z a-z 0-9 - _ . starting with a letter or a digit";
 const std::string kReasonText = "Why: recorded as the audit entry's reason";
 
@@ -74,9 +87,10 @@ Json schemas()
         {"consumer_id", nullable(integer("Null for a tenant-level key (config, `gatehouse key create`)"))},
         {"tenant", string("The tenant's name")}, {"created_at_ms", timestamp},
         {"expires_at_ms", nullable(integer("Epoch milliseconds; null: never expires"))},
-        {"revoked_at_ms", nullable(integer("Epoch milliseconds; null: not revoked"))}};
+        {"revoked_at_ms", nullable(integer("Epoch milliseconds; null: not revoked"))},
+        {"allowed_models", allowedModels()}, {"tags", tags()}};
     const std::vector<std::string> keyRequired{"id", "name", "prefix", "consumer_id", "tenant", "created_at_ms",
-        "expires_at_ms", "revoked_at_ms"};
+        "expires_at_ms", "revoked_at_ms", "allowed_models", "tags"};
     const Json apiKey = object(keyProperties, keyRequired);
     Json createdProperties = keyProperties;
     createdProperties["key"] = string("The API key (gk-...): shown in this answer only, the store keeps its hash");
@@ -131,8 +145,36 @@ Json schemas()
         {"ApiKeyPage", page("ApiKey")},
         {"ApiKeyCreate", object({{"consumer_id", integer("The consumer the key authenticates as")},
                                     {"name", string("1-64 characters, for display")},
-                                    {"expires_at_ms", integer("Epoch milliseconds, in the future; absent: never expires")}},
+                                    {"expires_at_ms", integer("Epoch milliseconds, in the future; absent: never expires")},
+                                    {"allowed_models", allowedModels()}, {"tags", tags()}},
                              {"consumer_id", "name"}, true)},
+        {"ApiKeyUpdate", object({{"name", string("1-64 characters, for display")},
+                                    {"expires_at_ms", integer("A new expiry, in the future (an expiry cannot be removed)")},
+                                    {"allowed_models", allowedModels()}, {"tags", tags("Replaces all tags")},
+                                    {"reason", string(kReasonText)}},
+                             {}, true)},
+        {"Model", object({{"model", string()}, {"mode", enumeration({"open", "approval", "private"})},
+                             {"auto_approve", {{"type", "boolean"}}},
+                             {"served", nullable({{"type", "boolean"},
+                                            {"description", "Served by the gateway now; null when the admin API runs "
+                                                            "without a gateway (the CLI on a data directory)"}})}},
+                      {"model", "mode", "auto_approve", "served"})},
+        {"ModelPage", page("Model")},
+        {"AdminToken", object({{"id", integer()}, {"name", string(kNameRule + "; the audit log's actor, never reused")},
+                                  {"role", enumeration({"viewer", "operator", "admin"})},
+                                  {"prefix", string("The token's first characters, safe to show")},
+                                  {"created_at_ms", timestamp}, {"revoked_at_ms", nullable(timestamp)}},
+                           {"id", "name", "role", "prefix", "created_at_ms", "revoked_at_ms"})},
+        {"AdminTokenCreated",
+            object({{"id", integer()}, {"name", string()}, {"role", enumeration({"viewer", "operator", "admin"})},
+                       {"prefix", string()}, {"created_at_ms", timestamp}, {"revoked_at_ms", nullable(timestamp)},
+                       {"token", string("The token (gat-...): shown in this answer only, the store keeps its hash")}},
+                {"id", "name", "role", "prefix", "created_at_ms", "revoked_at_ms", "token"})},
+        {"AdminTokenPage", page("AdminToken")},
+        {"AdminTokenCreate", object({{"name", string(kNameRule)}, {"role", enumeration({"viewer", "operator", "admin"})},
+                                        {"reason", string(kReasonText)}},
+                                 {"name", "role"}, true)},
+        {"AdminTokenRevoke", object({{"reason", string(kReasonText)}}, {}, true)},
         {"ApiKeyRevoke", object({{"reason", string(kReasonText)}}, {}, true)},
         {"ApiKeyRotate", object({{"grace_seconds", [] {
                                       Json grace = integer("How long the old key keeps working, 0 to 2592000 (30 days)");
@@ -349,6 +391,11 @@ Json paths()
                                "log keeps their history).",
                                "admin", deleteParameters, "", 200, "The consumer as it was", schemaRef("Consumer"),
                                {"BadRequest", "NotFound", "Conflict"}})}}},
+        {"/admin/v1/models",
+            {{"get", operation({"listModels", "model access", "List models with their access modes",
+                         "The models the gateway serves (configuration order), then every other model with an access "
+                         "setting (served: false).",
+                         "viewer", paging(), "", 200, "A page of models", schemaRef("ModelPage"), {"BadRequest"}})}}},
         {"/admin/v1/models/{model}/access",
             {{"parameters", Json::array({{{"name", "model"}, {"in", "path"}, {"required", true},
                                 {"description", "The public model name; a '/' in it is sent as %2F"}, {"schema", string()}}})},
@@ -392,6 +439,14 @@ Json paths()
                              "on the data plane at once.",
                              "operator", Json::array(), "ApiKeyCreate", 201, "The new key, with the key shown once",
                              schemaRef("ApiKeyCreated"), {"BadRequest", "NotFound"}})}}},
+        {"/admin/v1/keys/{id}",
+            {{"get", operation({"getKey", "api keys", "Get an API key", "Never the key nor its hash.", "viewer",
+                         Json::array({idParameter()}), "", 200, "The key", schemaRef("ApiKey"), {"NotFound"}})},
+                {"patch", operation({"updateKey", "api keys", "Change an API key's name, models, tags or expiry",
+                              "Only the fields given change; tags are replaced as a whole. Takes effect on the data plane "
+                              "at once. Refused (409) for a revoked key.",
+                              "operator", Json::array({idParameter()}), "ApiKeyUpdate", 200, "The key",
+                              schemaRef("ApiKey"), {"BadRequest", "NotFound", "Conflict"}})}}},
         {"/admin/v1/keys/{id}/revoke",
             {{"post", operation({"revokeKey", "api keys", "Revoke an API key",
                           "The key stops working at once (401). Refused (409) for a key already revoked.", "operator",
@@ -404,6 +459,21 @@ Json paths()
                           "operator", Json::array({idParameter()}), "ApiKeyRotate", 201,
                           "The new key with the key shown once, and the old one as rotated_key",
                           schemaRef("ApiKeyRotated"), {"BadRequest", "NotFound", "Conflict"}})}}},
+        {"/admin/v1/admin-tokens",
+            {{"get", operation({"listAdminTokens", "admin tokens", "List admin tokens",
+                         "By name, revoked ones included. Never a token nor its hash.", "admin", paging(), "", 200,
+                         "A page of tokens", schemaRef("AdminTokenPage"), {"BadRequest"}})},
+                {"post", operation({"createAdminToken", "admin tokens", "Create an admin token",
+                             "The answer carries the token itself (token) once; the store keeps only its hash.", "admin",
+                             Json::array(), "AdminTokenCreate", 201, "The new token, shown once",
+                             schemaRef("AdminTokenCreated"), {"BadRequest", "Conflict"}})}}},
+        {"/admin/v1/admin-tokens/{name}/revoke",
+            {{"parameters", Json::array({{{"name", "name"}, {"in", "path"}, {"required", true},
+                                {"description", "The token's name"}, {"schema", string()}}})},
+                {"post", operation({"revokeAdminToken", "admin tokens", "Revoke an admin token",
+                             "The token stops working at once (401). Its name stays taken. Refused (409) when already revoked.",
+                             "admin", Json::array(), "AdminTokenRevoke", 200, "The revoked token", schemaRef("AdminToken"),
+                             {"BadRequest", "NotFound", "Conflict"}})}}},
         {"/admin/v1/audit", {{"get", std::move(auditAnswer)}}},
     };
 }
@@ -423,7 +493,8 @@ Json adminOpenApi()
                                      "path is 405 with Allow. See docs/admin-api.md."}}},
         {"security", Json::array({{{"adminToken", Json::array()}}})},
         {"tags", Json::array({{{"name", "tenants"}}, {{"name", "consumers"}}, {{"name", "model access"}},
-                     {{"name", "access requests"}}, {{"name", "api keys"}}, {{"name", "audit"}}, {{"name", "meta"}}})},
+                     {{"name", "access requests"}}, {{"name", "api keys"}}, {{"name", "admin tokens"}}, {{"name", "audit"}},
+                     {{"name", "meta"}}})},
         {"paths", paths()},
         {"components",
             {{"securitySchemes", {{"adminToken", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "gat-<40 base62>"},

@@ -5,6 +5,8 @@
 #include "admin/AuditCsv.h"
 #include "auth/ApiKey.h"
 
+#include <set>
+
 namespace gatehouse {
 namespace {
 
@@ -92,9 +94,11 @@ std::optional<AccessState> stateFilter(const QueryParameters& query)
 
 } // namespace
 
-AdminOperations::AdminOperations(GovernanceStore& store, KeyStore& keys)
+AdminOperations::AdminOperations(GovernanceStore& store, KeyStore& keys, AdminTokenStore& tokens, const AdminGateway* gateway)
     : m_store(store)
     , m_keys(keys)
+    , m_tokens(tokens)
+    , m_gateway(gateway)
 {
 }
 
@@ -118,6 +122,8 @@ AdminResult AdminOperations::run(const AdminCall& call)
     case Op::UpdateConsumer:
     case Op::DeleteConsumer:
         return consumers(call);
+    case Op::ListModels:
+        return models(call);
     case Op::GetModelAccess:
     case Op::SetModelAccess:
         return modelAccess(call);
@@ -132,9 +138,15 @@ AdminResult AdminOperations::run(const AdminCall& call)
         return accessRequests(call);
     case Op::ListKeys:
     case Op::CreateKey:
+    case Op::GetKey:
+    case Op::UpdateKey:
     case Op::RevokeKey:
     case Op::RotateKey:
         return keys(call);
+    case Op::ListAdminTokens:
+    case Op::CreateAdminToken:
+    case Op::RevokeAdminToken:
+        return adminTokens(call);
     case Op::QueryAudit:
         return audit(call);
     }
@@ -201,6 +213,32 @@ AdminResult AdminOperations::consumers(const AdminCall& call)
     default:
         throw std::logic_error("not a consumer operation");
     }
+}
+
+// The models the data plane serves, then any other model with an access setting (one no longer
+// configured, or set up before its deployment), each with its access mode.
+AdminResult AdminOperations::models(const AdminCall& call)
+{
+    const QueryParameters query(call.query, {"limit", "offset"});
+    std::vector<std::string> names;
+    std::set<std::string, std::less<>> served;
+    if (m_gateway) {
+        names = m_gateway->servedModels();
+        served.insert(names.begin(), names.end());
+    }
+    for (const auto& access : m_store.listModelAccess()) {
+        if (!served.count(access.model))
+            names.push_back(access.model);
+    }
+    const auto page = query.page();
+    auto listed = pageOf(std::move(names), page);
+    Json data = Json::array();
+    for (const auto& name : listed.items) {
+        auto model = toJson(m_store.modelAccess(name));
+        model["served"] = m_gateway ? Json(served.count(name) > 0) : Json(nullptr);
+        data.push_back(std::move(model));
+    }
+    return read({{"data", std::move(data)}, {"total", listed.total}, {"limit", page.limit}, {"offset", page.offset}});
 }
 
 AdminResult AdminOperations::modelAccess(const AdminCall& call)
@@ -279,15 +317,36 @@ AdminResult AdminOperations::keys(const AdminCall& call)
         return read(pageJson(m_keys.listKeys(consumerId, page), page));
     }
     case Op::CreateKey: {
-        const JsonBody body(call.body, {"consumer_id", "name", "expires_at_ms"});
+        const JsonBody body(call.body, {"consumer_id", "name", "expires_at_ms", "allowed_models", "tags"});
         const auto consumerId = body.requiredInteger("consumer_id");
         const auto name = body.requiredString("name");
         const auto expiresAtMs = body.optionalInteger("expires_at_ms");
+        const KeySettings settings{body.optionalStringList("allowed_models").value_or(std::vector<std::string>{}),
+            body.optionalStringMap("tags").value_or(std::map<std::string, std::string>{})};
         const auto plaintext = generateApiKey();
         const Change change{call.actor, ""};
         const auto key = referring("consumer_id",
-            [&] { return m_keys.createConsumerKey(m_store, change, name, plaintext, consumerId, expiresAtMs); });
+            [&] { return m_keys.createConsumerKey(m_store, change, name, plaintext, consumerId, expiresAtMs, settings); });
         return created(withSecret(key, plaintext));
+    }
+    case Op::GetKey: {
+        refuseQueryParameters(call);
+        const auto id = pathId("API key", call.path.at("id"));
+        const auto key = m_keys.findKey(id);
+        if (!key)
+            throw GovernanceError(GovernanceErrorKind::NotFound, "API key " + std::to_string(id) + " does not exist");
+        return read(toJson(*key));
+    }
+    case Op::UpdateKey: {
+        const JsonBody body(call.body, {"name", "allowed_models", "tags", "expires_at_ms", "reason"});
+        const auto id = pathId("API key", call.path.at("id"));
+        KeyUpdate update;
+        if (body.has("name"))
+            update.name = body.requiredString("name");
+        update.allowedModels = body.optionalStringList("allowed_models");
+        update.tags = body.optionalStringMap("tags");
+        update.expiresAtMs = body.optionalInteger("expires_at_ms");
+        return changedTo(toJson(m_keys.updateKey(m_store, {call.actor, body.optionalString("reason")}, id, update)));
     }
     case Op::RevokeKey: {
         const JsonBody body(call.body, {"reason"});
@@ -309,6 +368,38 @@ AdminResult AdminOperations::keys(const AdminCall& call)
     }
     default:
         throw std::logic_error("not an API key operation");
+    }
+}
+
+// Admin tokens are named (names are never reused: they are the audit log's actors), so the path
+// names the token rather than numbering it.
+AdminResult AdminOperations::adminTokens(const AdminCall& call)
+{
+    switch (call.route.operation) {
+    case Op::ListAdminTokens: {
+        const QueryParameters query(call.query, {"limit", "offset"});
+        const auto page = query.page();
+        return read(pageJson(pageOf(m_tokens.list(), page), page));
+    }
+    case Op::CreateAdminToken: {
+        const JsonBody body(call.body, {"name", "role", "reason"});
+        const auto name = body.requiredString("name");
+        const auto roleName = body.requiredString("role");
+        const auto role = parseAdminRole(roleName);
+        if (!role)
+            refuseField("role", "'" + roleName + "' is not a role; use viewer, operator or admin", "invalid_value");
+        const auto createdToken = m_tokens.create({call.actor, body.optionalString("reason")}, name, *role);
+        auto shown = toJson(createdToken.token);
+        shown["token"] = createdToken.plaintext; // once: the store keeps its hash
+        // Tokens do not touch the data plane: nothing for the gateway to rebuild.
+        return answer(201, shown, false);
+    }
+    case Op::RevokeAdminToken: {
+        const JsonBody body(call.body, {"reason"});
+        return answer(200, toJson(m_tokens.revoke({call.actor, body.optionalString("reason")}, call.path.at("name"))), false);
+    }
+    default:
+        throw std::logic_error("not an admin token operation");
     }
 }
 

@@ -3,8 +3,10 @@
 // AdminApi does those around it.
 #pragma once
 
+#include "admin/AdminGateway.h"
 #include "admin/AdminRouter.h"
 #include "http/Exchange.h"
+#include "store/AdminTokenStore.h"
 #include "store/GovernanceStore.h"
 #include "store/KeyStore.h"
 
@@ -31,8 +33,9 @@ struct AdminResult {
 
 class AdminOperations {
 public:
-    // `keys` must use the same database connection as `store` (key changes are audited through it).
-    AdminOperations(GovernanceStore& store, KeyStore& keys);
+    // `keys` and `tokens` must use the same database connection as `store` (their changes are
+    // audited through it). `gateway` may be null (the CLI on a data directory).
+    AdminOperations(GovernanceStore& store, KeyStore& keys, AdminTokenStore& tokens, const AdminGateway* gateway);
 
     // Throws AdminInputError for bad input, GovernanceError for a refused change, StoreError.
     AdminResult run(const AdminCall& call);
@@ -40,13 +43,17 @@ public:
 private:
     AdminResult tenants(const AdminCall& call);
     AdminResult consumers(const AdminCall& call);
+    AdminResult models(const AdminCall& call);
     AdminResult modelAccess(const AdminCall& call);
     AdminResult accessRequests(const AdminCall& call);
     AdminResult keys(const AdminCall& call);
+    AdminResult adminTokens(const AdminCall& call);
     AdminResult audit(const AdminCall& call);
 
     GovernanceStore& m_store;
     KeyStore& m_keys;
+    AdminTokenStore& m_tokens;
+    const AdminGateway* m_gateway;
 };
 
 } // namespace gatehouse

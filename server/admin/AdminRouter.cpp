@@ -12,8 +12,8 @@ constexpr auto kOperator = AdminRole::Operator;
 constexpr auto kAdmin = AdminRole::Admin;
 
 // Reads for every role; operators run the access-request workflow and look after consumers;
-// tenants, deletes, model access modes and grants are for admins (docs/admin-api.md). Operators
-// also create, revoke and rotate API keys.
+// tenants, deletes, model access modes, grants and admin tokens are for admins (docs/admin-api.md).
+// Operators also create, change, revoke and rotate API keys.
 const std::array kRoutes{
     AdminRoute{"/admin/v1/openapi.json", verb::get, Op::OpenApiDocument, "getOpenApiDocument", std::nullopt},
     AdminRoute{"/admin/v1/tenants", verb::get, Op::ListTenants, "listTenants", kViewer},
@@ -26,6 +26,7 @@ const std::array kRoutes{
     AdminRoute{"/admin/v1/consumers/{id}", verb::get, Op::GetConsumer, "getConsumer", kViewer},
     AdminRoute{"/admin/v1/consumers/{id}", verb::patch, Op::UpdateConsumer, "updateConsumer", kOperator},
     AdminRoute{"/admin/v1/consumers/{id}", verb::delete_, Op::DeleteConsumer, "deleteConsumer", kAdmin},
+    AdminRoute{"/admin/v1/models", verb::get, Op::ListModels, "listModels", kViewer},
     AdminRoute{"/admin/v1/models/{model}/access", verb::get, Op::GetModelAccess, "getModelAccess", kViewer},
     AdminRoute{"/admin/v1/models/{model}/access", verb::put, Op::SetModelAccess, "setModelAccess", kAdmin},
     AdminRoute{"/admin/v1/access-requests", verb::get, Op::ListAccessRequests, "listAccessRequests", kViewer},
@@ -38,8 +39,13 @@ const std::array kRoutes{
     AdminRoute{"/admin/v1/access-grants", verb::post, Op::GrantAccess, "grantAccess", kAdmin},
     AdminRoute{"/admin/v1/keys", verb::get, Op::ListKeys, "listKeys", kViewer},
     AdminRoute{"/admin/v1/keys", verb::post, Op::CreateKey, "createKey", kOperator},
+    AdminRoute{"/admin/v1/keys/{id}", verb::get, Op::GetKey, "getKey", kViewer},
+    AdminRoute{"/admin/v1/keys/{id}", verb::patch, Op::UpdateKey, "updateKey", kOperator},
     AdminRoute{"/admin/v1/keys/{id}/revoke", verb::post, Op::RevokeKey, "revokeKey", kOperator},
     AdminRoute{"/admin/v1/keys/{id}/rotate", verb::post, Op::RotateKey, "rotateKey", kOperator},
+    AdminRoute{"/admin/v1/admin-tokens", verb::get, Op::ListAdminTokens, "listAdminTokens", kAdmin},
+    AdminRoute{"/admin/v1/admin-tokens", verb::post, Op::CreateAdminToken, "createAdminToken", kAdmin},
+    AdminRoute{"/admin/v1/admin-tokens/{name}/revoke", verb::post, Op::RevokeAdminToken, "revokeAdminToken", kAdmin},
     AdminRoute{"/admin/v1/audit", verb::get, Op::QueryAudit, "queryAudit", kViewer},
 };
 

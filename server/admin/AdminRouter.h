@@ -26,6 +26,7 @@ enum class AdminOperation {
     GetConsumer,
     UpdateConsumer,
     DeleteConsumer,
+    ListModels,
     GetModelAccess,
     SetModelAccess,
     ListAccessRequests,
@@ -38,8 +39,13 @@ enum class AdminOperation {
     GrantAccess,
     ListKeys,
     CreateKey,
+    GetKey,
+    UpdateKey,
     RevokeKey,
     RotateKey,
+    ListAdminTokens,
+    CreateAdminToken,
+    RevokeAdminToken,
     QueryAudit,
 };
 

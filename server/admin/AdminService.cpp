@@ -70,13 +70,13 @@ std::string localActorName(std::string_view component)
 
 // The service's own SQLite connection, used under `mutex`.
 struct AdminService::State {
-    State(const std::string& databasePath, std::function<void()> committed)
-        : committed(std::move(committed))
+    State(const std::string& databasePath, AdminGateway* gateway)
+        : gateway(gateway)
         , database(databasePath)
         , governance(database)
         , tokens(database)
         , keys(database)
-        , operations(governance, keys)
+        , operations(governance, keys, tokens, gateway)
         , log(componentLogger("admin"))
     {
     }
@@ -86,7 +86,7 @@ struct AdminService::State {
     std::string authorize(const AdminRequest& request, const AdminRoute& route, std::string_view path);
     AdminToken authenticate(std::string_view authorization);
 
-    std::function<void()> committed;
+    AdminGateway* gateway;
     std::mutex mutex;
     Database database;
     GovernanceStore governance;
@@ -96,8 +96,8 @@ struct AdminService::State {
     std::shared_ptr<spdlog::logger> log;
 };
 
-AdminService::AdminService(const std::string& databasePath, std::function<void()> committed)
-    : m_state(std::make_unique<State>(databasePath, std::move(committed)))
+AdminService::AdminService(const std::string& databasePath, AdminGateway* gateway)
+    : m_state(std::make_unique<State>(databasePath, gateway))
 {
 }
 
@@ -106,11 +106,11 @@ AdminService::~AdminService() = default;
 AdminResult AdminService::respond(const AdminRequest& request)
 {
     auto result = m_state->respond(request);
-    if (result.changed && m_state->committed) {
+    if (result.changed && m_state->gateway) {
         // The change is committed whatever happens here; the gateway's own polling of the
         // governance generation catches up if this rebuild fails.
         try {
-            m_state->committed();
+            m_state->gateway->adminChangeCommitted();
         } catch (const std::exception& error) {
             m_state->log->error("the change is committed, but the data plane could not take it yet: {}", error.what());
         }

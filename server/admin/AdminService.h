@@ -4,10 +4,10 @@
 // of them therefore validate, authorize, audit and answer exactly alike.
 #pragma once
 
+#include "admin/AdminGateway.h"
 #include "admin/AdminOperations.h"
 #include "http/Asio.h"
 
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -34,10 +34,10 @@ struct AdminRequest {
 class AdminService {
 public:
     // Opens its own connection to the gateway's database at `databasePath`. Throws StoreError.
-    // `committed` runs after every committed change (outside the service's lock), so an embedding
-    // gateway takes a new snapshot before the answer goes out; without one, a gateway running on the
-    // same data directory notices the change by polling within a second.
-    explicit AdminService(const std::string& databasePath, std::function<void()> committed = {});
+    // `gateway` (may be null; must outlive the service) hears of every committed change, outside the
+    // service's lock; without one, a gateway running on the same data directory notices the change
+    // by polling within a second.
+    explicit AdminService(const std::string& databasePath, AdminGateway* gateway = nullptr);
     ~AdminService();
 
     // Never throws: every failure is an answer with an OpenAI-style error body. Safe to call from

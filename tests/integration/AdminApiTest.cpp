@@ -17,6 +17,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -121,8 +122,22 @@ const std::vector<Mutation>& mutations()
             "api_key.revoke", "api_key"},
         {"rotateKey", "POST", "/admin/v1/keys/{key}/rotate", R"({"grace_seconds":60})", AdminRole::Operator, 201,
             "api_key.rotate", "api_key"},
+        {"updateKey", "PATCH", "/admin/v1/keys/{key}", R"({"name":"renamed-key","tags":{"env":"prod"},"allowed_models":["mock-chat"]})",
+            AdminRole::Operator, 200, "api_key.update", "api_key"},
+        {"createAdminToken", "POST", "/admin/v1/admin-tokens", R"({"name":"deploy-bot","role":"operator","reason":"CI"})",
+            AdminRole::Admin, 201, "admin_token.create", "admin_token"},
+        {"revokeAdminToken", "POST", "/admin/v1/admin-tokens/retired-bot/revoke", R"({"reason":"unused"})", AdminRole::Admin,
+            200, "admin_token.revoke", "admin_token"},
     };
     return list;
+}
+
+// Every role may read, except the admin tokens (admins only) and the OpenAPI document (no token).
+std::optional<AdminRole> leastRoleToRead(AdminOperation operation)
+{
+    if (operation == AdminOperation::OpenApiDocument)
+        return std::nullopt;
+    return operation == AdminOperation::ListAdminTokens ? AdminRole::Admin : AdminRole::Viewer;
 }
 
 const Mutation* findMutation(std::string_view operationId)
@@ -144,6 +159,8 @@ QString concretePath(const AdminRoute& route, const Fixture& fixture)
         path.replace("{id}", QString::number(fixture.consumer));
     else if (path.startsWith("/admin/v1/keys/"))
         path.replace("{id}", QString::number(fixture.key));
+    else if (path.startsWith("/admin/v1/admin-tokens/"))
+        path.replace("{name}", "retired-bot");
     else
         path.replace("{id}", QString::number(fixture.pending));
     return path.replace("{model}", "gpt-approval");
@@ -251,6 +268,10 @@ private slots:
     void rotatedKeysBothWorkUntilTheGraceEnds();
     void keyValidationErrors_data();
     void keyValidationErrors();
+    void keyDetailsCanBeReadAndChanged();
+    void aKeysAllowedModelsBindOnTheDataPlane();
+    void modelsListTheServedModelsWithTheirAccess();
+    void adminTokensAreManagedByAdmins();
 
 private:
     TestResponse call(const std::string& token, const QString& method, const QString& target, const QString& body = {});
@@ -291,6 +312,7 @@ void AdminApiTest::init()
     m_adminToken = tokens.create(setup, kAdminName, AdminRole::Admin).plaintext;
     m_revokedToken = tokens.create(setup, "former-admin", AdminRole::Admin).plaintext;
     tokens.revoke(setup, "former-admin");
+    tokens.create(setup, "retired-bot", AdminRole::Viewer);
 
     GovernanceStore store(db);
     m_fixture.tenant = store.createTenant(setup, "acme").id;
@@ -347,8 +369,7 @@ void AdminApiTest::theRouterAndTheRoleTableAgree()
     std::set<std::string> routed;
     for (const auto& route : adminRoutes()) {
         if (route.method == http::verb::get) {
-            QVERIFY2(route.operation == AdminOperation::OpenApiDocument ? !route.role : route.role == AdminRole::Viewer,
-                route.operationId.data());
+            QVERIFY2(route.role == leastRoleToRead(route.operation), route.operationId.data());
             continue;
         }
         const auto* mutation = findMutation(route.operationId);
@@ -442,7 +463,9 @@ void AdminApiTest::everyRoleMayRead()
             continue;
         for (const auto role : {AdminRole::Viewer, AdminRole::Operator, AdminRole::Admin}) {
             const auto response = call(tokenFor(role), "GET", concretePath(route, m_fixture));
-            QVERIFY2(response.status == 200, qPrintable(QString::fromUtf8(route.operationId.data()) + " " + describe(response)));
+            const auto needed = leastRoleToRead(route.operation);
+            const int expected = !needed || roleAllows(role, *needed) ? 200 : 403;
+            QVERIFY2(response.status == expected, qPrintable(QString::fromUtf8(route.operationId.data()) + " " + describe(response)));
             QCOMPARE(response.header("cache-control"), std::string("no-store"));
         }
     }
@@ -840,6 +863,11 @@ void AdminApiTest::everyMutationLeavesExactlyOneAuditEntry()
         QVERIFY2(!entryText.contains(entity["key"].toString().toUtf8()), entryText.constData());
         entity.remove("key");
     }
+    if (entity.contains("token")) { // an admin token: the same rule
+        QVERIFY(entity["token"].toString().startsWith("gat-"));
+        QVERIFY2(!entryText.contains(entity["token"].toString().toUtf8()), entryText.constData());
+        entity.remove("token");
+    }
     QVERIFY2(!entryText.contains("\"hash\""), entryText.constData());
     // A rotation is an entry about the old key; its after names the replacement.
     QJsonObject replacement;
@@ -865,7 +893,7 @@ void AdminApiTest::refusedAndReadOnlyRequestsLeaveNoAuditEntry()
     const auto before = auditTotal();
     for (const auto& route : adminRoutes()) {
         if (route.method == http::verb::get)
-            QCOMPARE(call(m_viewerToken, "GET", concretePath(route, m_fixture)).status, 200);
+            QCOMPARE(call(m_adminToken, "GET", concretePath(route, m_fixture)).status, 200);
     }
     QCOMPARE(asAdmin("POST", "/admin/v1/tenants", R"({"name":"acme"})").status, 409);
     QCOMPARE(asAdmin("DELETE", m_fixture.fill("/admin/v1/tenants/{tenant}")).status, 409);
@@ -986,8 +1014,13 @@ void AdminApiTest::governanceChangedFollowsEveryCommittedChange()
         Database db(directory.databasePath());
         token = AdminTokenStore(db).create({kSetupActor, {}}, "hook-admin", AdminRole::Admin).plaintext;
     }
-    int changes = 0;
-    AdminService service(directory.databasePath(), [&] { ++changes; });
+    struct CountingGateway final : AdminGateway {
+        std::vector<std::string> servedModels() const override { return {}; }
+        void adminChangeCommitted() override { ++changes; }
+        int changes = 0;
+    } gateway;
+    int& changes = gateway.changes;
+    AdminService service(directory.databasePath(), &gateway);
     const auto run = [&](http::verb method, const std::string& target, const std::string& body) {
         return service.respond({method, target, body, AdminCaller::withAuthorization("Bearer " + token)}).status;
     };
@@ -1091,8 +1124,8 @@ void AdminApiTest::keysContract()
         m_fixture.fill(R"({"consumer_id":{consumer},"name":"reports","expires_at_ms":4102444800000})"));
     QVERIFY2(created.status == 201, qPrintable(describe(created)));
     const auto key = objectOf(created);
-    QCOMPARE(key.keys(), QStringList({"consumer_id", "created_at_ms", "expires_at_ms", "id", "key", "name", "prefix",
-                             "revoked_at_ms", "tenant"}));
+    QCOMPARE(key.keys(), QStringList({"allowed_models", "consumer_id", "created_at_ms", "expires_at_ms", "id", "key",
+                             "name", "prefix", "revoked_at_ms", "tags", "tenant"}));
     QCOMPARE(key["consumer_id"].toInteger(), m_fixture.consumer);
     QCOMPARE(key["tenant"].toString(), QString("acme"));
     QCOMPARE(key["name"].toString(), QString("reports"));
@@ -1236,6 +1269,112 @@ void AdminApiTest::keyValidationErrors()
     QCOMPARE(errorOf(response)["code"].toString(), code);
     QVERIFY2(errorOf(response)["message"].toString().startsWith(param + ": "), qPrintable(describe(response)));
     QCOMPARE(auditTotal(), auditBefore);
+}
+
+void AdminApiTest::keyDetailsCanBeReadAndChanged()
+{
+    const auto created = call(m_operatorToken, "POST", "/admin/v1/keys",
+        m_fixture.fill(R"({"consumer_id":{consumer},"name":"tagged","allowed_models":["mock-chat"],"tags":{"team":"data","env":"dev"}})"));
+    QVERIFY2(created.status == 201, qPrintable(describe(created)));
+    const auto id = QString::number(objectOf(created)["id"].toInteger());
+    const auto read = objectOf(call(m_viewerToken, "GET", "/admin/v1/keys/" + id));
+    QCOMPARE(read["allowed_models"].toArray(), QJsonArray({"mock-chat"}));
+    QCOMPARE(read["tags"].toObject(), QJsonObject({{"env", "dev"}, {"team", "data"}}));
+    QVERIFY(!read.contains("key"));
+
+    // Only the fields given change.
+    const auto patched = call(m_operatorToken, "PATCH", "/admin/v1/keys/" + id, R"({"tags":{"env":"prod"},"expires_at_ms":4102444800000})");
+    QVERIFY2(patched.status == 200, qPrintable(describe(patched)));
+    QCOMPARE(objectOf(patched)["tags"].toObject(), QJsonObject({{"env", "prod"}}));
+    QCOMPARE(objectOf(patched)["name"].toString(), QString("tagged"));
+    QCOMPARE(objectOf(patched)["allowed_models"].toArray(), QJsonArray({"mock-chat"}));
+    QCOMPARE(objectOf(patched)["expires_at_ms"].toInteger(), 4102444800000);
+    QCOMPARE(objectOf(call(m_viewerToken, "GET", "/admin/v1/keys/" + id)), objectOf(patched));
+
+    const auto badTags = asAdmin("PATCH", "/admin/v1/keys/" + id, R"({"tags":{"env":1}})");
+    QCOMPARE(badTags.status, 400);
+    QCOMPARE(errorOf(badTags)["param"].toString(), QString("tags"));
+    const auto badModels = asAdmin("PATCH", "/admin/v1/keys/" + id, R"({"allowed_models":"mock-chat"})");
+    QCOMPARE(badModels.status, 400);
+    QCOMPARE(errorOf(badModels)["param"].toString(), QString("allowed_models"));
+    QCOMPARE(asAdmin("GET", "/admin/v1/keys/999").status, 404);
+    QCOMPARE(call(m_viewerToken, "PATCH", "/admin/v1/keys/" + id, R"({"name":"x"})").status, 403);
+    QCOMPARE(asAdmin("POST", "/admin/v1/keys/" + id + "/revoke").status, 200);
+    const auto revoked = asAdmin("PATCH", "/admin/v1/keys/" + id, R"({"name":"x"})");
+    QCOMPARE(revoked.status, 409);
+}
+
+void AdminApiTest::aKeysAllowedModelsBindOnTheDataPlane()
+{
+    // A key limited to a model that is not mock-chat cannot call mock-chat; widening it takes effect at once.
+    const auto created = call(m_operatorToken, "POST", "/admin/v1/keys",
+        m_fixture.fill(R"({"consumer_id":{consumer},"name":"narrow","allowed_models":["other-model"]})"));
+    QVERIFY2(created.status == 201, qPrintable(describe(created)));
+    const auto key = objectOf(created)["key"].toString().toStdString();
+    const auto id = QString::number(objectOf(created)["id"].toInteger());
+    TestHttpClient client(m_gateway->server().dataPlaneAddress().port);
+    const std::string chat = R"({"model":"mock-chat","messages":[{"role":"user","content":"hi"}]})";
+    const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + key}, {"Content-Type", "application/json"}};
+    const auto refused = client.request("POST", "/v1/chat/completions", chat, auth);
+    QVERIFY2(refused.status == 403 || refused.status == 404, qPrintable(describe(refused)));
+    QCOMPARE(asAdmin("PATCH", "/admin/v1/keys/" + id, R"({"allowed_models":[]})").status, 200);
+    const auto allowed = client.request("POST", "/v1/chat/completions", chat, auth);
+    QVERIFY2(allowed.status == 200, qPrintable(describe(allowed)));
+}
+
+void AdminApiTest::modelsListTheServedModelsWithTheirAccess()
+{
+    const auto response = call(m_viewerToken, "GET", "/admin/v1/models");
+    QVERIFY2(response.status == 200, qPrintable(describe(response)));
+    const auto page = objectOf(response);
+    const auto data = page["data"].toArray();
+    // The served model first (config order), then the models that only have an access setting.
+    QCOMPARE(data[0].toObject(), QJsonObject({{"model", "mock-chat"}, {"mode", "open"}, {"auto_approve", false}, {"served", true}}));
+    QStringList unserved;
+    for (int i = 1; i < data.size(); ++i) {
+        QCOMPARE(data[i].toObject()["served"].toBool(true), false);
+        unserved << data[i].toObject()["model"].toString();
+    }
+    QVERIFY2(unserved.contains("gpt-approval"), qPrintable(unserved.join(',')));
+    QCOMPARE(page["total"].toInteger(), data.size());
+    const auto second = objectOf(asAdmin("GET", "/admin/v1/models?limit=1&offset=1"));
+    QCOMPARE(second["data"].toArray().size(), 1);
+    QCOMPARE(second["data"].toArray()[0], data[1]);
+    QCOMPARE(asAdmin("GET", "/admin/v1/models?limit=0").status, 400);
+}
+
+void AdminApiTest::adminTokensAreManagedByAdmins()
+{
+    const auto created = asAdmin("POST", "/admin/v1/admin-tokens", R"({"name":"grafana","role":"viewer"})");
+    QVERIFY2(created.status == 201, qPrintable(describe(created)));
+    const auto token = objectOf(created)["token"].toString().toStdString();
+    QVERIFY(token.starts_with("gat-"));
+    QCOMPARE(objectOf(created)["role"].toString(), QString("viewer"));
+    // The new token works at once, with its role.
+    QCOMPARE(call(token, "GET", "/admin/v1/tenants").status, 200);
+    QCOMPARE(call(token, "POST", "/admin/v1/tenants", R"({"name":"nope"})").status, 403);
+
+    const auto list = objectOf(asAdmin("GET", "/admin/v1/admin-tokens"));
+    QStringList names;
+    for (const auto& item : list["data"].toArray()) {
+        QVERIFY(!item.toObject().contains("token"));
+        QVERIFY(!item.toObject().contains("hash"));
+        names << item.toObject()["name"].toString();
+    }
+    QVERIFY2(names.contains("grafana") && names.contains("former-admin"), qPrintable(names.join(',')));
+    QCOMPARE(call(m_operatorToken, "GET", "/admin/v1/admin-tokens").status, 403);
+
+    const auto badRole = asAdmin("POST", "/admin/v1/admin-tokens", R"({"name":"x","role":"root"})");
+    QCOMPARE(badRole.status, 400);
+    QCOMPARE(errorOf(badRole)["param"].toString(), QString("role"));
+    QCOMPARE(asAdmin("POST", "/admin/v1/admin-tokens", R"({"name":"grafana","role":"viewer"})").status, 409);
+
+    QCOMPARE(asAdmin("POST", "/admin/v1/admin-tokens/grafana/revoke").status, 200);
+    const auto afterRevoke = call(token, "GET", "/admin/v1/tenants");
+    QCOMPARE(afterRevoke.status, 401);
+    QVERIFY2(errorOf(afterRevoke)["message"].toString().contains("revoked"), qPrintable(describe(afterRevoke)));
+    QCOMPARE(asAdmin("POST", "/admin/v1/admin-tokens/grafana/revoke").status, 409);
+    QCOMPARE(asAdmin("POST", "/admin/v1/admin-tokens/nobody/revoke").status, 404);
 }
 
 QTEST_GUILESS_MAIN(AdminApiTest)

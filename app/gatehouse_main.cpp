@@ -1,6 +1,6 @@
 // `gatehouse`: the headless gateway and its command-line tools. No Qt.
+#include "AdminCommandLine.h"
 #include "GatewayServer.h"
-#include "admin/AdminService.h"
 #include "auth/ApiKey.h"
 #include "config/AddressParsing.h"
 #include "config/ConfigError.h"
@@ -8,7 +8,6 @@
 #include "gatehouse/DefaultConfig.h"
 #include "logging/Logging.h"
 #include "mockupstream/MockUpstreamServer.h"
-#include "store/AdminTokenStore.h"
 #include "store/DataDirectory.h"
 #include "store/KeyStore.h"
 
@@ -21,6 +20,8 @@
 using namespace gatehouse;
 
 namespace {
+
+constexpr int kUsageErrorExit = 2; // as getopt-style tools do; CLI11's own codes (105, 106, ...) say less
 
 // Blocks SIGINT/SIGTERM in every thread (call before starting any), so the main thread can wait for them.
 sigset_t blockStopSignals()
@@ -104,18 +105,18 @@ int createKey(const std::string& dataDirectory, const std::string& name, const s
     return 0;
 }
 
-int createAdminToken(const std::string& dataDirectory, const std::string& name, const std::string& roleName)
+// `key create` without --consumer: a tenant-level key, made on the local data directory as before
+// the admin API existed (the API creates consumers' keys only). Its other options need --consumer.
+int createTenantKey(const ChosenAdminCommand& command, const std::string& tenant)
 {
-    const auto directory = dataDirectory.empty() ? defaultDataDirectory() : dataDirectory;
-    prepareDataDirectory(directory);
-    Database database(directory + "/" + Database::defaultFileName());
-    AdminTokenStore tokens(database);
-    const auto role = *parseAdminRole(roleName); // CLI11 checked the name
-    const auto created = tokens.create({localActorName("cli"), "gatehouse admin-token create"}, name, role);
-    std::cerr << "Created admin token '" << name << "' with the role '" << roleName << "' in " << directory
-              << ". It is shown only this once; send it as 'Authorization: Bearer <token>' to the admin API.\n";
-    std::cout << created.plaintext << "\n";
-    return 0;
+    for (const auto& [argument, values] : command.values) {
+        if (argument != "--name")
+            throw UsageError(argument + " needs --consumer: a tenant-level key (--tenant) has only a name");
+    }
+    if (!command.target.remoteUrl.empty() || command.target.json)
+        throw UsageError("a tenant-level key is made on a local data directory only; over --remote, create a consumer's key "
+                         "with --consumer ID");
+    return createKey(command.target.dataDirectory, command.values.at("--name").front(), tenant);
 }
 
 int mockUpstream(const MockUpstreamOptions& options)
@@ -145,24 +146,12 @@ int main(int argc, char** argv)
     serveCommand->add_option("--listen", serveOptions.listen, "Data plane HOST:PORT (default 127.0.0.1:8088; port 0 = any)");
     serveCommand->add_option("--admin-listen", serveOptions.adminListen, "Admin API HOST:PORT (loopback only; off by default)");
 
-    auto* keyCommand = app.add_subcommand("key", "Manage API keys");
-    keyCommand->require_subcommand(1);
-    std::string keyName, keyTenant = "default", keyDataDirectory;
-    auto* keyCreate = keyCommand->add_subcommand("create", "Create an API key and print it once");
-    keyCreate->add_option("--name", keyName, "A name for the key")->required();
-    keyCreate->add_option("--tenant", keyTenant, "Tenant the key belongs to")->capture_default_str();
-    keyCreate->add_option("--data", keyDataDirectory, "Data directory (default: $XDG_DATA_HOME/gatehouse)");
-
-    auto* adminTokenCommand = app.add_subcommand("admin-token", "Manage admin API tokens");
-    adminTokenCommand->require_subcommand(1);
-    std::string adminTokenName, adminTokenRole, adminTokenDataDirectory;
-    auto* adminTokenCreate = adminTokenCommand->add_subcommand("create", "Create an admin API token and print it once");
-    adminTokenCreate->add_option("--name", adminTokenName, "A name for the token: the actor in the audit log")->required();
-    adminTokenCreate->add_option("--role", adminTokenRole,
-        "viewer (reads), operator (also access requests, consumers), admin (everything)")
-        ->required()
-        ->check(CLI::IsMember({"viewer", "operator", "admin"}));
-    adminTokenCreate->add_option("--data", adminTokenDataDirectory, "Data directory (default: $XDG_DATA_HOME/gatehouse)");
+    AdminCommandLine adminCommands(app);
+    std::string keyTenant = "default";
+    auto& keyCreate = adminCommands.command("key", "create");
+    keyCreate.add_option("--tenant", keyTenant, "Without --consumer: the tenant a tenant-level key belongs to (local only)")
+        ->capture_default_str()
+        ->excludes("--consumer");
 
     MockUpstreamOptions mockOptions;
     std::string mockListen = "127.0.0.1:0";
@@ -184,14 +173,20 @@ int main(int argc, char** argv)
         "Reject requests without this key, as the provider does (openai: Authorization: Bearer; anthropic: x-api-key; "
         "gemini: x-goog-api-key or ?key=; azure: api-key)");
 
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        // --help and --version are "errors" that exit 0; every real one is a usage error: 2.
+        return app.exit(error) == 0 ? 0 : kUsageErrorExit;
+    }
     try {
         if (*serveCommand)
             return serve(serveOptions);
-        if (*keyCreate)
-            return createKey(keyDataDirectory, keyName, keyTenant);
-        if (*adminTokenCreate)
-            return createAdminToken(adminTokenDataDirectory, adminTokenName, adminTokenRole);
+        if (const auto admin = adminCommands.chosen()) {
+            if (admin->is("key", "create") && !admin->values.contains("--consumer"))
+                return createTenantKey(*admin, keyTenant);
+            return runAdminCommand(*admin, std::cout, std::cerr);
+        }
         if (*mockCommand) {
             mockOptions.listen = parseHostPort(mockListen);
             mockOptions.flavor = *mockFlavorFromName(mockFlavor); // IsMember checked the name
@@ -199,6 +194,9 @@ int main(int argc, char** argv)
             mockOptions.chunkInterval = std::chrono::milliseconds(mockInterval);
             return mockUpstream(mockOptions);
         }
+    } catch (const UsageError& error) {
+        std::cerr << "gatehouse: error: " << error.what() << "\nRun with --help for more information.\n";
+        return kUsageErrorExit;
     } catch (const std::exception& error) {
         std::cerr << "gatehouse: error: " << error.what() << "\n";
         return 1;

@@ -1,0 +1,227 @@
+#include "AdminCommandTable.h"
+
+namespace gatehouse {
+namespace {
+
+using verb = http::verb;
+using P = Placement;
+using K = ValueKind;
+constexpr bool kRequired = true;
+constexpr bool kOptional = false;
+
+// Arguments several commands share, spelled once.
+ArgumentSpec idArgument(std::string_view what)
+{
+    return {"ID", "id", P::Path, K::Text, kRequired, what};
+}
+
+ArgumentSpec reasonInBody()
+{
+    return {"--reason", "reason", P::Body, K::Text, kOptional, "Why: recorded in the audit log"};
+}
+
+// DELETE has no body: the admin API takes its reason as ?reason=.
+ArgumentSpec reasonInQuery()
+{
+    return {"--reason", "reason", P::Query, K::Text, kOptional, "Why: recorded in the audit log"};
+}
+
+ArgumentSpec noteArgument()
+{
+    return {"--note", "note", P::Body, K::Text, kOptional,
+        "A note for the consumer (shown in the data plane's 403) and the audit log"};
+}
+
+// Every list is a page: without these, the first 50 (the API's default).
+std::vector<ArgumentSpec> paged(std::vector<ArgumentSpec> arguments)
+{
+    arguments.push_back({"--limit", "limit", P::Query, K::Integer, kOptional, "Entries per page (1-1000, default 50)"});
+    arguments.push_back({"--offset", "offset", P::Query, K::Integer, kOptional, "Entries to skip"});
+    return arguments;
+}
+
+const std::vector<Column> kTenantColumns{{"ID", "id"}, {"NAME", "name"}, {"CREATED", "created_at_ms"}};
+const std::vector<Column> kConsumerColumns{{"ID", "id"}, {"TENANT", "tenant"}, {"NAME", "name"},
+    {"DESCRIPTION", "description"}, {"CREATED", "created_at_ms"}};
+const std::vector<Column> kKeyColumns{{"ID", "id"}, {"NAME", "name"}, {"PREFIX", "prefix"}, {"CONSUMER", "consumer_id"},
+    {"TENANT", "tenant"}, {"EXPIRES", "expires_at_ms"}, {"REVOKED", "revoked_at_ms"}};
+const std::vector<Column> kAccessRequestColumns{{"ID", "id"}, {"CONSUMER", "consumer_id"}, {"MODEL", "model"},
+    {"STATE", "state"}, {"GRANT", "grant"}, {"REQUESTED_BY", "requested_by"}, {"DECIDED_BY", "decided_by"},
+    {"CREATED", "created_at_ms"}};
+const std::vector<Column> kModelColumns{{"MODEL", "model"}, {"MODE", "mode"}, {"AUTO_APPROVE", "auto_approve"},
+    {"SERVED", "served"}};
+const std::vector<Column> kAdminTokenColumns{{"ID", "id"}, {"NAME", "name"}, {"ROLE", "role"}, {"PREFIX", "prefix"},
+    {"CREATED", "created_at_ms"}, {"REVOKED", "revoked_at_ms"}};
+const std::vector<Column> kAuditColumns{{"ID", "id"}, {"AT", "at_ms"}, {"ACTOR", "actor"}, {"ACTION", "action"},
+    {"ENTITY", "entity_type"}, {"ENTITY_ID", "entity_id"}, {"REASON", "reason"}};
+
+const CommandGroup kGroups[]{
+    {"tenant", "Tenants (teams): list, get, create, rename, delete"},
+    {"consumer", "Consumers (applications of a tenant): list, get, create, update, delete"},
+    {"key", "API keys: list, get, create, update, revoke, rotate"},
+    {"access", "Model access: requests and their decisions, grants, access modes"},
+    {"admin-token", "Admin API tokens: list, create, revoke"},
+};
+
+// The decisions on an access request differ only in their name and path.
+CommandSpec decision(std::string_view name, std::string_view path, std::string_view summary)
+{
+    return {"access", name, summary, {{verb::post, path}},
+        {idArgument("The access request's id"), noteArgument()}, AnswerShape::Entity};
+}
+
+const std::vector<CommandSpec>& commandTable()
+{
+    static const std::vector<CommandSpec> commands{
+        // --- tenants ---
+        {"tenant", "list", "List tenants, by name", {{verb::get, "/admin/v1/tenants"}}, paged({}), AnswerShape::List,
+            kTenantColumns},
+        {"tenant", "get", "Show a tenant", {{verb::get, "/admin/v1/tenants/{id}"}}, {idArgument("The tenant's id")},
+            AnswerShape::Entity},
+        {"tenant", "create", "Create a tenant", {{verb::post, "/admin/v1/tenants"}},
+            {{"--name", "name", P::Body, K::Text, kRequired, "Its name: 1-64 of A-Z a-z 0-9 - _ ."}, reasonInBody()},
+            AnswerShape::Entity},
+        {"tenant", "rename", "Rename a tenant (its tenant-level keys move along)", {{verb::patch, "/admin/v1/tenants/{id}"}},
+            {idArgument("The tenant's id"), {"--name", "name", P::Body, K::Text, kRequired, "The new name"}, reasonInBody()},
+            AnswerShape::Entity},
+        {"tenant", "delete", "Delete a tenant without consumers or usable keys", {{verb::delete_, "/admin/v1/tenants/{id}"}},
+            {idArgument("The tenant's id"), reasonInQuery()}, AnswerShape::Entity},
+
+        // --- consumers ---
+        {"consumer", "list", "List consumers", {{verb::get, "/admin/v1/consumers"}},
+            paged({{"--tenant", "tenant_id", P::Query, K::Integer, kOptional, "Only this tenant's (its id)"},
+                {"--name", "name", P::Query, K::Text, kOptional, "Only names containing this (any case)"}}),
+            AnswerShape::List, kConsumerColumns},
+        {"consumer", "get", "Show a consumer", {{verb::get, "/admin/v1/consumers/{id}"}},
+            {idArgument("The consumer's id")}, AnswerShape::Entity},
+        {"consumer", "create", "Create a consumer in a tenant", {{verb::post, "/admin/v1/consumers"}},
+            {{"--tenant", "tenant_id", P::Body, K::Integer, kRequired, "The tenant's id"},
+                {"--name", "name", P::Body, K::Text, kRequired, "Its name, unique in the tenant"},
+                {"--description", "description", P::Body, K::Text, kOptional, "What it is"}, reasonInBody()},
+            AnswerShape::Entity},
+        {"consumer", "update", "Change a consumer's description", {{verb::patch, "/admin/v1/consumers/{id}"}},
+            {idArgument("The consumer's id"),
+                {"--description", "description", P::Body, K::Text, kRequired, "The new description"}, reasonInBody()},
+            AnswerShape::Entity},
+        {"consumer", "delete", "Delete a consumer without usable keys (its access requests go with it)",
+            {{verb::delete_, "/admin/v1/consumers/{id}"}}, {idArgument("The consumer's id"), reasonInQuery()},
+            AnswerShape::Entity},
+
+        // --- API keys ---
+        {"key", "list", "List API keys (never the keys themselves)", {{verb::get, "/admin/v1/keys"}},
+            paged({{"--consumer", "consumer_id", P::Query, K::Integer, kOptional, "Only this consumer's (its id)"}}),
+            AnswerShape::List, kKeyColumns},
+        {"key", "get", "Show an API key (never the key itself)", {{verb::get, "/admin/v1/keys/{id}"}},
+            {idArgument("The key's id")}, AnswerShape::Entity},
+        // Without --consumer, `key create` makes a tenant-level key on the local data directory as it
+        // always did (gatehouse_main.cpp): the admin API only creates consumers' keys.
+        {"key", "create",
+            "Create an API key and print it once on stdout: a consumer's (--consumer, through the admin API) or a "
+            "tenant-level one (--tenant, local only)",
+            {{verb::post, "/admin/v1/keys"}},
+            {{"--consumer", "consumer_id", P::Body, K::Integer, kOptional, "The consumer's id"},
+                {"--name", "name", P::Body, K::Text, kRequired, "A name for the key"},
+                {"--expires", "expires_at_ms", P::Body, K::TimeAhead, kOptional,
+                    "When it stops working: 2025-12-31, 2025-12-31T18:00:00Z, or from now: 30d, 12h"},
+                {"--allowed-model", "allowed_models", P::Body, K::TextList, kOptional,
+                    "Only this model (repeat for more; default: every model the consumer may use)"},
+                {"--tag", "tags", P::Body, K::TextMap, kOptional, "A label KEY=VALUE (repeat for more)"}},
+            AnswerShape::Secret, {}, "key"},
+        {"key", "update", "Change an API key's name, models, tags or expiry", {{verb::patch, "/admin/v1/keys/{id}"}},
+            {idArgument("The key's id"), {"--name", "name", P::Body, K::Text, kOptional, "A new name"},
+                {"--allowed-model", "allowed_models", P::Body, K::TextList, kOptional,
+                    "Only these models from now on (repeat; replaces the list)"},
+                {"--every-model", "allowed_models", P::Body, K::Literal, kOptional,
+                    "Every model the consumer may use (clears the list)", "[]"},
+                {"--tag", "tags", P::Body, K::TextMap, kOptional, "KEY=VALUE (repeat; replaces every tag)"},
+                {"--clear-tags", "tags", P::Body, K::Literal, kOptional, "Remove every tag", "{}"},
+                {"--expires", "expires_at_ms", P::Body, K::TimeAhead, kOptional,
+                    "A new expiry: 2025-12-31, 2025-12-31T18:00:00Z, or from now: 30d, 12h"},
+                reasonInBody()},
+            AnswerShape::Entity},
+        {"key", "revoke", "Revoke an API key: refused from its next call", {{verb::post, "/admin/v1/keys/{id}/revoke"}},
+            {idArgument("The key's id"), reasonInBody()}, AnswerShape::Entity},
+        {"key", "rotate", "Replace an API key: print the new one once; the old one works until the grace period ends",
+            {{verb::post, "/admin/v1/keys/{id}/rotate"}},
+            {idArgument("The key's id"),
+                {"--grace", "grace_seconds", P::Body, K::DurationSeconds, kOptional,
+                    "How long the old key keeps working: 0, 90m, 24h (the default), up to 30d"}},
+            AnswerShape::Secret, {}, "key"},
+
+        // --- model access ---
+        {"access", "list", "List access requests, newest first", {{verb::get, "/admin/v1/access-requests"}},
+            paged({{"--consumer", "consumer_id", P::Query, K::Integer, kOptional, "Only this consumer's (its id)"},
+                {"--model", "model", P::Query, K::Text, kOptional, "Only for this model"},
+                {"--state", "state", P::Query, K::Text, kOptional,
+                    "Only in this state: pending, approved, rejected, revoked or cancelled"}}),
+            AnswerShape::List, kAccessRequestColumns},
+        {"access", "get", "Show an access request", {{verb::get, "/admin/v1/access-requests/{id}"}},
+            {idArgument("The access request's id")}, AnswerShape::Entity},
+        {"access", "request", "File an access request for a consumer", {{verb::post, "/admin/v1/access-requests"}},
+            {{"--consumer", "consumer_id", P::Body, K::Integer, kRequired, "The consumer's id"},
+                {"--model", "model", P::Body, K::Text, kRequired, "The model"},
+                {"--reason", "reason", P::Body, K::Text, kOptional, "Why the consumer needs it"}},
+            AnswerShape::Entity},
+        decision("approve", "/admin/v1/access-requests/{id}/approve", "Approve a pending access request"),
+        decision("reject", "/admin/v1/access-requests/{id}/reject", "Reject a pending access request"),
+        decision("revoke", "/admin/v1/access-requests/{id}/revoke", "Revoke an approved access request (or grant)"),
+        decision("cancel", "/admin/v1/access-requests/{id}/cancel", "Cancel a pending access request"),
+        {"access", "grant", "Grant a consumer access to a model (the only way into a private model)",
+            {{verb::post, "/admin/v1/access-grants"}},
+            {{"--consumer", "consumer_id", P::Body, K::Integer, kRequired, "The consumer's id"},
+                {"--model", "model", P::Body, K::Text, kRequired, "The model"}, noteArgument()},
+            AnswerShape::Entity},
+        {"access", "mode", "Show a model's access mode, or set it with --set",
+            {{verb::put, "/admin/v1/models/{model}/access", "--set"}, {verb::get, "/admin/v1/models/{model}/access"}},
+            {{"MODEL", "model", P::Path, K::Text, kRequired, "The model's public name"},
+                {"--set", "mode", P::Body, K::Text, kOptional,
+                    "open (everyone), approval (approved requests) or private (grants only)"},
+                {"--auto-approve", "auto_approve", P::Body, K::Switch, kOptional,
+                    "With --set approval: approve requests as they are filed"},
+                reasonInBody()},
+            AnswerShape::Entity},
+        {"access", "models", "List models with their access modes", {{verb::get, "/admin/v1/models"}}, paged({}),
+            AnswerShape::List, kModelColumns},
+
+        // --- audit log ---
+        {"", "audit", "Read the audit log, newest first", {{verb::get, "/admin/v1/audit"}},
+            paged({{"--entity-type", "entity_type", P::Query, K::Text, kOptional,
+                       "tenant, consumer, model_access, access_request, api_key, admin_token, ..."},
+                {"--entity-id", "entity_id", P::Query, K::Text, kOptional, "Only this entity (its id or model name)"},
+                {"--since", "since_ms", P::Query, K::TimeAgo, kOptional,
+                    "From this time on (inclusive): 2025-06-30, 2025-06-30T12:00:00Z, or ago: 24h, 7d"},
+                {"--until", "until_ms", P::Query, K::TimeAgo, kOptional, "Before this time (same forms as --since)"},
+                {"--format", "format", P::Output, K::OutputFormat, kOptional,
+                    "table (default), json (the API's answer) or csv (RFC 4180, up to 1000 entries a page)"}}),
+            AnswerShape::List, kAuditColumns},
+
+        // --- admin tokens ---
+        {"admin-token", "list", "List admin tokens (never the tokens themselves)", {{verb::get, "/admin/v1/admin-tokens"}},
+            paged({}), AnswerShape::List, kAdminTokenColumns},
+        {"admin-token", "create", "Create an admin API token and print it once on stdout",
+            {{verb::post, "/admin/v1/admin-tokens"}},
+            {{"--name", "name", P::Body, K::Text, kRequired, "A name for the token: the actor in the audit log"},
+                {"--role", "role", P::Body, K::Text, kRequired,
+                    "viewer (reads), operator (also access requests, consumers, keys), admin (everything)"},
+                reasonInBody()},
+            AnswerShape::Secret, {}, "token"},
+        {"admin-token", "revoke", "Revoke an admin token: refused from its next request",
+            {{verb::post, "/admin/v1/admin-tokens/{name}/revoke"}},
+            {{"NAME", "name", P::Path, K::Text, kRequired, "The token's name"}, reasonInBody()}, AnswerShape::Entity},
+    };
+    return commands;
+}
+
+} // namespace
+
+std::span<const CommandGroup> adminCommandGroups()
+{
+    return kGroups;
+}
+
+std::span<const CommandSpec> adminCommands()
+{
+    return commandTable();
+}
+
+} // namespace gatehouse

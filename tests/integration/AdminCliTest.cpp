@@ -1,0 +1,420 @@
+// `gatehouse tenant|consumer|key|access|audit|admin-token ...` run as processes: on a local data
+// directory (acting as cli:$USER) and against a running gateway's admin API (--remote, token from
+// the environment), with their exit codes, what goes to stdout and what to stderr.
+#include "GatewayTestSupport.h"
+#include "TemporaryDataDirectory.h"
+#include "store/AdminTokenStore.h"
+#include "store/Database.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QtTest>
+
+#include <boost/asio.hpp>
+
+#include <thread>
+
+using namespace gatehouse;
+
+namespace {
+
+const QString kUser = "cli-tester";
+const QString kModel = "mock-chat"; // served by the in-process gateway of the remote tests
+const QRegularExpression kApiKeyLine("^gk-[0-9A-Za-z]{40}\\n$");
+
+struct CliRun {
+    int exitCode = -1;
+    QString out;
+    QString err;
+    QString describe() const { return QString("exit %1\nstdout: %2\nstderr: %3").arg(exitCode).arg(out, err); }
+};
+
+// The command runs with a known $USER (the audit actor), no admin URL or token inherited from the
+// shell running the tests, and a default data directory inside the test's own directory.
+QProcessEnvironment cliEnvironment(const std::string& home)
+{
+    auto environment = QProcessEnvironment::systemEnvironment();
+    environment.remove("GATEHOUSE_ADMIN_URL");
+    environment.remove("GATEHOUSE_ADMIN_TOKEN");
+    environment.insert("USER", kUser);
+    environment.insert("XDG_DATA_HOME", QString::fromStdString(home) + "/xdg");
+    return environment;
+}
+
+CliRun runCli(const QStringList& arguments, const QProcessEnvironment& environment)
+{
+    QProcess process;
+    process.setProcessEnvironment(environment);
+    process.start(GATEHOUSE_BINARY, arguments);
+    CliRun run;
+    if (!process.waitForFinished(30000)) {
+        process.kill();
+        process.waitForFinished(5000);
+        run.err = "did not finish within 30 s";
+        return run;
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = QString::fromUtf8(process.readAllStandardOutput());
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    return run;
+}
+
+QJsonObject jsonOf(const CliRun& run)
+{
+    return QJsonDocument::fromJson(run.out.toUtf8()).object();
+}
+
+// A loopback port nothing listens on: bound by the kernel's choice, then closed again.
+uint16_t closedPort()
+{
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    const auto port = acceptor.local_endpoint().port();
+    acceptor.close();
+    return port;
+}
+
+// A server that is not an admin API: answers one request with a web page, then stops.
+class WebPageServer {
+public:
+    WebPageServer()
+        : m_acceptor(m_io, {boost::asio::ip::make_address("127.0.0.1"), 0})
+        , m_thread([this] { serveOnce(); })
+    {
+    }
+    ~WebPageServer()
+    {
+        // If the command never came, this connection ends the wait in accept (otherwise it only
+        // lands in the backlog), so a failing test cannot hang here.
+        boost::system::error_code ignored;
+        boost::asio::ip::tcp::socket wakeUp(m_io);
+        wakeUp.connect(m_acceptor.local_endpoint(), ignored);
+        wakeUp.close(ignored); // the server's read ends at once
+        m_thread.join();
+    }
+    uint16_t port() const { return m_acceptor.local_endpoint().port(); }
+
+private:
+    void serveOnce()
+    {
+        boost::system::error_code ignored;
+        auto socket = m_acceptor.accept(ignored);
+        std::string request;
+        boost::asio::read_until(socket, boost::asio::dynamic_buffer(request), "\r\n\r\n", ignored);
+        const std::string answer = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 21\r\n"
+                                   "Connection: close\r\n\r\n<html>welcome</html>\n";
+        boost::asio::write(socket, boost::asio::buffer(answer), ignored);
+    }
+
+    boost::asio::io_context m_io;
+    boost::asio::ip::tcp::acceptor m_acceptor;
+    std::thread m_thread;
+};
+
+// The governance flow every mode runs: tenant → consumer → key → access mode → request → approval.
+struct FlowResult {
+    QString key;
+    QString requestId;
+};
+
+} // namespace
+
+class AdminCliTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+
+    void localFlowFromTenantToApprovedAccess();
+    void localKeyCreateWithoutConsumerMakesATenantLevelKey();
+    void remoteCommandsTakeUrlAndTokenFromTheEnvironment();
+    void remoteOptionsWorkToo();
+    void aViewerTokenGets403AndExit1();
+    void anUnreachableGatewayIsAClearError_data();
+    void anUnreachableGatewayIsAClearError();
+    void anAnswerThatIsNotJsonNamesTheUrl();
+    void anErrorAnswerPrintsTheApiMessageAndExits1();
+    void jsonOutputParses();
+    void usageErrorsExit2_data();
+    void usageErrorsExit2();
+
+private:
+    // Runs the flow with `common` appended to every command (--data DIR, or nothing for the
+    // environment's --remote); QVERIFY failures leave `result` incomplete.
+    void runFlow(const QStringList& common, FlowResult& result);
+    CliRun cli(QStringList arguments, const QStringList& common = {}) { return runCli(arguments << common, m_environment); }
+    // Starts the in-process gateway with its admin API, and sets the environment to reach it as `tokenName`.
+    void startRemoteGateway(AdminRole role = AdminRole::Admin, const std::string& tokenName = "ops");
+    QString adminUrl() const;
+
+    std::unique_ptr<TemporaryDataDirectory> m_home;
+    QStringList m_local;                  // --data DIR
+    QProcessEnvironment m_environment;
+    std::unique_ptr<test::RunningGateway> m_gateway;
+    QString m_token;
+};
+
+void AdminCliTest::init()
+{
+    m_home = std::make_unique<TemporaryDataDirectory>();
+    QVERIFY(m_home->isValid());
+    m_local = QStringList{"--data", QString::fromStdString(m_home->path()) + "/data"};
+    m_environment = cliEnvironment(m_home->path());
+}
+
+void AdminCliTest::cleanup()
+{
+    m_gateway.reset();
+    m_home.reset();
+}
+
+void AdminCliTest::startRemoteGateway(AdminRole role, const std::string& tokenName)
+{
+    GatewayConfig config;
+    config.server.adminListen = HostPort{"127.0.0.1", 0};
+    ProviderConfig mock;
+    mock.name = "mock";
+    mock.kind = ProviderKind::Mock;
+    config.providers.push_back(mock);
+    config.models.push_back({kModel.toStdString(), {{"mock", "mock-1", 1}}});
+    m_gateway = std::make_unique<test::RunningGateway>(std::move(config));
+    Database db(m_gateway->server().databasePath());
+    m_token = QString::fromStdString(AdminTokenStore(db).create({"test-setup", {}}, tokenName, role).plaintext);
+    m_environment.insert("GATEHOUSE_ADMIN_URL", adminUrl());
+    m_environment.insert("GATEHOUSE_ADMIN_TOKEN", m_token);
+}
+
+QString AdminCliTest::adminUrl() const
+{
+    return QString("http://127.0.0.1:%1").arg(m_gateway->server().adminAddress()->port);
+}
+
+void AdminCliTest::runFlow(const QStringList& common, FlowResult& result)
+{
+    const auto tenant = cli({"tenant", "create", "--name", "acme", "--reason", "new team", "--json"}, common);
+    QVERIFY2(tenant.exitCode == 0, qPrintable(tenant.describe()));
+    const auto tenantId = QString::number(jsonOf(tenant)["id"].toInt());
+
+    const auto consumer = cli({"consumer", "create", "--tenant", tenantId, "--name", "billing", "--description", "Billing app", "--json"}, common);
+    QVERIFY2(consumer.exitCode == 0, qPrintable(consumer.describe()));
+    const auto consumerId = QString::number(jsonOf(consumer)["id"].toInt());
+    QCOMPARE(jsonOf(consumer)["tenant"].toString(), QString("acme"));
+
+    // The key alone on stdout, so `KEY=$(gatehouse key create ...)` captures exactly it.
+    const auto key = cli({"key", "create", "--consumer", consumerId, "--name", "reports", "--expires", "30d", "--tag", "env=prod"}, common);
+    QVERIFY2(key.exitCode == 0, qPrintable(key.describe()));
+    QVERIFY2(kApiKeyLine.match(key.out).hasMatch(), qPrintable(key.describe()));
+    QVERIFY2(key.err.contains("name: reports") && key.err.contains("tags.env: prod") && key.err.contains("shown only this once"),
+        qPrintable(key.describe()));
+    QVERIFY(!key.err.contains(key.out.trimmed()));
+    result.key = key.out.trimmed();
+
+    const auto mode = cli({"access", "mode", kModel, "--set", "approval", "--reason", "costly"}, common);
+    QVERIFY2(mode.exitCode == 0 && mode.out.contains("mode: approval"), qPrintable(mode.describe()));
+    const auto shownMode = cli({"access", "mode", kModel}, common);
+    QVERIFY2(shownMode.exitCode == 0 && shownMode.out.contains("mode: approval"), qPrintable(shownMode.describe()));
+
+    const auto request = cli({"access", "request", "--consumer", consumerId, "--model", kModel, "--reason", "monthly reports", "--json"}, common);
+    QVERIFY2(request.exitCode == 0, qPrintable(request.describe()));
+    QCOMPARE(jsonOf(request)["state"].toString(), QString("pending"));
+    result.requestId = QString::number(jsonOf(request)["id"].toInt());
+
+    const auto approve = cli({"access", "approve", result.requestId, "--note", "ok for Q3"}, common);
+    QVERIFY2(approve.exitCode == 0 && approve.out.contains("state: approved"), qPrintable(approve.describe()));
+
+    const auto list = cli({"access", "list", "--consumer", consumerId}, common);
+    QVERIFY2(list.exitCode == 0, qPrintable(list.describe()));
+    const auto rows = list.out.split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(rows.size(), 2); // the header and the request
+    QVERIFY2(rows[0].startsWith("ID") && rows[0].contains("STATE"), qPrintable(list.describe()));
+    QVERIFY2(rows[1].contains(kModel) && rows[1].contains("approved"), qPrintable(list.describe()));
+}
+
+void AdminCliTest::localFlowFromTenantToApprovedAccess()
+{
+    FlowResult flow;
+    runFlow(m_local, flow);
+    if (QTest::currentTestFailed())
+        return;
+
+    const auto actor = "cli:" + kUser;
+    const auto audit = cli({"audit"}, m_local);
+    QVERIFY2(audit.exitCode == 0, qPrintable(audit.describe()));
+    for (const auto* action : {"tenant.create", "consumer.create", "api_key.create", "model_access.set",
+             "access_request.create", "access_request.approve"}) {
+        const auto line = QRegularExpression(QString("^\\d+ .*%1 +%2 ").arg(QRegularExpression::escape(actor), QRegularExpression::escape(action)),
+            QRegularExpression::MultilineOption);
+        QVERIFY2(line.match(audit.out).hasMatch(), qPrintable(QString(action) + " by " + actor + " missing:\n" + audit.out));
+    }
+    const auto entries = jsonOf(cli({"audit", "--format", "json"}, m_local))["data"].toArray();
+    QCOMPARE(entries.size(), 6);
+    for (const auto& entry : entries)
+        QCOMPARE(entry.toObject()["actor"].toString(), actor);
+
+    const auto csv = cli({"audit", "--format", "csv", "--entity-type", "access_request", "--since", "1h"}, m_local);
+    QVERIFY2(csv.exitCode == 0, qPrintable(csv.describe()));
+    const auto csvRows = csv.out.split("\r\n", Qt::SkipEmptyParts); // RFC 4180 line ends
+    QCOMPARE(csvRows.size(), 3);
+    QCOMPARE(csvRows[0], QString("id,at_ms,at,actor,action,entity_type,entity_id,before,after,reason"));
+}
+
+void AdminCliTest::localKeyCreateWithoutConsumerMakesATenantLevelKey()
+{
+    const auto key = cli({"key", "create", "--name", "script", "--tenant", "ops"}, m_local);
+    QCOMPARE(key.exitCode, 0);
+    QVERIFY2(kApiKeyLine.match(key.out).hasMatch(), qPrintable(key.describe()));
+    QVERIFY2(key.err.contains("for tenant 'ops'"), qPrintable(key.describe()));
+    const auto keys = jsonOf(cli({"key", "list", "--json"}, m_local))["data"].toArray();
+    QCOMPARE(keys.size(), 1);
+    QCOMPARE(keys[0].toObject()["tenant"].toString(), QString("ops"));
+    QVERIFY(keys[0].toObject()["consumer_id"].isNull());
+}
+
+void AdminCliTest::remoteCommandsTakeUrlAndTokenFromTheEnvironment()
+{
+    startRemoteGateway(AdminRole::Admin, "ops");
+    FlowResult flow;
+    runFlow({}, flow);
+    if (QTest::currentTestFailed())
+        return;
+
+    // The gateway took every change at once: the new key reaches the now-approved model.
+    const auto chat = m_gateway->client().postJson("/v1/chat/completions",
+        R"({"model":")" + kModel.toStdString() + R"(","messages":[{"role":"user","content":"hi"}]})", flow.key.toStdString());
+    QCOMPARE(chat.status, 200);
+
+    // The token's name is the actor; models come with the gateway's served flag.
+    const auto audit = jsonOf(cli({"audit", "--json", "--entity-type", "access_request"}));
+    QCOMPARE(audit["data"].toArray().size(), 2);
+    for (const auto& entry : audit["data"].toArray())
+        QCOMPARE(entry.toObject()["actor"].toString(), QString("ops"));
+    const auto models = cli({"access", "models"});
+    QVERIFY2(models.exitCode == 0 && QRegularExpression("mock-chat +approval +false +true").match(models.out).hasMatch(),
+        qPrintable(models.describe()));
+    const auto tokens = cli({"admin-token", "list"});
+    QVERIFY2(tokens.exitCode == 0 && QRegularExpression("\\bops +admin +gat-").match(tokens.out).hasMatch(), qPrintable(tokens.describe()));
+}
+
+void AdminCliTest::remoteOptionsWorkToo()
+{
+    startRemoteGateway();
+    m_environment.remove("GATEHOUSE_ADMIN_URL");
+    m_environment.remove("GATEHOUSE_ADMIN_TOKEN");
+    const auto created = cli({"tenant", "create", "--name", "flagged", "--remote", adminUrl(), "--token", m_token});
+    QVERIFY2(created.exitCode == 0 && created.out.contains("name: flagged"), qPrintable(created.describe()));
+    // --data beats an admin URL in the environment: an option given is what was meant.
+    m_environment.insert("GATEHOUSE_ADMIN_URL", adminUrl());
+    const auto local = cli({"tenant", "list", "--json"}, m_local);
+    QVERIFY2(local.exitCode == 0, qPrintable(local.describe()));
+    QCOMPARE(jsonOf(local)["total"].toInt(), 0);
+}
+
+void AdminCliTest::aViewerTokenGets403AndExit1()
+{
+    startRemoteGateway(AdminRole::Viewer, "ana");
+    const auto refused = cli({"tenant", "create", "--name", "newco"});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY(refused.out.isEmpty());
+    QVERIFY2(refused.err.startsWith("gatehouse: error: POST /admin/v1/tenants needs the 'admin' role; the admin token 'ana' has "
+                                    "the role 'viewer'."),
+        qPrintable(refused.describe()));
+    const auto read = cli({"tenant", "list"});
+    QVERIFY2(read.exitCode == 0, qPrintable(read.describe()));
+}
+
+void AdminCliTest::anUnreachableGatewayIsAClearError_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("message");
+    const auto port = QString::number(closedPort());
+    QTest::newRow("closed port") << "http://127.0.0.1:" + port
+                                 << "gatehouse: error: cannot connect to the admin API at http://127.0.0.1:" + port + ": Connection refused";
+    QTest::newRow("not a URL") << "127.0.0.1:" + port
+                               << "gatehouse: error: '127.0.0.1:" + port + "' is not an admin API URL: use http://HOST:PORT";
+}
+
+void AdminCliTest::anUnreachableGatewayIsAClearError()
+{
+    QFETCH(QString, url);
+    QFETCH(QString, message);
+    m_environment.insert("GATEHOUSE_ADMIN_TOKEN", "gat-unused");
+    const auto run = cli({"tenant", "list", "--remote", url});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.startsWith(message), qPrintable(run.describe()));
+}
+
+void AdminCliTest::anAnswerThatIsNotJsonNamesTheUrl()
+{
+    WebPageServer server;
+    const auto url = QString("http://127.0.0.1:%1").arg(server.port());
+    m_environment.insert("GATEHOUSE_ADMIN_TOKEN", "gat-unused");
+    const auto run = cli({"tenant", "list", "--remote", url});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.startsWith("gatehouse: error: " + url + " answered 200 with something that is not the admin API's JSON "
+                                "(Content-Type: text/html): <html>welcome</html>"),
+        qPrintable(run.describe()));
+}
+
+void AdminCliTest::anErrorAnswerPrintsTheApiMessageAndExits1()
+{
+    QCOMPARE(cli({"tenant", "create", "--name", "acme"}, m_local).exitCode, 0);
+    const auto duplicate = cli({"tenant", "create", "--name", "acme"}, m_local);
+    QCOMPARE(duplicate.exitCode, 1);
+    QVERIFY(duplicate.out.isEmpty());
+    QVERIFY2(duplicate.err.startsWith("gatehouse: error: tenant 'acme' already exists"), qPrintable(duplicate.describe()));
+    const auto invalid = cli({"tenant", "create", "--name", "team a"}, m_local);
+    QCOMPARE(invalid.exitCode, 1);
+    QVERIFY2(invalid.err.startsWith("gatehouse: error: name: "), qPrintable(invalid.describe()));
+}
+
+void AdminCliTest::jsonOutputParses()
+{
+    QCOMPARE(cli({"tenant", "create", "--name", "acme"}, m_local).exitCode, 0);
+    const auto list = cli({"tenant", "list", "--json"}, m_local);
+    QCOMPARE(list.exitCode, 0);
+    QJsonParseError error;
+    const auto document = QJsonDocument::fromJson(list.out.toUtf8(), &error);
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QCOMPARE(document.object()["total"].toInt(), 1);
+    QCOMPARE(document.object()["data"].toArray()[0].toObject()["name"].toString(), QString("acme"));
+
+    const auto consumer = cli({"consumer", "create", "--tenant", "1", "--name", "app", "--json"}, m_local);
+    const auto key = cli({"key", "create", "--consumer", QString::number(jsonOf(consumer)["id"].toInt()), "--name", "k", "--json"}, m_local);
+    QCOMPARE(key.exitCode, 0);
+    QVERIFY2(jsonOf(key)["key"].toString().startsWith("gk-"), qPrintable(key.describe()));
+}
+
+void AdminCliTest::usageErrorsExit2_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("missing option") << QStringList{"tenant", "create"} << "--name is required";
+    QTest::newRow("unknown option") << QStringList{"tenant", "list", "--colour"} << "--colour";
+    QTest::newRow("no subcommand") << QStringList{"access"} << "A subcommand is required";
+    QTest::newRow("bad duration") << QStringList{"key", "rotate", "1", "--grace", "soon"} << "'soon' is not a duration";
+    QTest::newRow("bad time") << QStringList{"audit", "--since", "yesterday"} << "'yesterday' is not an ISO 8601 time";
+    QTest::newRow("not a number") << QStringList{"consumer", "list", "--tenant", "acme"} << "'acme' is not a whole number";
+    QTest::newRow("not KEY=VALUE") << QStringList{"key", "create", "--consumer", "1", "--name", "k", "--tag", "prod"} << "'prod' is not KEY=VALUE";
+    QTest::newRow("set options without --set") << QStringList{"access", "mode", "m", "--auto-approve"} << "--auto-approve needs --set";
+    QTest::newRow("--token without --remote") << QStringList{"tenant", "list", "--token", "gat-x"} << "--token is for --remote";
+    QTest::newRow("--remote without a token") << QStringList{"tenant", "list", "--remote", "http://127.0.0.1:9"} << "needs an admin token: set GATEHOUSE_ADMIN_TOKEN";
+    QTest::newRow("--data and --remote") << QStringList{"tenant", "list", "--data", "d", "--remote", "http://127.0.0.1:9"} << "excludes";
+    QTest::newRow("tenant key with consumer options") << QStringList{"key", "create", "--name", "k", "--expires", "1d"} << "--expires needs --consumer";
+}
+
+void AdminCliTest::usageErrorsExit2()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, message);
+    const auto run = cli(arguments);
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY(run.out.isEmpty());
+    QVERIFY2(run.err.contains(message), qPrintable(run.describe()));
+}
+
+QTEST_GUILESS_MAIN(AdminCliTest)
+#include "AdminCliTest.moc"

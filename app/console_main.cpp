@@ -33,7 +33,8 @@ struct ConsoleOptions {
         QStringLiteral("Send some demo calls (or test the providers), save a picture of the window to FILE (PNG) and exit."), QStringLiteral("FILE")};
     QCommandLineOption screenshotCalls{QStringLiteral("screenshot-calls"), QStringLiteral("Demo calls to send for --screenshot (default 24)."), QStringLiteral("N"), QStringLiteral("24")};
     QCommandLineOption screenshotPage{QStringLiteral("screenshot-page"),
-        QStringLiteral("Page to picture for --screenshot: overview (default), providers (tests every provider first) or calls."),
+        QStringLiteral("Page to picture for --screenshot: overview (default), providers (tests every provider first), calls, "
+                       "or a governance page with demo tenants, keys and requests: tenants, keys, approvals, audit."),
         QStringLiteral("PAGE"), QStringLiteral("overview")};
     QCommandLineOption screenshotSize{QStringLiteral("screenshot-size"),
         QStringLiteral("Window size for --screenshot, e.g. 1280x1000 (default 1280x800)."), QStringLiteral("WxH")};

@@ -1,13 +1,53 @@
-// Gives a console page something to show (demo calls, connection tests), then saves a picture of it (for docs).
+// Gives a console page something to show (demo calls, connection tests, governance data), then saves a picture of it (for docs).
 #include "DemoScreenshot.h"
 
+#include "AdminConnection.h"
+#include "AdminListModel.h"
 #include "GatewayController.h"
 
+#include <QDateTime>
 #include <QImage>
+#include <QQuickItem>
 #include <QQuickWindow>
-#include <QTimer>
 
 #include <algorithm>
+
+namespace {
+
+// The first item of the scene (depth first) that has the property `name`.
+QQuickItem* findItemWithProperty(QQuickItem* item, const char* name)
+{
+    if (item->property(name).isValid())
+        return item;
+    for (QQuickItem* child : item->childItems()) {
+        if (QQuickItem* found = findItemWithProperty(child, name))
+            return found;
+    }
+    return nullptr;
+}
+
+QQuickItem* findItemNamed(QQuickItem* item, const QString& objectName)
+{
+    if (item->objectName() == objectName)
+        return item;
+    for (QQuickItem* child : item->childItems()) {
+        if (QQuickItem* found = findItemNamed(child, objectName))
+            return found;
+    }
+    return nullptr;
+}
+
+// The admin lists the shown pages hold (each page makes its own, as children of its items).
+void collectLists(QQuickItem* item, QList<AdminListModel*>& lists)
+{
+    if (!item->isVisible())
+        return;
+    lists += item->findChildren<AdminListModel*>(Qt::FindDirectChildrenOnly);
+    for (QQuickItem* child : item->childItems())
+        collectLists(child, lists);
+}
+
+} // namespace
 
 DemoScreenshot::DemoScreenshot(QQuickWindow* window, GatewayController* controller, QString path, int calls, QString page, QObject* parent)
     : QObject(parent)
@@ -26,7 +66,9 @@ void DemoScreenshot::start()
     QMetaObject::invokeMethod(m_window, "showPage", Q_RETURN_ARG(QVariant, shown), Q_ARG(QVariant, m_page));
     if (!shown.toBool()) {
         m_done = true;
-        QTimer::singleShot(0, this, [this] { emit finished(false, tr("there is no page named \"%1\" (overview, providers, calls)").arg(m_page)); });
+        QTimer::singleShot(0, this, [this] {
+            emit finished(false, tr("there is no page named \"%1\" (overview, providers, calls, tenants, keys, approvals, audit)").arg(m_page));
+        });
         return;
     }
     connect(m_controller, &GatewayController::stateChanged, this, &DemoScreenshot::onStateChanged);
@@ -50,8 +92,143 @@ void DemoScreenshot::onStateChanged()
     m_started = true;
     if (m_page == QLatin1String("providers"))
         testProviders();
+    else if (isGovernancePage(m_page))
+        fileGovernanceDemo();
     else
         sendFirstWave();
+}
+
+bool DemoScreenshot::isGovernancePage(const QString& page)
+{
+    return page == QLatin1String("tenants") || page == QLatin1String("keys") || page == QLatin1String("approvals")
+        || page == QLatin1String("audit");
+}
+
+// Two teams, three applications, keys in every state, and access requests approved, rejected and
+// waiting: what a gateway looks like after a few days of use.
+void DemoScreenshot::fileGovernanceDemo()
+{
+    const auto id = [this](const QString& name) { return m_ids.value(name); };
+    const auto fixed = [](QString target) { return [target] { return target; }; };
+    const auto body = [](QJsonObject object) { return [object] { return object; }; };
+    const QString tenants = QStringLiteral("/admin/v1/tenants");
+    const QString consumers = QStringLiteral("/admin/v1/consumers");
+    const QString keys = QStringLiteral("/admin/v1/keys");
+    const QString requests = QStringLiteral("/admin/v1/access-requests");
+    const QString post = QStringLiteral("POST");
+    const auto consumerBody = [id](QString tenant, QString name, QString description) {
+        return [id, tenant, name, description] {
+            return QJsonObject{{"tenant_id", id(tenant)}, {"name", name}, {"description", description}};
+        };
+    };
+    const auto keyBody = [id](QString consumer, QString name, qint64 expiresInDays = 0) {
+        return [id, consumer, name, expiresInDays] {
+            QJsonObject object{{"consumer_id", id(consumer)}, {"name", name}};
+            if (expiresInDays > 0)
+                object.insert(QStringLiteral("expires_at_ms"), QDateTime::currentMSecsSinceEpoch() + expiresInDays * 86400000);
+            return object;
+        };
+    };
+    const auto requestBody = [id](QString consumer, QString model, QString reason) {
+        return [id, consumer, model, reason] { return QJsonObject{{"consumer_id", id(consumer)}, {"model", model}, {"reason", reason}}; };
+    };
+    const auto action = [id](QString collection, QString name, QString verb) {
+        return [id, collection, name, verb] { return QStringLiteral("%1/%2/%3").arg(collection).arg(id(name)).arg(verb); };
+    };
+    m_demoCalls = {
+        {post, fixed(tenants), body({{"name", "acme"}}), QStringLiteral("acme")},
+        {post, fixed(tenants), body({{"name", "globex"}}), QStringLiteral("globex")},
+        {post, fixed(consumers), consumerBody("acme", "billing", "Monthly invoices and payment reminders"), QStringLiteral("billing")},
+        {post, fixed(consumers), consumerBody("acme", "search", "Product search: query rewriting and ranking"), QStringLiteral("search")},
+        {post, fixed(consumers), consumerBody("globex", "support-bot", "Drafts answers to customer emails"), QStringLiteral("support")},
+        {QStringLiteral("PUT"), fixed(QStringLiteral("/admin/v1/models/mock-chat/access")),
+            body({{"mode", "approval"}, {"reason", "Paid model: teams ask first"}}), {}},
+        {post, fixed(keys), keyBody("billing", "invoices-prod"), {}},
+        {post, fixed(keys), keyBody("billing", "reminders-batch", 30), {}},
+        {post, fixed(keys), keyBody("search", "ranking"), QStringLiteral("searchKey")},
+        {post, action(keys, "searchKey", "revoke"), body({{"reason", "Leaked in a CI log"}}), {}},
+        {post, fixed(keys), keyBody("search", "ranking-v2"), {}},
+        {post, fixed(keys), keyBody("support", "prod"), QStringLiteral("supportKey")},
+        {post, action(keys, "supportKey", "rotate"), body({{"grace_seconds", 86400}}), QStringLiteral("rotation")},
+        {post, fixed(requests), requestBody("billing", "mock-chat", "Summaries of each month's invoices"), QStringLiteral("approved")},
+        {post, action(requests, "approved", "approve"), body({{"note", "For the invoice job; keep it under 1,000 calls a day"}}), {}},
+        {post, fixed(requests), requestBody("support", "mock-chat-slow", "Longer answers for escalations"), QStringLiteral("rejected")},
+        {post, action(requests, "rejected", "reject"), body({{"note", "Use mock-chat: the slow model is for batch jobs"}}), {}},
+        {post, fixed(requests), requestBody("search", "mock-chat", "Query rewriting experiments"), {}},
+        {post, fixed(requests), requestBody("support", "mock-chat", "Draft replies to customer emails"), {}},
+    };
+    sendDemoCall(0);
+}
+
+void DemoScreenshot::sendDemoCall(std::size_t index)
+{
+    if (index >= m_demoCalls.size()) {
+        waitForLists();
+        return;
+    }
+    const DemoCall& call = m_demoCalls[index];
+    m_controller->admin()->client()->send(call.method, call.target(), call.body(), [this, index](const AdminReply& reply) {
+        if (!reply.ok()) {
+            m_done = true;
+            emit finished(false, tr("the demo data could not be filed: %1").arg(reply.errorMessage));
+            return;
+        }
+        const DemoCall& done = m_demoCalls[index];
+        if (!done.saveIdAs.isEmpty())
+            m_ids.insert(done.saveIdAs, reply.body.toObject().value(QLatin1String("id")).toInt());
+        if (done.saveIdAs == QLatin1String("rotation"))
+            m_rotation = reply.body.toObject();
+        sendDemoCall(index + 1);
+    });
+}
+
+// The lists reload on their own after each change; the picture waits until every list on the page
+// has settled (none loading, twice in a row) and the sidebar counts the two waiting requests.
+void DemoScreenshot::waitForLists()
+{
+    m_settle.setInterval(50);
+    connect(&m_settle, &QTimer::timeout, this, [this] {
+        QList<AdminListModel*> lists;
+        collectLists(m_window->contentItem(), lists);
+        const bool idle = !lists.isEmpty() && std::none_of(lists.begin(), lists.end(), [](AdminListModel* list) { return list->loading(); });
+        m_settledPolls = idle && m_controller->admin()->pendingApprovals() == 2 ? m_settledPolls + 1 : 0;
+        if (m_settledPolls < 3)
+            return;
+        m_settle.stop();
+        decorateGovernancePage();
+        m_done = true;
+        QTimer::singleShot(0, this, &DemoScreenshot::grab);
+    });
+    m_settle.start();
+}
+
+// What a user would see right after an action on the page: the Keys page shows the rotated key once,
+// the Audit page one entry opened.
+void DemoScreenshot::decorateGovernancePage()
+{
+    QQuickItem* root = m_window->contentItem();
+    if (m_page == QLatin1String("keys") && !m_rotation.isEmpty()) {
+        if (QQuickItem* page = findItemWithProperty(root, "newKey")) {
+            const QJsonObject old = m_rotation.value(QLatin1String("rotated_key")).toObject();
+            const QDateTime until = QDateTime::fromMSecsSinceEpoch(old.value(QLatin1String("expires_at_ms")).toInteger());
+            page->setProperty("newKeyTitle", tr("New key “%1” for globex / support-bot, replacing %2")
+                    .arg(m_rotation.value(QLatin1String("name")).toString(), old.value(QLatin1String("prefix")).toString()));
+            page->setProperty("newKeyDetail", tr("The old key (%1) keeps working until %2.")
+                    .arg(old.value(QLatin1String("prefix")).toString(), until.toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+            page->setProperty("newKey", m_rotation.value(QLatin1String("key")).toString());
+        }
+    }
+    if (m_page == QLatin1String("audit")) {
+        QQuickItem* table = findItemNamed(root, QStringLiteral("auditTable"));
+        auto* entries = table ? qobject_cast<AdminListModel*>(table->property("model").value<QObject*>()) : nullptr;
+        for (int row = 0; entries && row < entries->count(); ++row) {
+            const QVariantMap entry = entries->get(row);
+            if (entry.value(QStringLiteral("action")).toString() == QLatin1String("access_request.approve")) {
+                table->setProperty("expandedId", entry.value(QStringLiteral("id")));
+                break;
+            }
+        }
+    }
 }
 
 void DemoScreenshot::testProviders()

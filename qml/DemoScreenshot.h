@@ -1,9 +1,15 @@
-// Gives a console page something to show (demo calls, connection tests), then saves a picture of it (for docs).
+// Gives a console page something to show (demo calls, connection tests, governance data), then saves a picture of it (for docs).
 #pragma once
 
+#include <QHash>
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <QTimer>
+
+#include <functional>
+#include <vector>
 
 class GatewayController;
 class QQuickWindow;
@@ -13,14 +19,18 @@ class QQuickWindow;
 // For "providers" it tests every provider's connection and waits for all results. For the other
 // pages it sends `calls` requests in two waves (a mix of models, streamed and not; then, so they
 // land on top of the table, a quick call and one to an unknown model, which shows how a failed call
-// looks) and waits until the call log holds them all.
+// looks) and waits until the call log holds them all. For the governance pages ("tenants", "keys",
+// "approvals", "audit") it files demo tenants, consumers, keys and access requests through the
+// console's in-process admin client (the gateway's AdminService), waits until every list on the
+// page has loaded them, and takes the picture.
 class DemoScreenshot : public QObject {
     Q_OBJECT
 
 public:
     static constexpr int kMinimumCalls = 3;
 
-    // `page` is a PageEntry key of Main.qml: "overview", "providers", "calls".
+    // `page` is a PageEntry key of Main.qml: "overview", "providers", "calls", "tenants", "keys",
+    // "approvals", "audit".
     DemoScreenshot(QQuickWindow* window, GatewayController* controller, QString path, int calls,
         QString page = QStringLiteral("overview"), QObject* parent = nullptr);
 
@@ -36,6 +46,20 @@ private:
     void onProviderTested();
     void onCallsLogged();
     void grab();
+    // Governance pages.
+    static bool isGovernancePage(const QString& page);
+    void fileGovernanceDemo();
+    void sendDemoCall(std::size_t index);
+    void waitForLists();
+    void decorateGovernancePage();
+
+    // One admin request of the demo; `target` and `body` may use the ids saved by earlier ones.
+    struct DemoCall {
+        QString method;
+        std::function<QString()> target;
+        std::function<QJsonObject()> body;
+        QString saveIdAs;
+    };
 
     QPointer<QQuickWindow> m_window;
     QPointer<GatewayController> m_controller;
@@ -48,4 +72,9 @@ private:
     bool m_firstWaveSent = false;
     bool m_lastWaveSent = false;
     bool m_done = false;
+    std::vector<DemoCall> m_demoCalls;
+    QHash<QString, int> m_ids;
+    QJsonObject m_rotation; // the answer to the demo's key rotation: the Keys page shows its key once
+    QTimer m_settle;
+    int m_settledPolls = 0;
 };

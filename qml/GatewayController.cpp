@@ -20,6 +20,7 @@ GatewayController::GatewayController(QObject* parent)
     , m_providers(new ProvidersModel(this))
     , m_modelDeployments(new ModelDeploymentsModel(this))
     , m_testRequests(new TestRequestClient(this))
+    , m_admin(new AdminConnection([this] { return m_server.get(); }, this))
 {
     connect(m_testRequests, &TestRequestClient::inFlightChanged, this, &GatewayController::testRequestsInFlightChanged);
     connect(m_testRequests, &TestRequestClient::finished, this, [this](bool ok, int status, const QString& summary) {
@@ -71,6 +72,7 @@ void GatewayController::start()
         gatehouse::componentLogger("console")->info("console gateway listening on {}", address.toStdString());
         setRunningDetails(address, key, models, databasePath);
         setState(Running);
+        m_admin->embeddedGatewayReplaced();
     } catch (const std::exception& error) {
         fail(QString::fromStdString(error.what()));
     }
@@ -88,6 +90,7 @@ void GatewayController::stop()
     m_callLog->flushPending();
     clearAddress();
     setState(Stopped);
+    m_admin->embeddedGatewayReplaced();
 }
 
 void GatewayController::sendTestRequest(const QString& model, bool stream)

@@ -1,6 +1,7 @@
 // The console's handle on the gateway it embeds: starts and stops it, and exposes its state to QML.
 #pragma once
 
+#include "AdminConnection.h"
 #include "CallLogModel.h"
 #include "ModelDeploymentsModel.h"
 #include "ProvidersModel.h"
@@ -39,6 +40,7 @@ class GatewayController : public QObject {
     Q_PROPERTY(int testRequestsInFlight READ testRequestsInFlight NOTIFY testRequestsInFlightChanged)
     Q_PROPERTY(QString lastTestResult READ lastTestResult NOTIFY lastTestResultChanged)
     Q_PROPERTY(bool lastTestOk READ lastTestOk NOTIFY lastTestResultChanged)
+    Q_PROPERTY(AdminConnection* admin READ admin CONSTANT)
 
 public:
     enum State { Stopped, Starting, Running, Failed };
@@ -71,6 +73,8 @@ public:
     int testRequestsInFlight() const;
     QString lastTestResult() const { return m_lastTestResult; }
     bool lastTestOk() const { return m_lastTestOk; }
+    // The admin API the admin pages use: this gateway's (in-process) unless connected to a remote one.
+    AdminConnection* admin() const { return m_admin; }
 
     // Empty: the built-in default configuration (mock provider, no API key needed).
     QString configPath() const { return m_configPath; }
@@ -123,5 +127,6 @@ private:
     ProvidersModel* m_providers;         // child: outlives m_server, whose workers finish its tests
     ModelDeploymentsModel* m_modelDeployments; // child
     TestRequestClient* m_testRequests;   // child
+    AdminConnection* m_admin;            // child; its in-process client looks m_server up on every request
     std::unique_ptr<gatehouse::GatewayServer> m_server;
 };

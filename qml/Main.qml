@@ -44,6 +44,44 @@ ApplicationWindow {
                     controller: window.controller
                 }
             }
+        },
+        // The governance pages work on controller.admin.client: this console's gateway, or the one
+        // connected with "Connect to gateway…".
+        PageEntry {
+            key: "tenants"
+            title: qsTr("Tenants & Consumers")
+            page: Component {
+                TenantsPage {
+                    client: window.controller.admin.client
+                }
+            }
+        },
+        PageEntry {
+            key: "keys"
+            title: qsTr("API Keys")
+            page: Component {
+                KeysPage {
+                    client: window.controller.admin.client
+                }
+            }
+        },
+        PageEntry {
+            key: "approvals"
+            title: qsTr("Approvals")
+            page: Component {
+                ApprovalsPage {
+                    client: window.controller.admin.client
+                }
+            }
+        },
+        PageEntry {
+            key: "audit"
+            title: qsTr("Audit")
+            page: Component {
+                AuditPage {
+                    client: window.controller.admin.client
+                }
+            }
         }
     ]
 
@@ -82,6 +120,7 @@ ApplicationWindow {
             Layout.fillHeight: true
             pages: window.pages
             controller: window.controller
+            onConnectRequested: connectDialog.open()
         }
 
         StackLayout {
@@ -107,5 +146,11 @@ ApplicationWindow {
                 }
             }
         }
+    }
+
+    ConnectGatewayDialog {
+        id: connectDialog
+        objectName: "connectGatewayDialog"
+        admin: window.controller.admin
     }
 }

@@ -1,4 +1,5 @@
-// The navigation sidebar: the console's pages, and the gateway's state at a glance.
+// The navigation sidebar: the console's pages, the gateway's state at a glance, and which gateway
+// the governance pages manage (this console's own, or one connected with "Connect to gateway…").
 import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Layouts
@@ -10,6 +11,33 @@ Rectangle {
     required property list<PageEntry> pages
     required property GatewayController controller
     property int currentIndex: 0
+
+    // "Connect to gateway…" was clicked: the window opens its dialog.
+    signal connectRequested()
+
+    // A quiet button on the dark sidebar.
+    component SidebarButton: ItemDelegate {
+        id: button
+
+        objectName: "sidebarButton"
+        implicitHeight: 28
+        leftPadding: Theme.spacingSmall
+        rightPadding: Theme.spacingSmall
+        hoverEnabled: true
+        font.pixelSize: Theme.fontSizeSmall
+        contentItem: Label {
+            text: button.text
+            font: button.font
+            color: button.hovered ? "white" : Theme.sidebarText
+            verticalAlignment: Text.AlignVCenter
+            elide: Text.ElideRight
+        }
+        background: Rectangle {
+            radius: 6
+            color: button.hovered ? Theme.sidebarHover : "transparent"
+            border.color: Theme.sidebarSelected
+        }
+    }
 
     implicitWidth: 216
     color: Theme.sidebar
@@ -63,9 +91,11 @@ Rectangle {
                 required property PageEntry modelData
                 required property int index
 
+                objectName: "navigation_" + modelData.key
                 Layout.fillWidth: true
                 text: modelData.title
                 current: sidebar.currentIndex === index
+                badgeCount: modelData.key === "approvals" ? sidebar.controller.admin.pendingApprovals : 0
                 onClicked: sidebar.currentIndex = index
             }
         }
@@ -88,6 +118,43 @@ Rectangle {
                 color: Theme.sidebarTextMuted
                 font.pixelSize: Theme.fontSizeSmall
                 elide: Text.ElideRight
+            }
+
+            Rectangle {
+                Layout.fillWidth: true
+                Layout.topMargin: Theme.spacingSmall
+                Layout.bottomMargin: 2
+                implicitHeight: 1
+                color: Theme.sidebarSelected
+            }
+            Label {
+                Layout.fillWidth: true
+                text: qsTr("Governance pages manage")
+                color: Theme.sidebarTextMuted
+                font.pixelSize: Theme.fontSizeSmall
+            }
+            Label {
+                objectName: "adminLocation"
+                Layout.fillWidth: true
+                text: sidebar.controller.admin.remote ? sidebar.controller.admin.location : qsTr("this console's gateway")
+                color: sidebar.controller.admin.remote ? "white" : Theme.sidebarText
+                font.pixelSize: Theme.fontSizeSmall
+                font.bold: sidebar.controller.admin.remote
+                elide: Text.ElideMiddle
+            }
+            SidebarButton {
+                objectName: "connectGatewayButton"
+                Layout.fillWidth: true
+                Layout.topMargin: 2
+                text: qsTr("Connect to gateway…")
+                onClicked: sidebar.connectRequested()
+            }
+            SidebarButton {
+                objectName: "useEmbeddedGatewayButton"
+                Layout.fillWidth: true
+                visible: sidebar.controller.admin.remote
+                text: qsTr("Back to this console")
+                onClicked: sidebar.controller.admin.useEmbeddedGateway()
             }
         }
     }

@@ -1,0 +1,20 @@
+// Writes text files the user chose (the Audit page's export) for QML, which has no file API.
+#pragma once
+
+#include <QObject>
+#include <QUrl>
+#include <QtQml/qqmlregistration.h>
+
+class TextFile : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
+
+public:
+    explicit TextFile(QObject* parent = nullptr);
+
+    // Writes `text` as UTF-8 to the local file `fileUrl`, replacing it whole or not at all (written
+    // to a temporary file beside it, then renamed). Returns "" on success, else why it failed,
+    // naming the path ("cannot write /tmp/x/audit.csv: No such file or directory").
+    Q_INVOKABLE QString save(const QUrl& fileUrl, const QString& text) const;
+};

@@ -24,6 +24,9 @@ class AdminConnection : public QObject {
     Q_PROPERTY(int pendingApprovals READ pendingApprovals NOTIFY pendingApprovalsChanged)
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
     Q_PROPERTY(bool connecting READ connecting NOTIFY connectingChanged)
+    // Always the embedded gateway's client, whatever `client` is: the Providers & Models page edits
+    // the gateway it shows, which is this console's own.
+    Q_PROPERTY(AdminClient* embeddedClient READ embeddedClient CONSTANT)
 
 public:
     static constexpr int kRefreshIntervalMs = 5000; // notices changes made by others (CLI, other consoles)
@@ -31,6 +34,7 @@ public:
     explicit AdminConnection(InProcessAdminClient::GatewayLookup embeddedGateway, QObject* parent = nullptr);
 
     AdminClient* client() const { return m_client; }
+    AdminClient* embeddedClient() const { return m_embedded; }
     bool remote() const { return m_client != m_embedded; }
     QString location() const { return m_client->location(); }
     // Access requests waiting for a decision at the current client's gateway (0 when unknown).

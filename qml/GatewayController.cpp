@@ -29,6 +29,24 @@ GatewayController::GatewayController(QObject* parent)
         emit lastTestResultChanged();
         emit testRequestFinished(ok, status, summary);
     });
+    // A provider or model added or changed through the console shows on its page at once.
+    connect(m_admin->embeddedClient(), &AdminClient::changed, this, &GatewayController::showServedConfiguration);
+}
+
+void GatewayController::showServedConfiguration()
+{
+    if (!m_server)
+        return;
+    const auto serving = m_server->servingConfig();
+    QStringList models;
+    for (const auto& model : serving->models)
+        models.append(QString::fromStdString(model.name));
+    if (models != m_modelNames) {
+        m_modelNames = models;
+        emit modelNamesChanged();
+    }
+    m_providers->setServer(m_server.get());
+    m_modelDeployments->setConfig(*serving);
 }
 
 GatewayController::~GatewayController()
@@ -62,13 +80,13 @@ void GatewayController::start()
         server->start();
 
         QStringList models;
-        for (const auto& model : server->config().models)
+        for (const auto& model : server->servingConfig()->models)
             models.append(QString::fromStdString(model.name));
         const QString address = QStringLiteral("http://") + QString::fromStdString(server->dataPlaneAddress().toString());
         const QString databasePath = QString::fromStdString(server->databasePath());
         m_server = std::move(server);
         m_providers->setServer(m_server.get());
-        m_modelDeployments->setConfig(m_server->config());
+        m_modelDeployments->setConfig(*m_server->servingConfig());
         gatehouse::componentLogger("console")->info("console gateway listening on {}", address.toStdString());
         setRunningDetails(address, key, models, databasePath);
         setState(Running);

@@ -106,6 +106,9 @@ signals:
     void testRequestFinished(bool ok, int httpStatus, const QString& summary);
 
 private:
+    // The providers and models the running gateway serves now (config file and store) into the
+    // models the pages show.
+    void showServedConfiguration();
     void setState(State state);
     void setRunningDetails(const QString& address, const QString& key, const QStringList& models, const QString& databasePath);
     void fail(const QString& message);

@@ -32,6 +32,7 @@ ApplicationWindow {
                     deployments: window.controller.modelDeployments
                     configFile: window.controller.configFile
                     running: window.controller.state === GatewayController.Running
+                    adminClient: window.controller.admin.embeddedClient
                     onTestConnectionRequested: provider => window.controller.providers.testConnection(provider)
                 }
             }

@@ -20,6 +20,8 @@ ColumnLayout {
     required property int latencyMs
     required property string message
     required property string testedModel
+    required property bool editable  // added through the admin API: the console may edit it
+    required property string problem // why its calls fail before anything is sent; "" = none
 
     // False while the gateway does not run: a test goes through it.
     property bool canTest: true
@@ -27,6 +29,7 @@ ColumnLayout {
     property bool separated: false
 
     signal testRequested()
+    signal editRequested()
 
     readonly property bool testing: testState === ProvidersModel.Testing
     readonly property bool succeeded: testState === ProvidersModel.Succeeded
@@ -117,6 +120,12 @@ ColumnLayout {
             }
         }
         ActionButton {
+            objectName: "editProviderButton"
+            visible: row.editable
+            text: qsTr("Edit…")
+            onClicked: row.editRequested()
+        }
+        ActionButton {
             objectName: "testConnectionButton"
             text: qsTr("Test connection")
             enabled: row.canTest && !row.testing
@@ -193,5 +202,17 @@ ColumnLayout {
                 : row.succeeded ? qsTr("%1 answered in %2: “%3”").arg(row.testedModel).arg(row.formatLatency(row.latencyMs)).arg(row.firstWords(row.message, 12))
                 : row.message
         }
+    }
+
+    // A provider that cannot be called as it is (an unset environment variable): say what to fix.
+    Label {
+        objectName: "providerProblem"
+        Layout.fillWidth: true
+        visible: row.problem.length > 0
+        text: qsTr("Cannot be called: %1").arg(row.problem)
+        color: Theme.danger
+        font.pixelSize: Theme.fontSizeSmall
+        wrapMode: Text.Wrap
+        textFormat: Text.PlainText
     }
 }

@@ -54,7 +54,8 @@ void ProvidersModel::setServer(gatehouse::GatewayServer* server)
     m_server = server;
     m_rows.clear();
     if (server) {
-        const auto& config = server->config();
+        const auto serving = server->servingConfig();
+        const auto& config = *serving;
         for (const auto& provider : config.providers) {
             Row row;
             row.name = qs(provider.name);
@@ -74,6 +75,8 @@ void ProvidersModel::setServer(gatehouse::GatewayServer* server)
             }
             row.models = models.join(QStringLiteral(", "));
             row.modelCount = static_cast<int>(models.size());
+            row.editable = provider.definedIn == gatehouse::DefinedIn::Store;
+            row.problem = qs(provider.unavailable);
             m_rows.push_back(std::move(row));
         }
     }
@@ -167,6 +170,8 @@ QVariant ProvidersModel::data(const QModelIndex& index, int role) const
     case LatencyMsRole: return static_cast<int>(row.latencyMs);
     case MessageRole: return row.message;
     case TestedModelRole: return row.testedModel;
+    case EditableRole: return row.editable;
+    case ProblemRole: return row.problem;
     default: return {};
     }
 }
@@ -185,5 +190,7 @@ QHash<int, QByteArray> ProvidersModel::roleNames() const
         {LatencyMsRole, "latencyMs"},
         {MessageRole, "message"},
         {TestedModelRole, "testedModel"},
+        {EditableRole, "editable"},
+        {ProblemRole, "problem"},
     };
 }

@@ -35,6 +35,8 @@ public:
         LatencyMsRole,   // of the last test; -1 when none
         MessageRole,     // the start of the answer, or the exact error
         TestedModelRole, // the upstream model the last test asked
+        EditableRole,    // added through the admin API (the store's): editable in the console
+        ProblemRole,     // why its calls fail before anything is sent ("" = none), never a secret
     };
     Q_ENUM(Role)
 
@@ -44,8 +46,9 @@ public:
     explicit ProvidersModel(QObject* parent = nullptr);
     ~ProvidersModel() override;
 
-    // Shows the providers of `server`'s configuration (null: none) and tests them there. The server
-    // must outlive the model or be replaced first; results of tests on an earlier server are ignored.
+    // Shows the providers `server` serves now (its config file's and the store's; null: none) and
+    // tests them there. Call again after an admin change to show it. The server must outlive the
+    // model or be replaced first; results of tests on an earlier server are ignored.
     void setServer(gatehouse::GatewayServer* server);
 
     // One real chat call to the provider through the gateway (GatewayServer::testProvider). The row
@@ -74,6 +77,8 @@ private:
         qint64 latencyMs = -1;
         QString message;
         QString testedModel;
+        bool editable = false;
+        QString problem;
     };
     // Shared with the worker threads that finish tests: they post to the model only while it lives.
     struct Inbox;

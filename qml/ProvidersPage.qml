@@ -15,6 +15,17 @@ Item {
     property string configFile
     // A test goes through the gateway, so it needs a running one.
     property bool running: true
+    // The admin client of the gateway shown (controller.admin.embeddedClient); null: read-only.
+    property var adminClient: null
+    readonly property bool canEdit: adminClient !== null && running
+
+    // The providers' names, for the model editor's choice (read from the rows shown).
+    function providerNames() {
+        const names = []
+        for (let i = 0; i < providerRepeater.count; ++i)
+            names.push(providerRepeater.itemAt(i).name)
+        return names
+    }
 
     signal testConnectionRequested(string provider)
 
@@ -57,7 +68,7 @@ Item {
             width: scroller.width - page.margin
             spacing: 16
 
-            // Read-only until the admin API brings a provider store: say where to change them instead.
+            // Where providers come from, and which ones can be changed here.
             Rectangle {
                 objectName: "configHint"
                 Layout.fillWidth: true
@@ -75,9 +86,10 @@ Item {
                     color: Theme.text
                     wrapMode: Text.Wrap
                     textFormat: Text.PlainText
-                    text: page.configFile.length > 0
-                        ? qsTr("Providers come from the config file (%1). To add or change one, edit the file and restart the console.").arg(page.configFile)
-                        : qsTr("Providers come from the built-in configuration. Start the console with --config FILE to use your own.")
+                    text: (page.configFile.length > 0
+                        ? qsTr("Providers of the config file (%1) are changed there.").arg(page.configFile)
+                        : qsTr("Providers of the built-in configuration cannot be changed; start the console with --config FILE to use your own."))
+                        + " " + qsTr("Providers and models added here are kept in the data directory and take effect at once.")
                 }
             }
 
@@ -85,12 +97,24 @@ Item {
                 objectName: "providersCard"
                 Layout.fillWidth: true
                 title: qsTr("Providers")
-                headerItems: StatText {
-                    value: page.providers.count
-                    caption: page.providers.count === 1 ? qsTr("provider") : qsTr("providers")
+                headerItems: RowLayout {
+                    spacing: Theme.spacing
+                    StatText {
+                        value: page.providers.count
+                        caption: page.providers.count === 1 ? qsTr("provider") : qsTr("providers")
+                    }
+                    ActionButton {
+                        objectName: "addProviderButton"
+                        visible: page.adminClient !== null
+                        enabled: page.canEdit
+                        primary: true
+                        text: qsTr("Add provider…")
+                        onClicked: providerEditor.openFor(null)
+                    }
                 }
 
                 Repeater {
+                    id: providerRepeater
                     model: page.providers
 
                     ProviderRow {
@@ -102,6 +126,8 @@ Item {
                         separated: index > 0
                         canTest: page.running
                         onTestRequested: page.testConnectionRequested(providerRow.name)
+                        onEditRequested: providerEditor.openFor({ name: providerRow.name, kind: providerRow.kind,
+                            baseUrl: providerRow.baseUrl, credential: providerRow.credential })
                     }
                 }
                 Label {
@@ -118,9 +144,22 @@ Item {
                 objectName: "modelsCard"
                 Layout.fillWidth: true
                 title: qsTr("Models")
-                headerItems: StatText {
-                    value: page.deployments.modelCount
-                    caption: qsTr("public models")
+                headerItems: RowLayout {
+                    spacing: Theme.spacing
+                    StatText {
+                        value: page.deployments.modelCount
+                        caption: qsTr("public models")
+                    }
+                    ActionButton {
+                        objectName: "addModelButton"
+                        visible: page.adminClient !== null
+                        enabled: page.canEdit && page.providers.count > 0
+                        text: qsTr("Add model…")
+                        onClicked: {
+                            modelEditor.providerNames = page.providerNames()
+                            modelEditor.openNew()
+                        }
+                    }
                 }
 
                 ModelDeploymentTable {
@@ -130,5 +169,16 @@ Item {
                 }
             }
         }
+    }
+
+    ProviderEditor {
+        id: providerEditor
+        objectName: "providerEditor"
+        client: page.adminClient
+    }
+    ModelEditor {
+        id: modelEditor
+        objectName: "modelEditor"
+        client: page.adminClient
     }
 }

@@ -34,6 +34,7 @@ GatewayServer::GatewayServer(GatewayConfig config, std::string dataDirectory)
     m_keyStore->ensureTenant("default");
     m_keyStore->syncDeclaredKeys(declaredKeys(m_config));
     m_governance = std::make_unique<GovernanceStore>(*m_database);
+    m_providerStore = std::make_unique<ProviderStore>(*m_database);
     m_snapshots = std::make_unique<SnapshotStore>(std::make_shared<const GatewaySnapshot>(m_config, std::vector<StoredKey>{}));
     rebuildSnapshot();
     m_records = std::make_unique<CallRecordWriter>(databasePath(), m_config.storage.writerQueueCapacity,
@@ -64,6 +65,9 @@ void GatewayServer::watchKeyChanges()
                 // Changed by another process on the same data directory (e.g. the CLI).
                 rebuildSnapshot();
                 componentLogger("server")->info("access rules changed in the store: new snapshot");
+            } else if (m_providerStore->generation() != m_providersGeneration) {
+                rebuildSnapshot();
+                componentLogger("server")->info("providers or models changed in the store: new snapshot");
             }
         } catch (const StoreError& error) {
             componentLogger("server")->warn("cannot check the store for key changes: {}", error.what());
@@ -77,20 +81,44 @@ void GatewayServer::governanceChanged()
     rebuildSnapshot();
 }
 
+// The snapshot serves the config file's providers and models plus the store's (resolving env
+// references now, in this process's environment); requests in flight keep the one they started with.
 void GatewayServer::rebuildSnapshot()
 {
     m_keysGeneration = m_keyStore->generation();
     m_governanceGeneration = m_governance->generation();
+    m_providersGeneration = m_providerStore->generation();
+    auto merged = mergeConfig(m_config, m_providerStore->catalog(), processEnvironment());
+    reportServingProblems(merged);
     AccessPolicy access(m_governance->listModelAccess(), m_governance->latestAccessRequests());
-    m_snapshots->replace(std::make_shared<const GatewaySnapshot>(m_config, m_keyStore->activeKeys(), std::move(access)));
+    m_snapshots->replace(std::make_shared<const GatewaySnapshot>(std::move(merged.config), m_keyStore->activeKeys(), std::move(access)));
 }
 
-std::vector<std::string> GatewayServer::servedModels() const
+void GatewayServer::reportServingProblems(const MergedConfig& merged)
 {
-    std::vector<std::string> names;
-    for (const auto& model : m_snapshots->current()->config().models)
-        names.push_back(model.name);
-    return names;
+    std::vector<std::string> problems;
+    for (const auto& provider : merged.leftOutProviders)
+        problems.push_back("provider '" + provider.name + "' in the store is not served: " + provider.reason);
+    for (const auto& model : merged.leftOutModels)
+        problems.push_back("model '" + model.name + "' in the store is not served: " + model.reason);
+    for (const auto& provider : merged.config.providers) {
+        if (!provider.unavailable.empty())
+            problems.push_back("provider '" + provider.name + "' cannot be called: " + provider.unavailable);
+    }
+    std::string all;
+    for (const auto& problem : problems)
+        all += problem + "\n";
+    if (all == m_servingProblems)
+        return;
+    m_servingProblems = all;
+    for (const auto& problem : problems)
+        componentLogger("server")->warn("{}", problem);
+}
+
+std::shared_ptr<const GatewayConfig> GatewayServer::servingConfig() const
+{
+    const auto snapshot = m_snapshots->current();
+    return {snapshot, &snapshot->config()}; // shares the snapshot's lifetime
 }
 
 std::string GatewayServer::createKey(const std::string& name, const std::string& tenant)
@@ -187,10 +215,12 @@ void GatewayServer::stop()
 
 void GatewayServer::testProvider(const std::string& name, std::function<void(ProviderTestResult)> done, std::string upstreamModel)
 {
-    const auto* provider = m_config.findProvider(name);
+    // The provider as the data plane serves it now; the snapshot stays alive until the test ends.
+    auto snapshot = m_snapshots->current();
+    const auto* provider = snapshot->config().findProvider(name);
     if (!provider)
         throw std::invalid_argument("No provider named '" + name + "'.");
-    for (const auto& model : m_config.models) {
+    for (const auto& model : snapshot->config().models) {
         for (const auto& deployment : model.deployments) {
             if (upstreamModel.empty() && deployment.provider == name)
                 upstreamModel = deployment.upstreamModel;
@@ -199,11 +229,23 @@ void GatewayServer::testProvider(const std::string& name, std::function<void(Pro
     if (upstreamModel.empty())
         throw std::invalid_argument("No model is deployed on provider '" + name + "': name a model to test it with.");
     if (!m_started || m_stopped)
-        throw std::invalid_argument("The gateway is not running.");
+        throw std::runtime_error("The gateway is not running.");
     // On worker 0, whose upstream pool it may use like any request there.
     asio::co_spawn(m_workers->context(0),
-        [this, provider, upstreamModel, done = std::move(done)]() -> Awaitable<void> {
-            auto result = co_await m_handler->testProvider(*provider, upstreamModel, 0);
+        [this, snapshot, provider, upstreamModel, done = std::move(done)]() -> Awaitable<void> {
+            ProviderTestResult result;
+            if (!provider->unavailable.empty()) {
+                result.status = 503;
+                result.model = upstreamModel;
+                result.message = "Provider '" + provider->name + "' cannot be called: " + provider->unavailable + ".";
+            } else {
+                result = co_await m_handler->testProvider(*provider, upstreamModel, 0);
+            }
+            // A provider may quote the credential it refused: it never leaves through a test's message.
+            if (const auto& secret = provider->apiKey; !secret.empty()) {
+                for (auto at = result.message.find(secret); at != std::string::npos; at = result.message.find(secret, at))
+                    result.message.replace(at, secret.size(), "****");
+            }
             done(std::move(result));
         },
         asio::detached);

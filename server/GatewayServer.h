@@ -7,12 +7,14 @@
 #include "calls/CallRecordWriter.h"
 #include "config/GatewayConfig.h"
 #include "gateway/GatewayHandler.h"
+#include "gateway/ProviderCatalog.h"
 #include "gateway/SnapshotStore.h"
 #include "http/HttpListener.h"
 #include "http/WorkerPool.h"
 #include "store/Database.h"
 #include "store/GovernanceStore.h"
 #include "store/KeyStore.h"
+#include "store/ProviderStore.h"
 
 #include <functional>
 #include <memory>
@@ -39,7 +41,12 @@ public:
     HostPort dataPlaneAddress() const;
     std::optional<HostPort> adminAddress() const;
     std::string databasePath() const;
+    // The configuration file as read at start. The data plane serves more: the providers and
+    // models added through the admin API too (servingConfig()).
     const GatewayConfig& config() const { return m_config; }
+    // What the data plane serves now: the config file's providers and models and the store's
+    // (docs/providers.md). Its providers carry resolved credentials: never show `apiKey`.
+    std::shared_ptr<const GatewayConfig> servingConfig() const;
 
     // Creates a key (shown to the caller once, stored hashed) and makes it valid at once.
     std::string createKey(const std::string& name, const std::string& tenant = "default");
@@ -47,8 +54,11 @@ public:
     std::optional<std::string> createDeveloperKeyIfNone();
 
     // "Test connection": one real chat call to the named provider (its first deployed model, or
-    // `upstreamModel` when given), recorded like any call. `done` runs on a worker thread.
-    // Throws std::invalid_argument for an unknown provider or one no model uses and no model given.
+    // `upstreamModel` when given), recorded like any call, with the provider as the data plane
+    // serves it now (the config file's or the store's). `done` runs on a worker thread; its message
+    // never holds the provider's secret. A provider whose credential cannot be resolved answers 503
+    // without a call. Throws std::invalid_argument for an unknown provider or one no model uses and
+    // no model given, std::runtime_error when the gateway is not running.
     void testProvider(const std::string& provider, std::function<void(ProviderTestResult)> done, std::string upstreamModel = {});
 
     // An admin change was committed to the store by this process: the data plane takes it at once
@@ -69,10 +79,17 @@ public:
 
 private:
     // AdminGateway: what the admin API asks of this gateway.
-    std::vector<std::string> servedModels() const override;
+    const GatewayConfig* configFile() const override { return &m_config; }
+    void runProviderTest(const std::string& provider, const std::string& upstreamModel,
+        std::function<void(ProviderTestResult)> done) override
+    {
+        testProvider(provider, std::move(done), upstreamModel);
+    }
     void adminChangeCommitted() override { governanceChanged(); }
 
     void rebuildSnapshot();
+    // Logs the store's entries that are not served or cannot be called, when that changes.
+    void reportServingProblems(const MergedConfig& merged);
     void watchKeyChanges(); // runs on m_keyWatcher
 
     Awaitable<void> handleAdmin(IncomingRequest& request, ResponseChannel& channel);
@@ -82,6 +99,7 @@ private:
     std::unique_ptr<Database> m_database;
     std::unique_ptr<KeyStore> m_keyStore;
     std::unique_ptr<GovernanceStore> m_governance;
+    std::unique_ptr<ProviderStore> m_providerStore;
     std::mutex m_storeMutex; // the main connection is used from the caller's thread(s) only
     std::unique_ptr<SnapshotStore> m_snapshots;
     std::unique_ptr<CallRecordWriter> m_records;
@@ -104,6 +122,8 @@ private:
     bool m_watchStop = false;
     int64_t m_keysGeneration = 0;
     int64_t m_governanceGeneration = 0;
+    int64_t m_providersGeneration = 0;
+    std::string m_servingProblems; // as last logged
 };
 
 } // namespace gatehouse

@@ -2,6 +2,7 @@
 
 #include "config/AddressParsing.h"
 #include "config/ConfigError.h"
+#include "config/ProviderValidation.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -180,100 +181,89 @@ void readStorage(const Reader& r, const YAML::Node& node, StorageSettings& stora
         storage.writerFlushInterval = r.millis(node["writer_flush_interval_ms"], "storage.writer_flush_interval_ms");
 }
 
-void readMockProvider(const Reader& r, const YAML::Node& node, const std::string& field, ProviderConfig& provider)
-{
-    r.expectMap(node, field, {"name", "kind", "latency_ms", "stream_chunks", "chunk_interval_ms"});
-    if (node["latency_ms"])
-        provider.mock.latency = r.millis(node["latency_ms"], field + ".latency_ms");
-    if (node["stream_chunks"])
-        provider.mock.streamChunks = static_cast<int>(r.integer(node["stream_chunks"], field + ".stream_chunks", 1, 10000));
-    if (node["chunk_interval_ms"])
-        provider.mock.chunkInterval = r.millis(node["chunk_interval_ms"], field + ".chunk_interval_ms");
-}
-
-// Every kind that speaks HTTP: where the API is, the credential, TLS and timeouts, and the
-// settings only some kinds have (refused on the others, so a misplaced key is noticed).
-void readHttpProvider(const Reader& r, const YAML::Node& node, const std::string& field, const ProviderKindInfo& info, ProviderConfig& provider)
-{
-    const bool openAiFamily = info.kind == ProviderKind::OpenAi || info.kind == ProviderKind::OpenAiCompatible
-        || info.kind == ProviderKind::AzureOpenAi;
-    std::set<std::string> allowed{"name", "kind", "base_url", "api_key", "ca_file", "connect_timeout_ms", "read_timeout_ms", "max_idle_connections"};
-    if (*info.defaultApiVersion)
-        allowed.insert("api_version");
-    if (info.kind == ProviderKind::Anthropic)
-        allowed.insert("default_max_tokens");
-    if (openAiFamily)
-        allowed.insert("stream_usage");
-    r.expectMap(node, field, allowed);
-
-    std::string url = info.defaultBaseUrl;
-    if (node["base_url"])
-        url = r.string(node["base_url"], field + ".base_url");
-    else if (url.empty())
-        r.fail(node, field + ".base_url", std::string("is required for kind ") + info.name);
-    try {
-        provider.baseUrl = parseUpstreamUrl(url);
-    } catch (const ConfigError& error) {
-        r.fail(node["base_url"], field + ".base_url", error.what());
+// A YAML mapping seen through the shared provider and model rules (config/ProviderValidation.h),
+// so the file and the admin API validate alike; problems name the file, line and field.
+class YamlSettingsNode final : public SettingsNode {
+public:
+    YamlSettingsNode(const Reader& reader, YAML::Node node, std::string field)
+        : m_reader(reader)
+        , m_node(std::move(node))
+        , m_field(std::move(field))
+    {
     }
+
+    std::vector<std::string> keys() const override
+    {
+        requireMap();
+        std::vector<std::string> names;
+        for (const auto& entry : m_node)
+            names.push_back(entry.first.as<std::string>());
+        return names;
+    }
+    bool has(std::string_view key) const override
+    {
+        requireMap();
+        const auto value = m_node[std::string(key)];
+        return value.IsDefined() && !value.IsNull();
+    }
+    std::string text(std::string_view key) const override { return m_reader.string(at(key), field(key)); }
+    long long integer(std::string_view key, long long min, long long max) const override
+    {
+        return m_reader.integer(at(key), field(key), min, max);
+    }
+    bool boolean(std::string_view key) const override { return m_reader.boolean(at(key), field(key)); }
+    void forEach(std::string_view key, const std::function<void(const SettingsNode&)>& item) const override
+    {
+        requireMap();
+        const auto list = at(key);
+        if (!list.IsDefined() || list.IsNull())
+            return;
+        if (!list.IsSequence())
+            m_reader.fail(list, field(key), "expected a list");
+        for (std::size_t i = 0; i < list.size(); ++i)
+            item(YamlSettingsNode(m_reader, list[i], field(key) + "[" + std::to_string(i) + "]"));
+    }
+    [[noreturn]] void fail(std::string_view key, const std::string& problem, SettingsProblem) const override
+    {
+        const auto value = key.empty() ? m_node : at(key);
+        m_reader.fail(value.IsDefined() ? value : m_node, field(key), problem);
+    }
+
+private:
+    void requireMap() const
+    {
+        if (!m_node.IsMap())
+            m_reader.fail(m_node, m_field, "expected a mapping");
+    }
+    YAML::Node at(std::string_view key) const { return m_node[std::string(key)]; }
+    std::string field(std::string_view key) const
+    {
+        if (key.empty())
+            return m_field;
+        return m_field.empty() ? std::string(key) : m_field + "." + std::string(key);
+    }
+
+    const Reader& m_reader;
+    const YAML::Node m_node;
+    std::string m_field;
+};
+
+ProviderConfig readProvider(const Reader& r, const YAML::Node& node, const std::string& field)
+{
+    auto provider = readProviderEntry(YamlSettingsNode(r, node, field), {"api_key", {}});
+    // The file names its credential as env:NAME and it must be set now: the gateway does not
+    // start with a provider it cannot call.
     if (node["api_key"]) {
         provider.apiKeyReference = r.string(node["api_key"], field + ".api_key");
         provider.apiKey = r.secret(node["api_key"], field + ".api_key");
     }
-    if (node["ca_file"]) {
-        provider.caFile = r.string(node["ca_file"], field + ".ca_file");
-        if (!std::ifstream(provider.caFile))
-            r.fail(node["ca_file"], field + ".ca_file", "cannot read " + provider.caFile);
-    }
-    if (node["connect_timeout_ms"])
-        provider.connectTimeout = r.millis(node["connect_timeout_ms"], field + ".connect_timeout_ms", 1);
-    if (node["read_timeout_ms"])
-        provider.readTimeout = r.millis(node["read_timeout_ms"], field + ".read_timeout_ms", 1);
-    if (node["max_idle_connections"])
-        provider.maxIdleConnections = static_cast<int>(r.integer(node["max_idle_connections"], field + ".max_idle_connections", 0, 100000));
-    provider.apiVersion = node["api_version"] ? r.string(node["api_version"], field + ".api_version") : info.defaultApiVersion;
-    if (node["default_max_tokens"])
-        provider.defaultMaxTokens = static_cast<int>(r.integer(node["default_max_tokens"], field + ".default_max_tokens", 1, 10000000));
-    if (node["stream_usage"])
-        provider.quirks.streamUsage = r.boolean(node["stream_usage"], field + ".stream_usage");
-}
-
-ProviderConfig readProvider(const Reader& r, const YAML::Node& node, const std::string& field)
-{
-    ProviderConfig provider;
-    provider.name = r.requiredString(node, "name", field);
-    const auto kind = r.requiredString(node, "kind", field);
-    const auto* info = findProviderKind(kind);
-    if (!info)
-        r.fail(node["kind"], field + ".kind", "unknown provider kind '" + kind + "' (expected one of " + providerKindNames() + ")");
-    provider.kind = info->kind;
-    if (info->kind == ProviderKind::Mock)
-        readMockProvider(r, node, field, provider);
-    else
-        readHttpProvider(r, node, field, *info, provider);
     return provider;
 }
 
 ModelConfig readModel(const Reader& r, const YAML::Node& node, const std::string& field, const GatewayConfig& config)
 {
-    r.expectMap(node, field, {"name", "deployments"});
-    ModelConfig model;
-    model.name = r.requiredString(node, "name", field);
-    r.forEach(node, "deployments", [&](const YAML::Node& item, const std::string& itemField) {
-        const auto deploymentField = field + "." + itemField;
-        r.expectMap(item, deploymentField, {"provider", "model", "weight"});
-        DeploymentConfig deployment;
-        deployment.provider = r.requiredString(item, "provider", deploymentField);
-        if (!config.findProvider(deployment.provider))
-            r.fail(item["provider"], deploymentField + ".provider", "no provider named '" + deployment.provider + "'");
-        deployment.upstreamModel = r.requiredString(item, "model", deploymentField);
-        if (item["weight"])
-            deployment.weight = static_cast<int>(r.integer(item["weight"], deploymentField + ".weight", 1, 1000000));
-        model.deployments.push_back(std::move(deployment));
-    });
-    if (model.deployments.empty())
-        r.fail(node, field + ".deployments", "a model needs at least one deployment");
-    return model;
+    return readModelEntry(YamlSettingsNode(r, node, field),
+        [&](const std::string& provider) { return config.findProvider(provider) != nullptr; });
 }
 
 KeyConfig readKey(const Reader& r, const YAML::Node& node, const std::string& field, const GatewayConfig& config)
@@ -336,6 +326,7 @@ GatewayConfig ConfigLoader::loadText(std::string_view yaml, const std::string& s
     }
     const Reader r(sourceName, m_environment);
     GatewayConfig config;
+    config.source = sourceName;
     if (root.IsNull())
         return config;
     r.expectMap(root, "", {"server", "log", "storage", "providers", "models", "keys"});

@@ -63,4 +63,13 @@ const ProviderConfig* GatewayConfig::findProvider(const std::string& name) const
     return nullptr;
 }
 
+const ModelConfig* GatewayConfig::findModel(const std::string& name) const
+{
+    for (const auto& model : models) {
+        if (model.name == name)
+            return &model;
+    }
+    return nullptr;
+}
+
 } // namespace gatehouse

@@ -49,13 +49,17 @@ struct OpenAiQuirks {
     bool streamUsage = true;
 };
 
+// Where a provider or model is defined: in the configuration file (read-only through the admin API)
+// or in the store (added and edited through the admin API; docs/providers.md).
+enum class DefinedIn { ConfigFile, Store };
+
 struct ProviderConfig {
     std::string name;
     ProviderKind kind = ProviderKind::Mock;
     // Every kind but mock: where the provider's API is (each kind has a default, see docs/config.md).
     UpstreamUrl baseUrl;
     std::string apiKey;      // resolved secret; never logged, never exported
-    std::string apiKeyReference; // how it was given ("env:NAME"), safe to show
+    std::string apiKeyReference; // how it was given ("env:NAME", or "stored"), safe to show
     std::string caFile;      // extra CA bundle for https upstreams ("" = system store)
     std::chrono::milliseconds connectTimeout{5000};
     std::chrono::milliseconds readTimeout{120000};
@@ -67,6 +71,11 @@ struct ProviderConfig {
     OpenAiQuirks quirks; // openai, openai-compatible, azure-openai
     // mock only
     MockProviderSettings mock;
+
+    DefinedIn definedIn = DefinedIn::ConfigFile;
+    // Why calls to this provider fail before anything is sent, e.g. "environment variable
+    // OPENAI_API_KEY is not set" for a stored provider; "" = usable. Never contains a secret.
+    std::string unavailable;
 };
 
 struct DeploymentConfig {
@@ -78,6 +87,7 @@ struct DeploymentConfig {
 struct ModelConfig {
     std::string name; // the public model name clients use
     std::vector<DeploymentConfig> deployments;
+    DefinedIn definedIn = DefinedIn::ConfigFile;
 };
 
 struct KeyConfig {
@@ -111,6 +121,9 @@ struct StorageSettings {
 };
 
 struct GatewayConfig {
+    // Where it was read from: the file's path, or "built-in default config"; named in the admin
+    // API's answers about the entries defined there.
+    std::string source;
     ServerSettings server;
     LogSettings log;
     StorageSettings storage;
@@ -119,6 +132,7 @@ struct GatewayConfig {
     std::vector<KeyConfig> keys;
 
     const ProviderConfig* findProvider(const std::string& name) const;
+    const ModelConfig* findModel(const std::string& name) const;
 };
 
 } // namespace gatehouse

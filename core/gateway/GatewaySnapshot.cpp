@@ -2,6 +2,8 @@
 
 #include "auth/ApiKey.h"
 
+#include <algorithm>
+
 namespace gatehouse {
 
 const Deployment& Route::pick(int draw) const
@@ -19,12 +21,23 @@ GatewaySnapshot::GatewaySnapshot(GatewayConfig config, const std::vector<StoredK
     , m_access(std::move(access))
 {
     for (const auto& model : m_config.models) {
+        // Deployments on an unavailable provider (its credential cannot be resolved) take no
+        // traffic while another one can; when none can, they stay, and the call says why it fails.
+        const auto usable = [&](const DeploymentConfig& deployment) {
+            const auto* provider = m_config.findProvider(deployment.provider);
+            return provider && provider->unavailable.empty();
+        };
+        const bool anyUsable = std::any_of(model.deployments.begin(), model.deployments.end(), usable);
         Route route{model.name, {}, 0};
         for (const auto& deployment : model.deployments) {
-            route.deployments.push_back({m_config.findProvider(deployment.provider), deployment.upstreamModel, deployment.weight});
+            const auto* provider = m_config.findProvider(deployment.provider);
+            if (!provider || (anyUsable && !usable(deployment)))
+                continue;
+            route.deployments.push_back({provider, deployment.upstreamModel, deployment.weight});
             route.totalWeight += deployment.weight;
         }
-        m_routes.emplace(model.name, std::move(route));
+        if (!route.deployments.empty())
+            m_routes.emplace(model.name, std::move(route));
     }
     for (const auto& key : keys) {
         Caller caller{key.name, key.prefix, key.tenant, {key.allowedModels.begin(), key.allowedModels.end()}, key.consumerId,

@@ -142,9 +142,54 @@ void migrateTo4(Database& db)
     )");
 }
 
+// Providers and models added through the admin API (docs/providers.md), next to the config file's.
+// A provider's settings are kept as the JSON object the admin gave (validated by the config
+// loader's rules when written and again when a snapshot is built); its stored secret lives in a
+// table of its own that no list query touches. Deployments are rows, so per-deployment traffic
+// settings can be added as columns. A deployment names its provider as text: it may be one of
+// the config file's.
+void migrateTo5(Database& db)
+{
+    db.exec(R"(
+        CREATE TABLE providers (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            settings TEXT NOT NULL DEFAULT '{}',
+            credential_source TEXT NOT NULL DEFAULT 'none' CHECK(credential_source IN ('none', 'env', 'stored')),
+            credential_env TEXT,
+            created_at_ms INTEGER NOT NULL,
+            updated_at_ms INTEGER NOT NULL,
+            CHECK((credential_source = 'env') = (credential_env IS NOT NULL))
+        );
+        CREATE TABLE provider_secrets (
+            provider_id INTEGER PRIMARY KEY REFERENCES providers(id) ON DELETE CASCADE,
+            secret TEXT NOT NULL,
+            set_at_ms INTEGER NOT NULL
+        );
+        CREATE TABLE models (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at_ms INTEGER NOT NULL,
+            updated_at_ms INTEGER NOT NULL
+        );
+        CREATE TABLE model_deployments (
+            id INTEGER PRIMARY KEY,
+            model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            provider TEXT NOT NULL,
+            upstream_model TEXT NOT NULL,
+            weight INTEGER NOT NULL DEFAULT 1 CHECK(weight >= 1),
+            UNIQUE(model_id, position)
+        );
+        CREATE INDEX model_deployments_by_provider ON model_deployments(provider);
+        INSERT INTO meta(name, value) VALUES('providers_generation', 0);
+    )");
+}
+
 const std::vector<std::function<void(Database&)>>& migrations()
 {
-    static const std::vector<std::function<void(Database&)>> steps{migrateTo1, migrateTo2, migrateTo3, migrateTo4};
+    static const std::vector<std::function<void(Database&)>> steps{migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5};
     return steps;
 }
 

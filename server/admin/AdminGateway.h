@@ -2,8 +2,12 @@
 // their GatewayServer; the CLI working on a bare data directory has no gateway and passes none.
 #pragma once
 
+#include "config/GatewayConfig.h"
+#include "gateway/ProviderProbe.h"
+
+#include <functional>
+#include <stdexcept>
 #include <string>
-#include <vector>
 
 namespace gatehouse {
 
@@ -11,12 +15,26 @@ class AdminGateway {
 public:
     virtual ~AdminGateway() = default;
 
-    // The public models the data plane serves now, in configuration order.
-    virtual std::vector<std::string> servedModels() const = 0;
+    // The configuration file the gateway was started with (its `source` names it): its providers and
+    // models are read-only through the admin API, the store's are added to them (ProviderCatalog).
+    // Null when not known.
+    virtual const GatewayConfig* configFile() const { return nullptr; }
+
+    // "Test connection": one real chat call to a provider the data plane serves now, with
+    // `upstreamModel` or, when empty, the first model deployed on it. `done` runs once, later, on a
+    // gateway thread. Throws std::invalid_argument naming the problem when there is nothing to call
+    // (no such provider, no model), std::runtime_error when it cannot test (not running).
+    virtual void runProviderTest(const std::string& provider, const std::string& upstreamModel,
+        std::function<void(ProviderTestResult)> done);
 
     // A change was committed to the store: the data plane takes a new snapshot before the admin
     // answer goes out (requests in flight keep theirs).
     virtual void adminChangeCommitted() = 0;
 };
+
+inline void AdminGateway::runProviderTest(const std::string&, const std::string&, std::function<void(ProviderTestResult)>)
+{
+    throw std::runtime_error("this gateway cannot test providers");
+}
 
 } // namespace gatehouse

@@ -30,11 +30,16 @@ bool isAllowed(std::initializer_list<std::string_view> allowed, std::string_view
     throw AdminInputError(ApiError::invalidRequest(message, {}, "invalid_json"));
 }
 
-// "[json.exception.parse_error.101] parse error at line 1, column 2: ..." → "parse error at line 1, ...".
+// "[json.exception.parse_error.101] parse error at line 1, column 2: ...; last read: '...'" →
+// "parse error at line 1, column 2: ...". What was last read is left out: it may be part of a
+// secret (a provider's credential), and the position is enough to find the mistake.
 std::string parseErrorText(const std::string& what)
 {
-    const auto end = what.find("] ");
-    return end == std::string::npos ? what : what.substr(end + 2);
+    const auto start = what.find("] ");
+    auto text = start == std::string::npos ? what : what.substr(start + 2);
+    if (const auto lastRead = text.find("; last read:"); lastRead != std::string::npos)
+        text.erase(lastRead);
+    return text;
 }
 
 std::string jsonTypeName(const Json& value)
@@ -61,12 +66,10 @@ void refuseField(const std::string& field, const std::string& message, const std
     throw AdminInputError(ApiError::invalidRequest(field + ": " + message, field, code));
 }
 
-JsonBody::JsonBody(std::string_view text, std::initializer_list<std::string_view> allowed)
+Json parseJsonObject(std::string_view text)
 {
-    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-        m_object = Json::object();
-        return;
-    }
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+        return Json::object();
     std::set<std::string> seen;
     const auto check = [&](int depth, Json::parse_event_t event, Json& parsed) {
         if (depth > kMaxBodyDepth)
@@ -76,13 +79,20 @@ JsonBody::JsonBody(std::string_view text, std::initializer_list<std::string_view
             refuseField(parsed.get<std::string>(), "given more than once", "duplicate_parameter");
         return true;
     };
+    Json object;
     try {
-        m_object = Json::parse(text.begin(), text.end(), check);
+        object = Json::parse(text.begin(), text.end(), check);
     } catch (const Json::parse_error& error) {
         refuseJson("The request body is not valid JSON: " + parseErrorText(error.what()));
     }
-    if (!m_object.is_object())
-        refuseJson("The request body must be a JSON object, not " + std::string(m_object.type_name()) + ".");
+    if (!object.is_object())
+        refuseJson("The request body must be a JSON object, not " + std::string(object.type_name()) + ".");
+    return object;
+}
+
+JsonBody::JsonBody(std::string_view text, std::initializer_list<std::string_view> allowed)
+    : m_object(parseJsonObject(text))
+{
     for (const auto& [name, value] : m_object.items()) {
         if (!isAllowed(allowed, name))
             refuseField(name, "unknown field; this endpoint accepts " + allowedList(allowed), "unknown_parameter");
@@ -226,6 +236,23 @@ ApiError apiErrorFor(const GovernanceError& error)
     case GovernanceErrorKind::Conflict:
         return {409, error.what(), "invalid_request_error", {}, "conflict"};
     case GovernanceErrorKind::Invalid:
+        break;
+    }
+    return ApiError::invalidRequest(error.what(), error.field(), "invalid_value");
+}
+
+ApiError apiErrorFor(const SettingsError& error)
+{
+    switch (error.problem()) {
+    case SettingsProblem::UnknownReference:
+        return {404, error.what(), "invalid_request_error", error.field(), "not_found"};
+    case SettingsProblem::UnknownKey:
+        return ApiError::invalidRequest(error.what(), error.field(), "unknown_parameter");
+    case SettingsProblem::Missing:
+        return ApiError::invalidRequest(error.what(), error.field(), "missing_required_parameter");
+    case SettingsProblem::WrongType:
+        return ApiError::invalidRequest(error.what(), error.field(), "invalid_type");
+    case SettingsProblem::BadValue:
         break;
     }
     return ApiError::invalidRequest(error.what(), error.field(), "invalid_value");

@@ -2,6 +2,7 @@
 // the field: unknown fields, wrong types and missing required ones are 400s, never ignored.
 #pragma once
 
+#include "config/JsonSettingsNode.h"
 #include "json/Json.h"
 #include "openai/ApiError.h"
 #include "store/GovernanceStore.h"
@@ -35,6 +36,10 @@ private:
 
 // 400 invalid_request_error naming `field`, with `code` ("invalid_type", "unknown_parameter", ...).
 [[noreturn]] void refuseField(const std::string& field, const std::string& message, const std::string& code);
+
+// A request body as a JSON object: refuses what is not JSON, not an object, nested deeper than 16
+// or repeats a top-level key (400 naming it). An empty body is `{}`. Parse errors never quote the body.
+Json parseJsonObject(std::string_view text);
 
 // A request body: a JSON object whose keys must all be in `allowed`. An empty body is `{}`.
 class JsonBody {
@@ -76,5 +81,8 @@ int64_t pathId(const std::string& entity, const std::string& text);
 
 // The ApiError for a store refusal: NotFound → 404, Conflict → 409, Invalid → 400 with the field.
 ApiError apiErrorFor(const GovernanceError& error);
+// The ApiError for a provider or model setting the config loader's rules refuse: 400 naming the
+// field (a deployment's unknown provider: 404 naming it).
+ApiError apiErrorFor(const SettingsError& error);
 
 } // namespace gatehouse

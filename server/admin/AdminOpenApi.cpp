@@ -79,6 +79,73 @@ Json tags(const std::string& note = {})
 const std::string kNameRule = "1-64 characters of A-Z a-z 0-9 - _ . starting with a letter or a digit";
 const std::string kReasonText = "Why: recorded as the audit entry's reason";
 
+// A provider's settings: the config file's keys (docs/config.md), each for the kinds that have it.
+Json providerSettings(bool forPatch)
+{
+    const auto setting = [forPatch](Json schema) { return forPatch ? nullable(std::move(schema)) : schema; };
+    const auto millis = [&](const std::string& description, int minimum) {
+        Json schema = integer(description);
+        schema["minimum"] = minimum;
+        schema["maximum"] = 86400000;
+        return setting(std::move(schema));
+    };
+    return {
+        {"base_url", setting(string("http(s)://host[:port][/path]; required for openai-compatible and azure-openai"))},
+        {"api_version", setting(string("azure-openai (api-version query) and anthropic (anthropic-version header) only"))},
+        {"default_max_tokens", setting(integer("anthropic only: max_tokens when an OpenAI client gives none (default 4096)"))},
+        {"stream_usage", setting({{"type", "boolean"}, {"description", "OpenAI family only: ask streams for usage (default true)"}})},
+        {"ca_file", setting(string("Extra trusted CA certificates (PEM) for https; must be readable by the gateway"))},
+        {"connect_timeout_ms", millis("TCP connect plus TLS handshake (default 5000)", 1)},
+        {"read_timeout_ms", millis("Waiting for the answer's head, and between two body reads (default 120000)", 1)},
+        {"max_idle_connections", setting(integer("Kept-alive upstream connections per worker thread, 0-100000 (default 64)"))},
+        {"latency_ms", millis("mock only: delay before the answer", 0)},
+        {"stream_chunks", setting(integer("mock only: content events in a streamed answer, 1-10000"))},
+        {"chunk_interval_ms", millis("mock only: delay between streamed events", 0)},
+    };
+}
+
+Json providerKinds()
+{
+    return enumeration({"mock", "openai", "openai-compatible", "azure-openai", "anthropic", "gemini"});
+}
+
+Json providerInput(bool create)
+{
+    Json properties = providerSettings(!create);
+    properties["kind"] = providerKinds();
+    properties["credential"] = schemaRef("CredentialInput");
+    properties["reason"] = string(kReasonText);
+    if (create)
+        properties["name"] = string("Unique across the config file and the store; at most 256 characters, no control characters");
+    else
+        properties["name"] = string("If given, the provider's own name: providers are not renamed");
+    Json schema = object(properties, create ? std::vector<std::string>{"name", "kind"} : std::vector<std::string>{}, true);
+    schema["description"] = create
+        ? "The config file's provider entry in JSON, checked by the same rules; settings a kind does not have are refused."
+        : "Only the fields given change; null returns a setting to its default. The result is checked as a whole.";
+    return schema;
+}
+
+Json providerSchema()
+{
+    Json properties = providerSettings(false);
+    properties["base_url"] = nullable(string("The effective URL (HTTP kinds)"));
+    properties["ca_file"] = nullable(string());
+    properties["name"] = string();
+    properties["kind"] = providerKinds();
+    properties["source"] = enumeration({"config", "store"}, "config: defined in the config file, read-only here");
+    properties["credential"] = schemaRef("Credential");
+    properties["models"] = {{"type", "array"}, {"items", string()}, {"description", "The served models deploying on it"}};
+    properties["served"] = nullable({{"type", "boolean"}, {"description", "null without a gateway"}});
+    properties["problem"] = nullable(string("Why calls to it fail (an unset environment variable) or why it is not served"));
+    properties["created_at_ms"] = nullable(integer("Epoch milliseconds; null for the config file's"));
+    properties["updated_at_ms"] = nullable(integer("Epoch milliseconds; null for the config file's"));
+    Json schema = object(properties, {"name", "kind", "source", "credential", "models", "served", "problem", "created_at_ms",
+                                         "updated_at_ms"});
+    schema["description"] = "The effective settings of its kind (defaults applied); never a secret.";
+    return schema;
+}
+
 Json schemas()
 {
     const auto timestamp = integer("Epoch milliseconds");
@@ -133,8 +200,8 @@ Json schemas()
         {"AuditEntry",
             object({{"id", integer()}, {"at_ms", timestamp}, {"actor", string("The admin token's name, cli:USER, ...")},
                        {"action", string("tenant.create, consumer.update, access_request.approve, ...")},
-                       {"entity_type", string("tenant, consumer, model_access, access_request, api_key, admin_token")},
-                       {"entity_id", string("The row id, or the model name for model_access")},
+                       {"entity_type", string("tenant, consumer, provider, model, model_access, access_request, api_key, admin_token")},
+                       {"entity_id", string("The row id, or the name for provider, model and model_access")},
                        {"before", nullable({{"type", "object"}, {"description", "The entity before; null for a creation"}})},
                        {"after", nullable({{"type", "object"}, {"description", "The entity after; null for a deletion"}})},
                        {"reason", string()}},
@@ -153,13 +220,64 @@ Json schemas()
                                     {"allowed_models", allowedModels()}, {"tags", tags("Replaces all tags")},
                                     {"reason", string(kReasonText)}},
                              {}, true)},
-        {"Model", object({{"model", string()}, {"mode", enumeration({"open", "approval", "private"})},
+        {"Model", object({{"model", string("The public model name")}, {"mode", enumeration({"open", "approval", "private"})},
                              {"auto_approve", {{"type", "boolean"}}},
                              {"served", nullable({{"type", "boolean"},
                                             {"description", "Served by the gateway now; null when the admin API runs "
-                                                            "without a gateway (the CLI on a data directory)"}})}},
-                      {"model", "mode", "auto_approve", "served"})},
+                                                            "without a gateway (the CLI on a data directory)"}})},
+                             {"source", nullable(enumeration({"config", "store"},
+                                            "Where it is defined: the config file (read-only here) or the store; null "
+                                            "for a model that only has an access setting"))},
+                             {"deployments", {{"type", "array"}, {"items", schemaRef("Deployment")}}},
+                             {"problem", nullable(string("Why a stored model is not served"))},
+                             {"created_at_ms", nullable(integer("Epoch milliseconds; null unless stored"))},
+                             {"updated_at_ms", nullable(integer("Epoch milliseconds; null unless stored"))}},
+                      {"model", "mode", "auto_approve", "served", "source", "deployments", "problem", "created_at_ms",
+                          "updated_at_ms"})},
         {"ModelPage", page("Model")},
+        {"Deployment", object({{"provider", string("A provider of the config file or of the store")},
+                                  {"model", string("The model name sent upstream")},
+                                  {"weight", [] {
+                                       Json weight = integer("Relative share of the traffic, 1-1000000");
+                                       weight["minimum"] = 1;
+                                       weight["maximum"] = 1000000;
+                                       weight["default"] = 1;
+                                       return weight;
+                                   }()}},
+                           {"provider", "model"}, true)},
+        {"ModelCreate", object({{"model", string("The public name clients send; unique across the config file and the store")},
+                                   {"deployments", {{"type", "array"}, {"minItems", 1}, {"items", schemaRef("Deployment")}}},
+                                   {"reason", string(kReasonText)}},
+                            {"model", "deployments"}, true)},
+        {"ModelUpdate", object({{"deployments", {{"type", "array"}, {"minItems", 1}, {"items", schemaRef("Deployment")},
+                                                    {"description", "Replaces all deployments"}}},
+                                   {"model", string("If given, the model's own name: models are not renamed")},
+                                   {"reason", string(kReasonText)}},
+                            {}, true)},
+        {"Credential", object({{"source", enumeration({"none", "env", "stored"})},
+                                  {"name", string("env: the environment variable's name")},
+                                  {"set", {{"type", "boolean"}, {"description", "stored: a secret is stored (it is never shown)"}}}},
+                           {"source"})},
+        {"CredentialInput", object({{"source", enumeration({"none", "env", "stored"})},
+                                       {"name", string("env: the environment variable, read by the gateway whenever it "
+                                                       "builds a snapshot")},
+                                       {"secret", string("stored: the secret, kept in the store and never shown again; "
+                                                         "on PATCH leave it out to keep the stored one. No control characters.")}},
+                                {"source"}, true)},
+        {"Provider", providerSchema()},
+        {"ProviderPage", page("Provider")},
+        {"ProviderCreate", providerInput(true)},
+        {"ProviderUpdate", providerInput(false)},
+        {"ProviderTest", object({{"model", string("The upstream model to call; absent: the first model deployed on the provider")},
+                                    {"reason", string(kReasonText)}},
+                             {}, true)},
+        {"ProviderTestResult", object({{"name", string("The provider tested")}, {"ok", {{"type", "boolean"}}},
+                                          {"status", integer("The HTTP status the call ended with (502/504: unreachable, "
+                                                             "503: its credential cannot be resolved)")},
+                                          {"model", string("The upstream model called")},
+                                          {"message", string("The start of the answer, or the error's message (never the secret)")},
+                                          {"latency_ms", integer()}},
+                                   {"name", "ok", "status", "model", "message", "latency_ms"})},
         {"AdminToken", object({{"id", integer()}, {"name", string(kNameRule + "; the audit log's actor, never reused")},
                                   {"role", enumeration({"viewer", "operator", "admin"})},
                                   {"prefix", string("The token's first characters, safe to show")},
@@ -228,7 +346,9 @@ Json responses()
         {"Forbidden", errorResponse("The token's role is not enough: code insufficient_role, the message names the role needed")},
         {"NotFound", errorResponse("No such entity: code not_found")},
         {"Conflict", errorResponse("Refused by the current state (a duplicate name, a delete while in use, an illegal "
-                                   "access-request transition); the message says why and what to do: code conflict")},
+                                   "access-request transition, an entry of the config file); the message says why and "
+                                   "what to do: code conflict")},
+        {"Unavailable", errorResponse("Needs the running gateway (code gateway_required) or it cannot run now (code unavailable)")},
     };
 }
 
@@ -275,6 +395,8 @@ std::string errorStatus(const std::string& response)
         return "400";
     if (response == "NotFound")
         return "404";
+    if (response == "Unavailable")
+        return "503";
     return "409"; // Conflict
 }
 
@@ -323,6 +445,18 @@ Json withPaging(Json parameters)
     return parameters;
 }
 
+Json modelName()
+{
+    return {{"name", "model"}, {"in", "path"}, {"required", true},
+        {"description", "The public model name; a '/' in it is sent as %2F"}, {"schema", string()}};
+}
+
+Json providerName()
+{
+    return {{"name", "name"}, {"in", "path"}, {"required", true},
+        {"description", "The provider's name; a '/' in it is sent as %2F"}, {"schema", string()}};
+}
+
 Json decision(const std::string& action, const std::string& summary, const std::string& from, const std::string& to)
 {
     return operation({action + "AccessRequest", "access requests", summary,
@@ -336,7 +470,7 @@ Json paths()
 {
     const Json deleteParameters = Json::array({idParameter(), ref("parameters", "DeleteReason")});
     Json auditParameters = withPaging(Json::array({
-        queryParameter("entity_type", string(), "tenant, consumer, model_access, access_request, api_key, admin_token"),
+        queryParameter("entity_type", string(), "tenant, consumer, provider, model, model_access, access_request, api_key, admin_token"),
         queryParameter("entity_id", string(), "The row id, or the model name for model_access"),
         queryParameter("since_ms", integer(), "Entries at or after this time (epoch ms)"),
         queryParameter("until_ms", integer(), "Entries before this time (epoch ms)"),
@@ -391,14 +525,62 @@ Json paths()
                                "log keeps their history).",
                                "admin", deleteParameters, "", 200, "The consumer as it was", schemaRef("Consumer"),
                                {"BadRequest", "NotFound", "Conflict"}})}}},
+        {"/admin/v1/providers",
+            {{"get", operation({"listProviders", "providers", "List providers",
+                         "The config file's (in file order), then the store's (by name). Credentials show only where "
+                         "they come from.",
+                         "viewer", paging(), "", 200, "A page of providers", schemaRef("ProviderPage"), {"BadRequest"}})},
+                {"post", operation({"createProvider", "providers", "Add a provider",
+                             "Checked with the config file's rules (400 naming the field). A name the config file uses is a "
+                             "409. Usable by models at once.",
+                             "admin", Json::array(), "ProviderCreate", 201, "The provider", schemaRef("Provider"),
+                             {"BadRequest", "Conflict"}})}}},
+        {"/admin/v1/providers/{name}",
+            {{"parameters", Json::array({providerName()})},
+                {"get", operation({"getProvider", "providers", "Get a provider", "", "viewer", Json::array(), "", 200,
+                            "The provider", schemaRef("Provider"), {"NotFound"}})},
+                {"patch", operation({"updateProvider", "providers", "Change a stored provider",
+                              "Takes effect on the data plane at once; requests in flight keep the settings they started "
+                              "with. A provider of the config file is a 409 (edit it there).",
+                              "admin", Json::array(), "ProviderUpdate", 200, "The provider", schemaRef("Provider"),
+                              {"BadRequest", "NotFound", "Conflict"}})},
+                {"delete", operation({"deleteProvider", "providers", "Delete a stored provider",
+                               "Refused (409) while a model deploys on it, and for a provider of the config file. Its "
+                               "stored secret goes with it.",
+                               "admin", Json::array({ref("parameters", "DeleteReason")}), "", 200, "The provider as it was",
+                               schemaRef("Provider"), {"BadRequest", "NotFound", "Conflict"}})}}},
+        {"/admin/v1/providers/{name}/test",
+            {{"parameters", Json::array({providerName()})},
+                {"post", operation({"testProvider", "providers", "Test a provider with one real call",
+                             "One small chat call through the data plane's own path, recorded like any call and audited as "
+                             "provider.test. The answer is 200 whatever the provider said: ok tells.",
+                             "operator", Json::array(), "ProviderTest", 200, "What the provider answered",
+                             schemaRef("ProviderTestResult"), {"BadRequest", "NotFound", "Conflict", "Unavailable"}})}}},
         {"/admin/v1/models",
-            {{"get", operation({"listModels", "model access", "List models with their access modes",
-                         "The models the gateway serves (configuration order), then every other model with an access "
-                         "setting (served: false).",
-                         "viewer", paging(), "", 200, "A page of models", schemaRef("ModelPage"), {"BadRequest"}})}}},
+            {{"get", operation({"listModels", "models", "List models with their deployments and access modes",
+                         "The config file's models, then the store's (served or not, with the reason), then every other "
+                         "model with an access setting (served: false, source: null).",
+                         "viewer", paging(), "", 200, "A page of models", schemaRef("ModelPage"), {"BadRequest"}})},
+                {"post", operation({"createModel", "models", "Add a model",
+                             "Its deployments may use providers of the config file or of the store (404 naming "
+                             "deployments[N].provider for one that does not exist). Callable at once; its access mode is "
+                             "set under /models/{model}/access.",
+                             "admin", Json::array(), "ModelCreate", 201, "The model", schemaRef("Model"),
+                             {"BadRequest", "NotFound", "Conflict"}})}}},
+        {"/admin/v1/models/{model}",
+            {{"parameters", Json::array({modelName()})},
+                {"get", operation({"getModel", "models", "Get a model", "", "viewer", Json::array(), "", 200, "The model",
+                            schemaRef("Model"), {"NotFound"}})},
+                {"patch", operation({"updateModel", "models", "Replace a stored model's deployments",
+                              "Takes effect on the data plane at once. A model of the config file is a 409 (edit it there).",
+                              "admin", Json::array(), "ModelUpdate", 200, "The model", schemaRef("Model"),
+                              {"BadRequest", "NotFound", "Conflict"}})},
+                {"delete", operation({"deleteModel", "models", "Delete a stored model",
+                               "Its access setting and access requests stay (history).", "admin",
+                               Json::array({ref("parameters", "DeleteReason")}), "", 200, "The model as it was",
+                               schemaRef("Model"), {"BadRequest", "NotFound", "Conflict"}})}}},
         {"/admin/v1/models/{model}/access",
-            {{"parameters", Json::array({{{"name", "model"}, {"in", "path"}, {"required", true},
-                                {"description", "The public model name; a '/' in it is sent as %2F"}, {"schema", string()}}})},
+            {{"parameters", Json::array({modelName()})},
                 {"get", operation({"getModelAccess", "model access", "Get a model's access mode",
                             "A model never configured is open without auto-approve.", "viewer", Json::array(), "", 200,
                             "The model's access", schemaRef("ModelAccess"), {}})},
@@ -485,14 +667,17 @@ Json adminOpenApi()
     return {
         {"openapi", "3.0.3"},
         {"info", {{"title", "Gatehouse admin API"}, {"version", "1"},
-                     {"description", "Tenants, consumers, model access, access requests, API keys, and the audit log. "
+                     {"description", "Tenants, consumers, providers and models, model access, access requests, API "
+                                     "keys, and the audit log. "
                                      "Authenticate with an admin token (`gatehouse admin-token create`) as "
                                      "`Authorization: Bearer gat-...`. Roles: viewer (reads), operator (also access "
-                                     "requests, consumer create/update and API keys), admin (everything). Errors are "
+                                     "requests, consumer create/update, API keys and provider tests), admin (everything, "
+                                     "including providers and models: providers hold credentials). Errors are "
                                      "{\"error\":{\"message\",\"type\",\"param\",\"code\"}}; a wrong method on a known "
                                      "path is 405 with Allow. See docs/admin-api.md."}}},
         {"security", Json::array({{{"adminToken", Json::array()}}})},
-        {"tags", Json::array({{{"name", "tenants"}}, {{"name", "consumers"}}, {{"name", "model access"}},
+        {"tags", Json::array({{{"name", "tenants"}}, {{"name", "consumers"}}, {{"name", "providers"}}, {{"name", "models"}},
+                     {{"name", "model access"}},
                      {{"name", "access requests"}}, {{"name", "api keys"}}, {{"name", "admin tokens"}}, {{"name", "audit"}},
                      {{"name", "meta"}}})},
         {"paths", paths()},

@@ -36,6 +36,12 @@ AdminResult created(const Json& entity)
     return answer(201, entity, true);
 }
 
+// Items that are JSON already (providers and models from the ProviderCatalog).
+const Json& toJson(const Json& item)
+{
+    return item;
+}
+
 template<typename T>
 Json pageJson(const Page<T>& page, const PageRequest& request)
 {
@@ -71,6 +77,32 @@ Change deletion(const AdminCall& call)
     return {call.actor, query.text("reason").value_or("")};
 }
 
+// The change's actor and the body's optional "reason", taken out of the body (the rest of it is
+// the entry the config loader's rules check).
+Change changeFrom(const AdminCall& call, Json& body)
+{
+    Change change{call.actor, {}};
+    if (const auto reason = body.find("reason"); reason != body.end()) {
+        if (!reason->is_null() && !reason->is_string())
+            refuseField("reason", std::string("must be a string, not ") + reason->type_name(), "invalid_type");
+        if (reason->is_string())
+            change.reason = reason->get<std::string>();
+        body.erase(reason);
+    }
+    return change;
+}
+
+// A setting the config loader's rules refuse is a 400 (or 404) naming the field.
+template<typename Body>
+Json settingsChecked(Body&& body)
+{
+    try {
+        return body();
+    } catch (const SettingsError& error) {
+        throw AdminInputError(apiErrorFor(error));
+    }
+}
+
 AccessMode requiredMode(const JsonBody& body)
 {
     const auto name = body.requiredString("mode");
@@ -94,11 +126,11 @@ std::optional<AccessState> stateFilter(const QueryParameters& query)
 
 } // namespace
 
-AdminOperations::AdminOperations(GovernanceStore& store, KeyStore& keys, AdminTokenStore& tokens, const AdminGateway* gateway)
+AdminOperations::AdminOperations(GovernanceStore& store, KeyStore& keys, AdminTokenStore& tokens, ProviderCatalog& catalog)
     : m_store(store)
     , m_keys(keys)
     , m_tokens(tokens)
-    , m_gateway(gateway)
+    , m_catalog(catalog)
 {
 }
 
@@ -122,7 +154,19 @@ AdminResult AdminOperations::run(const AdminCall& call)
     case Op::UpdateConsumer:
     case Op::DeleteConsumer:
         return consumers(call);
+    case Op::ListProviders:
+    case Op::CreateProvider:
+    case Op::GetProvider:
+    case Op::UpdateProvider:
+    case Op::DeleteProvider:
+        return providers(call);
+    case Op::TestProvider:
+        throw std::logic_error("a provider test waits on the upstream: AdminService runs it");
     case Op::ListModels:
+    case Op::CreateModel:
+    case Op::GetModel:
+    case Op::UpdateModel:
+    case Op::DeleteModel:
         return models(call);
     case Op::GetModelAccess:
     case Op::SetModelAccess:
@@ -215,30 +259,91 @@ AdminResult AdminOperations::consumers(const AdminCall& call)
     }
 }
 
-// The models the data plane serves, then any other model with an access setting (one no longer
-// configured, or set up before its deployment), each with its access mode.
+// The config file's providers (read-only here) and the store's. The body is the config file's
+// entry in JSON, checked by the config loader's own rules (docs/providers.md); "reason" goes to the
+// audit entry.
+AdminResult AdminOperations::providers(const AdminCall& call)
+{
+    const auto name = [&] { return call.path.at("name"); };
+    switch (call.route.operation) {
+    case Op::ListProviders: {
+        const QueryParameters query(call.query, {"limit", "offset"});
+        const auto page = query.page();
+        return read(pageJson(pageOf(m_catalog.providers(), page), page));
+    }
+    case Op::GetProvider:
+        refuseQueryParameters(call);
+        return read(settingsChecked([&] { return m_catalog.provider(name()); }));
+    case Op::CreateProvider: {
+        auto body = parseJsonObject(call.body);
+        const auto change = changeFrom(call, body);
+        return created(settingsChecked([&] { return m_catalog.createProvider(change, body); }));
+    }
+    case Op::UpdateProvider: {
+        auto body = parseJsonObject(call.body);
+        const auto change = changeFrom(call, body);
+        return changedTo(settingsChecked([&] { return m_catalog.updateProvider(change, name(), body); }));
+    }
+    case Op::DeleteProvider:
+        return changedTo(m_catalog.deleteProvider(deletion(call), name()));
+    default:
+        throw std::logic_error("not a provider operation");
+    }
+}
+
+ProviderTestCall AdminOperations::providerTest(const AdminCall& call)
+{
+    refuseQueryParameters(call);
+    const JsonBody body(call.body, {"model", "reason"});
+    ProviderTestCall test{call.path.at("name"), body.optionalString("model"), {call.actor, body.optionalString("reason")}};
+    const auto provider = m_catalog.provider(test.provider);
+    if (provider["served"] == false)
+        throw GovernanceError(GovernanceErrorKind::Conflict, "provider '" + test.provider + "' is not served: "
+                + provider["problem"].get<std::string>());
+    if (test.upstreamModel.empty() && provider["models"].empty())
+        refuseField("model", "no model is deployed on provider '" + test.provider + "': name one to test it with",
+            "missing_required_parameter");
+    return test;
+}
+
+AdminResult AdminOperations::providerTested(const ProviderTestCall& call, const ProviderTestResult& result)
+{
+    const Json answer{{"name", call.provider}, {"ok", result.ok}, {"status", result.status}, {"model", result.model},
+        {"message", result.message}, {"latency_ms", result.latency.count()}};
+    // Not a change of the configuration, but a real call someone asked for: the log says who.
+    m_store.appendAudit(call.change, "provider.test", "provider", call.provider, nullptr, answer);
+    return read(answer);
+}
+
+// One resource for models: the config file's, the store's and those that only have an access
+// setting, each with its access mode (access itself is set under /models/{model}/access).
 AdminResult AdminOperations::models(const AdminCall& call)
 {
-    const QueryParameters query(call.query, {"limit", "offset"});
-    std::vector<std::string> names;
-    std::set<std::string, std::less<>> served;
-    if (m_gateway) {
-        names = m_gateway->servedModels();
-        served.insert(names.begin(), names.end());
+    const auto name = [&] { return call.path.at("model"); };
+    switch (call.route.operation) {
+    case Op::ListModels: {
+        const QueryParameters query(call.query, {"limit", "offset"});
+        const auto page = query.page();
+        return read(pageJson(pageOf(m_catalog.models(), page), page));
     }
-    for (const auto& access : m_store.listModelAccess()) {
-        if (!served.count(access.model))
-            names.push_back(access.model);
+    case Op::GetModel:
+        refuseQueryParameters(call);
+        return read(m_catalog.model(name()));
+    case Op::CreateModel: {
+        auto body = parseJsonObject(call.body);
+        const auto change = changeFrom(call, body);
+        return created(settingsChecked([&] { return m_catalog.createModel(change, body); }));
     }
-    const auto page = query.page();
-    auto listed = pageOf(std::move(names), page);
-    Json data = Json::array();
-    for (const auto& name : listed.items) {
-        auto model = toJson(m_store.modelAccess(name));
-        model["served"] = m_gateway ? Json(served.count(name) > 0) : Json(nullptr);
-        data.push_back(std::move(model));
+    case Op::UpdateModel: {
+        auto body = parseJsonObject(call.body);
+        const auto change = changeFrom(call, body);
+        return changedTo(settingsChecked([&] { return m_catalog.updateModel(change, name(), body); }));
     }
-    return read({{"data", std::move(data)}, {"total", listed.total}, {"limit", page.limit}, {"offset", page.offset}});
+    case Op::DeleteModel:
+        return changedTo(m_catalog.deleteModel(deletion(call), name()));
+    default:
+        throw std::logic_error("not a model operation");
+    }
 }
 
 AdminResult AdminOperations::modelAccess(const AdminCall& call)

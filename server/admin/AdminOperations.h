@@ -3,9 +3,10 @@
 // AdminApi does those around it.
 #pragma once
 
-#include "admin/AdminGateway.h"
+#include "gateway/ProviderProbe.h"
 #include "admin/AdminRouter.h"
 #include "http/Exchange.h"
+#include "gateway/ProviderCatalog.h"
 #include "store/AdminTokenStore.h"
 #include "store/GovernanceStore.h"
 #include "store/KeyStore.h"
@@ -31,18 +32,34 @@ struct AdminResult {
     bool changed = false; // a change was committed: the data plane must take a new snapshot
 };
 
+// A provider test, checked and ready to run on the gateway (AdminService waits for the upstream
+// without holding anything).
+struct ProviderTestCall {
+    std::string provider;
+    std::string upstreamModel; // "" = the first model deployed on it
+    Change change;             // the caller and the optional reason, for the audit entry
+};
+
 class AdminOperations {
 public:
-    // `keys` and `tokens` must use the same database connection as `store` (their changes are
-    // audited through it). `gateway` may be null (the CLI on a data directory).
-    AdminOperations(GovernanceStore& store, KeyStore& keys, AdminTokenStore& tokens, const AdminGateway* gateway);
+    // `keys`, `tokens` and `catalog` must use the same database connection as `store` (their changes
+    // are audited through it).
+    AdminOperations(GovernanceStore& store, KeyStore& keys, AdminTokenStore& tokens, ProviderCatalog& catalog);
 
     // Throws AdminInputError for bad input, GovernanceError for a refused change, StoreError.
+    // Not for TestProvider, which waits on the upstream: see providerTest.
     AdminResult run(const AdminCall& call);
+
+    // TestProvider in two steps: the call checked (404 for an unknown provider, 400 naming `model`
+    // when none is deployed on it and none is given), then the answer to the result, audited as
+    // provider.test: {name, ok, status, model, message, latency_ms}.
+    ProviderTestCall providerTest(const AdminCall& call);
+    AdminResult providerTested(const ProviderTestCall& call, const ProviderTestResult& result);
 
 private:
     AdminResult tenants(const AdminCall& call);
     AdminResult consumers(const AdminCall& call);
+    AdminResult providers(const AdminCall& call);
     AdminResult models(const AdminCall& call);
     AdminResult modelAccess(const AdminCall& call);
     AdminResult accessRequests(const AdminCall& call);
@@ -53,7 +70,7 @@ private:
     GovernanceStore& m_store;
     KeyStore& m_keys;
     AdminTokenStore& m_tokens;
-    const AdminGateway* m_gateway;
+    ProviderCatalog& m_catalog;
 };
 
 } // namespace gatehouse

@@ -13,7 +13,8 @@ constexpr auto kAdmin = AdminRole::Admin;
 
 // Reads for every role; operators run the access-request workflow and look after consumers;
 // tenants, deletes, model access modes, grants and admin tokens are for admins (docs/admin-api.md).
-// Operators also create, change, revoke and rotate API keys.
+// Operators also create, change, revoke and rotate API keys, and test providers. Providers and
+// models are changed by admins only: providers hold credentials.
 const std::array kRoutes{
     AdminRoute{"/admin/v1/openapi.json", verb::get, Op::OpenApiDocument, "getOpenApiDocument", std::nullopt},
     AdminRoute{"/admin/v1/tenants", verb::get, Op::ListTenants, "listTenants", kViewer},
@@ -26,7 +27,17 @@ const std::array kRoutes{
     AdminRoute{"/admin/v1/consumers/{id}", verb::get, Op::GetConsumer, "getConsumer", kViewer},
     AdminRoute{"/admin/v1/consumers/{id}", verb::patch, Op::UpdateConsumer, "updateConsumer", kOperator},
     AdminRoute{"/admin/v1/consumers/{id}", verb::delete_, Op::DeleteConsumer, "deleteConsumer", kAdmin},
+    AdminRoute{"/admin/v1/providers", verb::get, Op::ListProviders, "listProviders", kViewer},
+    AdminRoute{"/admin/v1/providers", verb::post, Op::CreateProvider, "createProvider", kAdmin},
+    AdminRoute{"/admin/v1/providers/{name}", verb::get, Op::GetProvider, "getProvider", kViewer},
+    AdminRoute{"/admin/v1/providers/{name}", verb::patch, Op::UpdateProvider, "updateProvider", kAdmin},
+    AdminRoute{"/admin/v1/providers/{name}", verb::delete_, Op::DeleteProvider, "deleteProvider", kAdmin},
+    AdminRoute{"/admin/v1/providers/{name}/test", verb::post, Op::TestProvider, "testProvider", kOperator},
     AdminRoute{"/admin/v1/models", verb::get, Op::ListModels, "listModels", kViewer},
+    AdminRoute{"/admin/v1/models", verb::post, Op::CreateModel, "createModel", kAdmin},
+    AdminRoute{"/admin/v1/models/{model}", verb::get, Op::GetModel, "getModel", kViewer},
+    AdminRoute{"/admin/v1/models/{model}", verb::patch, Op::UpdateModel, "updateModel", kAdmin},
+    AdminRoute{"/admin/v1/models/{model}", verb::delete_, Op::DeleteModel, "deleteModel", kAdmin},
     AdminRoute{"/admin/v1/models/{model}/access", verb::get, Op::GetModelAccess, "getModelAccess", kViewer},
     AdminRoute{"/admin/v1/models/{model}/access", verb::put, Op::SetModelAccess, "setModelAccess", kAdmin},
     AdminRoute{"/admin/v1/access-requests", verb::get, Op::ListAccessRequests, "listAccessRequests", kViewer},

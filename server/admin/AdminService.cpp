@@ -9,7 +9,9 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <future>
 #include <mutex>
+#include <optional>
 
 namespace gatehouse {
 namespace {
@@ -76,12 +78,23 @@ struct AdminService::State {
         , governance(database)
         , tokens(database)
         , keys(database)
-        , operations(governance, keys, tokens, gateway)
+        , providers(database)
+        , catalog(gateway ? gateway->configFile() : nullptr, providers, governance)
+        , operations(governance, keys, tokens, catalog)
         , log(componentLogger("admin"))
     {
     }
 
-    AdminResult respond(const AdminRequest& request);
+    // An answer, or a provider test that is checked and must now run on the gateway.
+    struct Outcome {
+        Outcome(AdminResult answer) : result(std::move(answer)) {}
+        Outcome(ProviderTestCall call) : test(std::move(call)) {}
+        AdminResult result;
+        std::optional<ProviderTestCall> test;
+    };
+    Outcome respond(const AdminRequest& request);
+    // Runs `test` on the gateway; `done` gets the answer (after auditing it), later, on a gateway thread.
+    void runTest(ProviderTestCall test, std::function<void(AdminResult)> done);
     // The actor the change is made as; throws AdminInputError (401/403) when the caller may not.
     std::string authorize(const AdminRequest& request, const AdminRoute& route, std::string_view path);
     AdminToken authenticate(std::string_view authorization);
@@ -92,6 +105,8 @@ struct AdminService::State {
     GovernanceStore governance;
     AdminTokenStore tokens;
     KeyStore keys;
+    ProviderStore providers;
+    ProviderCatalog catalog;
     AdminOperations operations;
     std::shared_ptr<spdlog::logger> log;
 };
@@ -105,20 +120,65 @@ AdminService::~AdminService() = default;
 
 AdminResult AdminService::respond(const AdminRequest& request)
 {
-    auto result = m_state->respond(request);
-    if (result.changed && m_state->gateway) {
+    // The answer arrives in this call, except for a provider test, which is waited for here.
+    std::promise<AdminResult> answer;
+    auto future = answer.get_future();
+    respondAsync(request, [&answer](AdminResult result) { answer.set_value(std::move(result)); });
+    return future.get();
+}
+
+void AdminService::respondAsync(const AdminRequest& request, std::function<void(AdminResult)> done)
+{
+    auto outcome = m_state->respond(request);
+    if (outcome.test) {
+        m_state->runTest(std::move(*outcome.test), std::move(done));
+        return;
+    }
+    if (outcome.result.changed && m_state->gateway) {
         // The change is committed whatever happens here; the gateway's own polling of the
-        // governance generation catches up if this rebuild fails.
+        // store's generations catches up if this rebuild fails.
         try {
             m_state->gateway->adminChangeCommitted();
         } catch (const std::exception& error) {
             m_state->log->error("the change is committed, but the data plane could not take it yet: {}", error.what());
         }
     }
-    return result;
+    done(std::move(outcome.result));
 }
 
-AdminResult AdminService::State::respond(const AdminRequest& request)
+void AdminService::State::runTest(ProviderTestCall test, std::function<void(AdminResult)> done)
+{
+    const auto refused = [&](int status, const std::string& code, const std::string& message) {
+        done(errorResult({status, message, status == 503 ? "server_error" : "invalid_request_error", {}, code}));
+    };
+    if (!gateway)
+        return refused(503, "gateway_required",
+            "Testing a provider needs the running gateway: use the admin API of `gatehouse serve` (--remote) or the console.");
+    try {
+        auto answered = [this, test, done](ProviderTestResult result) {
+            AdminResult answer;
+            try {
+                std::lock_guard lock(mutex);
+                answer = operations.providerTested(test, result);
+                log->info("provider '{}' tested by '{}': {} ({})", test.provider, test.change.actor,
+                    result.ok ? "ok" : "failed", result.status);
+            } catch (const std::exception& error) {
+                log->error("provider test of '{}' ran, but could not be recorded: {}", test.provider, error.what());
+                answer = errorResult({500, std::string("The test ran, but could not be recorded: ") + error.what(),
+                    "server_error", {}, "store_error"});
+            }
+            done(std::move(answer));
+        };
+        gateway->runProviderTest(test.provider, test.upstreamModel, std::move(answered));
+    } catch (const std::invalid_argument& error) {
+        // The data plane's snapshot does not have it (yet): another process changed the store just now.
+        refused(409, "conflict", error.what());
+    } catch (const std::exception& error) {
+        refused(503, "unavailable", error.what());
+    }
+}
+
+AdminService::State::Outcome AdminService::State::respond(const AdminRequest& request)
 {
     const std::string_view target = request.target;
     const auto questionMark = std::min(target.find('?'), target.size());
@@ -140,7 +200,10 @@ AdminResult AdminService::State::respond(const AdminRequest& request)
     try {
         std::lock_guard lock(mutex);
         auto actor = authorize(request, *route, path);
-        auto result = operations.run({*route, match->parameters, query, request.body, actor});
+        const AdminCall call{*route, match->parameters, query, request.body, actor};
+        if (route->operation == AdminOperation::TestProvider)
+            return operations.providerTest(call);
+        auto result = operations.run(call);
         if (result.changed)
             log->info("{} {} by '{}': {}", methodName(request.method), path, actor, result.status);
         return result;
@@ -150,6 +213,8 @@ AdminResult AdminService::State::respond(const AdminRequest& request)
             result.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"gatehouse admin\"");
         return result;
     } catch (const GovernanceError& error) {
+        return errorResult(apiErrorFor(error));
+    } catch (const SettingsError& error) {
         return errorResult(apiErrorFor(error));
     } catch (const std::exception& error) {
         log->error("{} {} failed: {}", methodName(request.method), path, error.what());

@@ -8,6 +8,7 @@
 #include "admin/AdminOperations.h"
 #include "http/Asio.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -41,8 +42,15 @@ public:
     ~AdminService();
 
     // Never throws: every failure is an answer with an OpenAI-style error body. Safe to call from
-    // several threads at once (calls are serialized: admin calls are rare and short).
+    // several threads at once (calls are serialized: admin calls are rare and short). A provider
+    // test (POST /admin/v1/providers/{name}/test) waits here for the upstream's answer: never call
+    // this for one from a gateway worker thread, use respondAsync.
     AdminResult respond(const AdminRequest& request);
+
+    // As respond(), but `done` gets the answer: at once, inside this call, except for a provider
+    // test, whose answer comes later from a gateway thread once the provider answered. Nothing is
+    // held while the test runs. The service must outlive the call.
+    void respondAsync(const AdminRequest& request, std::function<void(AdminResult)> done);
 
 private:
     struct State;

@@ -93,6 +93,14 @@ StageStatus SelectDeploymentStage::run(RequestContext& context) const
     context.deployment = &route.pick(draw);
     context.record.provider = context.deployment->provider->name;
     context.record.deployment = context.deployment->upstreamModel;
+    // A provider added at run time whose credential cannot be resolved (an unset environment
+    // variable): nothing is sent, and the message says what to fix. Never the secret.
+    if (const auto& problem = context.deployment->provider->unavailable; !problem.empty()) {
+        context.error = ApiError::unavailable("Provider '" + context.deployment->provider->name + "' cannot be called: "
+            + problem + ". An admin can fix it with PATCH /admin/v1/providers/" + context.deployment->provider->name + ".");
+        context.error->code = "provider_unavailable";
+        return StageStatus::Stop;
+    }
     return StageStatus::Continue;
 }
 

@@ -128,6 +128,20 @@ const std::vector<Mutation>& mutations()
             AdminRole::Admin, 201, "admin_token.create", "admin_token"},
         {"revokeAdminToken", "POST", "/admin/v1/admin-tokens/retired-bot/revoke", R"({"reason":"unused"})", AdminRole::Admin,
             200, "admin_token.revoke", "admin_token"},
+        {"createProvider", "POST", "/admin/v1/providers", R"({"name":"new-mock","kind":"mock","reason":"more capacity"})",
+            AdminRole::Admin, 201, "provider.create", "provider"},
+        {"updateProvider", "PATCH", "/admin/v1/providers/stored-mock", R"({"latency_ms":5})", AdminRole::Admin, 200,
+            "provider.update", "provider"},
+        {"deleteProvider", "DELETE", "/admin/v1/providers/spare-mock?reason=unused", "", AdminRole::Admin, 200,
+            "provider.delete", "provider"},
+        {"testProvider", "POST", "/admin/v1/providers/stored-mock/test", R"({"reason":"after the change"})",
+            AdminRole::Operator, 200, "provider.test", "provider"},
+        {"createModel", "POST", "/admin/v1/models", R"({"model":"new-chat","deployments":[{"provider":"mock","model":"m-2"}]})",
+            AdminRole::Admin, 201, "model.create", "model"},
+        {"updateModel", "PATCH", "/admin/v1/models/stored-chat", R"({"deployments":[{"provider":"mock","model":"m-3"}]})",
+            AdminRole::Admin, 200, "model.update", "model"},
+        {"deleteModel", "DELETE", "/admin/v1/models/stored-chat?reason=unused", "", AdminRole::Admin, 200, "model.delete",
+            "model"},
     };
     return list;
 }
@@ -161,6 +175,8 @@ QString concretePath(const AdminRoute& route, const Fixture& fixture)
         path.replace("{id}", QString::number(fixture.key));
     else if (path.startsWith("/admin/v1/admin-tokens/"))
         path.replace("{name}", "retired-bot");
+    else if (path.startsWith("/admin/v1/providers/"))
+        path.replace("{name}", "stored-mock");
     else
         path.replace("{id}", QString::number(fixture.pending));
     return path.replace("{model}", "gpt-approval");
@@ -326,6 +342,18 @@ void AdminApiTest::init()
     m_fixture.approved = store.requestAccess(setup, m_fixture.consumer, "gpt-approved").id;
     store.approveAccessRequest(setup, m_fixture.approved);
     m_fixture.key = KeyStore(db).addConsumerKey("app-key", generateApiKey(), m_fixture.consumer, std::nullopt).id;
+
+    // Providers and models in the store (through the gateway's own AdminService, so the data plane
+    // serves them at once): "stored-mock" used by "stored-chat", and "spare-mock" used by nothing.
+    auto& service = m_gateway->server().adminService();
+    const auto setupCaller = AdminCaller::local(kSetupActor);
+    for (const auto& [target, body] : std::vector<std::pair<std::string, std::string>>{
+             {"/admin/v1/providers", R"({"name":"stored-mock","kind":"mock"})"},
+             {"/admin/v1/providers", R"({"name":"spare-mock","kind":"mock"})"},
+             {"/admin/v1/models", R"({"model":"stored-chat","deployments":[{"provider":"stored-mock","model":"s-1"}]})"}}) {
+        const auto created = service.respond({http::verb::post, target, body, setupCaller});
+        QVERIFY2(created.status == 201, created.body.c_str());
+    }
 }
 
 void AdminApiTest::cleanup()
@@ -876,7 +904,10 @@ void AdminApiTest::everyMutationLeavesExactlyOneAuditEntry()
         replacement.remove("rotated_key");
         entity = entity["rotated_key"].toObject();
     }
-    const auto entityId = entity.contains("id") ? QString::number(entity["id"].toInteger()) : entity["model"].toString();
+    // Entities are named by their id, else their name (providers), else their model (model access, models).
+    const auto entityId = entity.contains("id") ? QString::number(entity["id"].toInteger())
+        : entity.contains("name")                ? entity["name"].toString()
+                                                 : entity["model"].toString();
     QCOMPARE(entry["entity_id"].toString(), entityId);
     // The answer is the entity after the change (or as it was, for a delete).
     const auto state = QString(mutation.method) == "DELETE" ? entry["before"].toObject() : entry["after"].toObject();
@@ -1015,7 +1046,6 @@ void AdminApiTest::governanceChangedFollowsEveryCommittedChange()
         token = AdminTokenStore(db).create({kSetupActor, {}}, "hook-admin", AdminRole::Admin).plaintext;
     }
     struct CountingGateway final : AdminGateway {
-        std::vector<std::string> servedModels() const override { return {}; }
         void adminChangeCommitted() override { ++changes; }
         int changes = 0;
     } gateway;
@@ -1328,10 +1358,13 @@ void AdminApiTest::modelsListTheServedModelsWithTheirAccess()
     QVERIFY2(response.status == 200, qPrintable(describe(response)));
     const auto page = objectOf(response);
     const auto data = page["data"].toArray();
-    // The served model first (config order), then the models that only have an access setting.
-    QCOMPARE(data[0].toObject(), QJsonObject({{"model", "mock-chat"}, {"mode", "open"}, {"auto_approve", false}, {"served", true}}));
+    // The config file's model first, then the store's, then the models that only have an access setting.
+    for (const auto& key : {"model", "mode", "auto_approve", "served"})
+        QCOMPARE(data[0].toObject()[key], QJsonObject({{"model", "mock-chat"}, {"mode", "open"}, {"auto_approve", false}, {"served", true}})[key]);
+    QCOMPARE(data[1].toObject()["model"].toString(), QString("stored-chat"));
+    QCOMPARE(data[1].toObject()["source"].toString(), QString("store"));
     QStringList unserved;
-    for (int i = 1; i < data.size(); ++i) {
+    for (int i = 2; i < data.size(); ++i) {
         QCOMPARE(data[i].toObject()["served"].toBool(true), false);
         unserved << data[i].toObject()["model"].toString();
     }

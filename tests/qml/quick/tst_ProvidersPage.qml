@@ -36,7 +36,8 @@ Item {
             const row = {
                 name: name, kind: "openai-compatible", baseUrl: "https://api.openai.com/v1",
                 credential: "env:OPENAI_API_KEY", models: "chat → gpt-4o-mini", modelCount: 1,
-                testState: ProvidersModel.Untested, httpStatus: 0, latencyMs: -1, message: "", testedModel: ""
+                testState: ProvidersModel.Untested, httpStatus: 0, latencyMs: -1, message: "", testedModel: "",
+                editable: false, problem: ""
             }
             for (const key in fields)
                 row[key] = fields[key]
@@ -192,7 +193,8 @@ Item {
         function test_saysWhereProvidersComeFrom() {
             const page = createPage()
             const hint = texts(findAll(page, "configHint")[0]).join(" ")
-            verify(hint.indexOf("Providers come from the config file (/etc/gatehouse/gatehouse.yaml)") >= 0, hint)
+            verify(hint.indexOf("Providers of the config file (/etc/gatehouse/gatehouse.yaml) are changed there.") >= 0, hint)
+            verify(hint.indexOf("Providers and models added here are kept in the data directory") >= 0, hint)
             page.configFile = ""
             const builtIn = texts(findAll(page, "configHint")[0]).join(" ")
             verify(builtIn.indexOf("built-in configuration") >= 0, builtIn)
@@ -210,5 +212,155 @@ Item {
     Component {
         id: signalSpyComponent
         SignalSpy {}
+    }
+
+    // The admin API as the page uses it: records each request and answers later, as the real
+    // clients do; `failNext` makes the next one fail with the API's error shape.
+    Component {
+        id: fakeClientComponent
+        QtObject {
+            property var sent: []
+            property var failNext: null
+            function request(method, target, body, callback) {
+                sent.push({ method: method, target: target, body: JSON.parse(JSON.stringify(body)) })
+                const failure = failNext
+                failNext = null
+                Qt.callLater(() => callback(failure
+                    ? { status: failure.status, ok: false, body: { error: { message: failure.message } }, error: failure.message, text: "" }
+                    : { status: 201, ok: true, body: {}, error: "", text: "" }))
+            }
+        }
+    }
+
+    TestCase {
+        name: "ProvidersPageEditing"
+        when: windowShown
+
+        function row(name, fields) {
+            const entry = { name: name, kind: "openai", baseUrl: "https://api.openai.com/v1", credential: "stored",
+                models: "", modelCount: 0, testState: ProvidersModel.Untested, httpStatus: 0, latencyMs: -1,
+                message: "", testedModel: "", editable: true, problem: "" }
+            for (const key in fields)
+                entry[key] = fields[key]
+            return entry
+        }
+        function init() {
+            providerList.clear()
+            providerList.append(row("from-file", { editable: false, credential: "env:OPENAI_API_KEY" }))
+            providerList.append(row("team-openai", { problem: "" }))
+            providerList.append(row("broken", { credential: "env:MISSING_KEY", problem: "environment variable MISSING_KEY is not set" }))
+            deploymentList.clear()
+        }
+        function createPage(client) {
+            const page = createTemporaryObject(pageComponent, root, { adminClient: client })
+            verify(page)
+            waitForRendering(page)
+            return page
+        }
+        function rows(page) {
+            const found = []
+            const search = item => {
+                for (let i = 0; i < item.children.length; ++i) {
+                    if (item.children[i].objectName === "providerRow")
+                        found.push(item.children[i])
+                    search(item.children[i])
+                }
+            }
+            search(page)
+            return found
+        }
+        function field(editor, name) {
+            const item = findChild(editor.contentItem, name)
+            verify(item, name)
+            return item
+        }
+
+        function test_onlyProvidersAddedHereCanBeEdited() {
+            const page = createPage(createTemporaryObject(fakeClientComponent, root))
+            const shown = rows(page)
+            compare(shown.length, 3)
+            compare(findChild(shown[0], "editProviderButton").visible, false)
+            compare(findChild(shown[1], "editProviderButton").visible, true)
+        }
+
+        function test_withoutAnAdminClientThePageIsReadOnly() {
+            const page = createPage(null)
+            compare(findChild(page, "addProviderButton").visible, false)
+            compare(findChild(rows(page)[0], "editProviderButton").visible, false)
+        }
+
+        function test_aProviderThatCannotBeCalledSaysWhy() {
+            const page = createPage(createTemporaryObject(fakeClientComponent, root))
+            const problem = findChild(rows(page)[2], "providerProblem")
+            verify(problem.visible)
+            compare(problem.text, "Cannot be called: environment variable MISSING_KEY is not set")
+            verify(!findChild(rows(page)[1], "providerProblem").visible)
+        }
+
+        function test_addingAProviderSendsItsSecretOnce() {
+            const client = createTemporaryObject(fakeClientComponent, root)
+            const page = createPage(client)
+            mouseClick(findChild(page, "addProviderButton"))
+            const editor = findChild(page, "providerEditor")
+            tryCompare(editor, "opened", true)
+            field(editor, "providerName").text = "team-anthropic"
+            field(editor, "providerKind").currentIndex = 3 // anthropic
+            field(editor, "providerSecret").text = "sk-ant-secret"
+            editor.confirm()
+            tryCompare(editor, "visible", false)
+            compare(client.sent.length, 1)
+            compare(client.sent[0].method, "POST")
+            compare(client.sent[0].target, "/admin/v1/providers")
+            compare(client.sent[0].body, { kind: "anthropic", name: "team-anthropic", base_url: null,
+                credential: { source: "stored", secret: "sk-ant-secret" } })
+        }
+
+        function test_aRefusedProviderKeepsTheFormAndShowsWhy() {
+            const client = createTemporaryObject(fakeClientComponent, root)
+            client.failNext = { status: 409, message: "provider 'team' already exists" }
+            const page = createPage(client)
+            mouseClick(findChild(page, "addProviderButton"))
+            const editor = findChild(page, "providerEditor")
+            tryCompare(editor, "opened", true)
+            field(editor, "providerName").text = "team"
+            field(editor, "credentialSource").currentIndex = 1 // env
+            field(editor, "providerEnv").text = "TEAM_KEY"
+            editor.confirm()
+            tryCompare(editor, "submitError", "provider 'team' already exists")
+            verify(editor.visible)
+            compare(field(editor, "providerName").text, "team")
+            compare(client.sent[0].body.credential, { source: "env", name: "TEAM_KEY" })
+        }
+
+        function test_editingKeepsAStoredSecretUnlessANewOneIsTyped() {
+            const client = createTemporaryObject(fakeClientComponent, root)
+            const page = createPage(client)
+            mouseClick(findChild(rows(page)[1], "editProviderButton"))
+            const editor = findChild(page, "providerEditor")
+            tryCompare(editor, "opened", true)
+            compare(field(editor, "providerSecret").text, "")
+            field(editor, "providerBaseUrl").text = "https://gateway.example/v1"
+            editor.confirm()
+            tryCompare(editor, "visible", false)
+            compare(client.sent[0].method, "PATCH")
+            compare(client.sent[0].target, "/admin/v1/providers/team-openai")
+            compare(client.sent[0].body, { kind: "openai", base_url: "https://gateway.example/v1" })
+        }
+
+        function test_addingAModelDeploysItOnTheChosenProvider() {
+            const client = createTemporaryObject(fakeClientComponent, root)
+            const page = createPage(client)
+            mouseClick(findChild(page, "addModelButton"))
+            const editor = findChild(page, "modelEditor")
+            tryCompare(editor, "opened", true)
+            compare(editor.providerNames, ["from-file", "team-openai", "broken"])
+            field(editor, "modelName").text = "team-gpt"
+            field(editor, "modelProvider").currentIndex = 1
+            field(editor, "upstreamModel").text = "gpt-4o-mini"
+            editor.confirm()
+            tryCompare(editor, "visible", false)
+            compare(client.sent[0].target, "/admin/v1/models")
+            compare(client.sent[0].body, { model: "team-gpt", deployments: [{ provider: "team-openai", model: "gpt-4o-mini" }] })
+        }
     }
 }

@@ -4,6 +4,7 @@
 #include "GatewayTestSupport.h"
 #include "TemporaryDataDirectory.h"
 #include "TestHttpClient.h"
+#include "TestResponseJson.h"
 #include "admin/AdminService.h"
 #include "admin/AdminRouter.h"
 #include "auth/ApiKey.h"
@@ -30,20 +31,6 @@ const std::string kOperatorName = "olga-operator";
 const std::string kAdminName = "ada-admin";
 const std::string kSetupActor = "test-setup";
 
-QJsonObject objectOf(const TestResponse& response)
-{
-    return QJsonDocument::fromJson(QByteArray::fromStdString(response.body)).object();
-}
-
-QJsonObject errorOf(const TestResponse& response)
-{
-    return objectOf(response)["error"].toObject();
-}
-
-QString describe(const TestResponse& response)
-{
-    return QString("status %1: %2").arg(response.status).arg(QString::fromStdString(response.body));
-}
 
 QString lower(std::string_view text)
 {

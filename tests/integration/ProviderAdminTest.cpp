@@ -5,6 +5,7 @@
 // keeping what they started with, and changes made by another process.
 #include "GatewayTestSupport.h"
 #include "TestHttpClient.h"
+#include "TestResponseJson.h"
 #include "logging/Logging.h"
 #include "mockupstream/MockUpstreamServer.h"
 #include "store/AdminTokenStore.h"
@@ -32,20 +33,6 @@ const std::string kWrongSecret = "sk-wrong-SECRET-000000";
 const char* kUnsetVariable = "GATEHOUSE_PROVIDER_ADMIN_TEST_UNSET";
 const char* kEnvVariable = "GATEHOUSE_PROVIDER_ADMIN_TEST_KEY";
 
-QJsonObject objectOf(const TestResponse& response)
-{
-    return QJsonDocument::fromJson(QByteArray::fromStdString(response.body)).object();
-}
-
-QJsonObject errorOf(const TestResponse& response)
-{
-    return objectOf(response)["error"].toObject();
-}
-
-QString describe(const TestResponse& response)
-{
-    return QString("status %1: %2").arg(response.status).arg(QString::fromStdString(response.body));
-}
 
 std::string chatBody(const std::string& model, bool stream = false)
 {

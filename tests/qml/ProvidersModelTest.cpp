@@ -2,6 +2,7 @@
 // the secret), and "Test connection" against a real in-process gateway: the mock answers, a closed
 // port fails with the gateway's exact error, a provider no model uses fails at once.
 #include "ProvidersModel.h"
+#include "admin/AdminService.h"
 
 #include "GatewayTestSupport.h"
 
@@ -155,7 +156,29 @@ private slots:
         QCOMPARE(names.value(ProvidersModel::LatencyMsRole), QByteArray("latencyMs"));
         QCOMPARE(names.value(ProvidersModel::MessageRole), QByteArray("message"));
         QCOMPARE(names.value(ProvidersModel::TestedModelRole), QByteArray("testedModel"));
-        QCOMPARE(names.size(), 11);
+        QCOMPARE(names.value(ProvidersModel::EditableRole), QByteArray("editable"));
+        QCOMPARE(names.value(ProvidersModel::ProblemRole), QByteArray("problem"));
+        QCOMPARE(names.size(), 13);
+    }
+
+    void providersAddedAtRunTimeAreEditableAndSayWhatIsWrong()
+    {
+        // Added through the admin API as the console does, with an env credential that is not set.
+        auto& admin = m_gateway->server().adminService();
+        const auto local = gatehouse::AdminCaller::local("console:test");
+        const auto added = admin.respond({gatehouse::http::verb::post, "/admin/v1/providers",
+            R"({"name":"team","kind":"openai","credential":{"source":"env","name":"GATEHOUSE_PROVIDERS_MODEL_TEST_UNSET"}})", local});
+        QVERIFY2(added.status == 201, added.body.c_str());
+        m_model->setServer(&m_gateway->server());
+        QCOMPARE(m_model->count(), 5);
+        QCOMPARE(roleOf(*m_model, 4, ProvidersModel::NameRole).toString(), QString("team"));
+        QCOMPARE(roleOf(*m_model, 4, ProvidersModel::EditableRole).toBool(), true);
+        QCOMPARE(roleOf(*m_model, 4, ProvidersModel::CredentialRole).toString(), QString("env:GATEHOUSE_PROVIDERS_MODEL_TEST_UNSET"));
+        const auto problem = roleOf(*m_model, 4, ProvidersModel::ProblemRole).toString();
+        QVERIFY2(problem.contains("GATEHOUSE_PROVIDERS_MODEL_TEST_UNSET"), qPrintable(problem));
+        QCOMPARE(roleOf(*m_model, 0, ProvidersModel::EditableRole).toBool(), false); // the config file's
+        QVERIFY(roleOf(*m_model, 0, ProvidersModel::ProblemRole).toString().isEmpty());
+        QCOMPARE(admin.respond({gatehouse::http::verb::delete_, "/admin/v1/providers/team", "", local}).status, 200);
     }
 
     void noRoleEverReturnsTheSecret()

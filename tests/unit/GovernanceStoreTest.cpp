@@ -1,5 +1,6 @@
 // GovernanceStore: CRUD with paging and filters, the access-request lifecycle, exactly one audit
 // entry per change, an append-only audit log, and the migration from schema version 2.
+#include "GovernanceErrorOf.h"
 #include "TemporaryDataDirectory.h"
 #include "auth/ApiKey.h"
 #include "store/GovernanceStore.h"
@@ -14,23 +15,6 @@ using namespace gatehouse;
 namespace {
 
 const Change kAdmin{"admin:alice", "setting up"};
-
-// The error `body` throws; nullopt when it throws none.
-template<typename Body>
-std::optional<GovernanceError> errorOf(Body&& body)
-{
-    try {
-        body();
-    } catch (const GovernanceError& error) {
-        return error;
-    }
-    return std::nullopt;
-}
-
-QString text(const std::optional<GovernanceError>& error)
-{
-    return error ? QString::fromUtf8(error->what()) : QString("<no error>");
-}
 
 int64_t auditCount(Database& db)
 {

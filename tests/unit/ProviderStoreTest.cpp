@@ -1,6 +1,7 @@
 // ProviderStore: providers and models CRUD, credentials (env references and stored secrets) where
 // the secret never appears in a list, an audit entry or an error, one audit entry per change, the
 // generation counter, owner-only database files, and the migration from schema version 4.
+#include "GovernanceErrorOf.h"
 #include "TemporaryDataDirectory.h"
 #include "store/GovernanceStore.h"
 #include "store/ProviderStore.h"
@@ -16,22 +17,6 @@ namespace {
 
 const Change kAdmin{"ops", "adding a provider"};
 const std::string kSecret = "sk-test-0123456789-SECRET";
-
-template<typename Body>
-std::optional<GovernanceError> errorOf(Body&& body)
-{
-    try {
-        body();
-    } catch (const GovernanceError& error) {
-        return error;
-    }
-    return std::nullopt;
-}
-
-QString text(const std::optional<GovernanceError>& error)
-{
-    return error ? QString::fromUtf8(error->what()) : QString("<no error>");
-}
 
 struct Fixture {
     TemporaryDataDirectory dir;

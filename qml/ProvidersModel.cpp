@@ -49,8 +49,14 @@ ProvidersModel::~ProvidersModel()
 void ProvidersModel::setServer(gatehouse::GatewayServer* server)
 {
     const int before = count();
+    // The same gateway shown again after an admin change: a provider that is still there keeps its
+    // last test result, and a test still running will report to it.
+    std::vector<Row> previous;
+    if (server == m_server)
+        previous = std::move(m_rows);
     beginResetModel();
-    ++m_generation;
+    if (server != m_server)
+        ++m_generation;
     m_server = server;
     m_rows.clear();
     if (server) {
@@ -77,6 +83,15 @@ void ProvidersModel::setServer(gatehouse::GatewayServer* server)
             row.modelCount = static_cast<int>(models.size());
             row.editable = provider.definedIn == gatehouse::DefinedIn::Store;
             row.problem = qs(provider.unavailable);
+            for (const auto& earlier : previous) {
+                if (earlier.name == row.name) {
+                    row.state = earlier.state;
+                    row.httpStatus = earlier.httpStatus;
+                    row.latencyMs = earlier.latencyMs;
+                    row.message = earlier.message;
+                    row.testedModel = earlier.testedModel;
+                }
+            }
             m_rows.push_back(std::move(row));
         }
     }

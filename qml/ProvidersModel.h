@@ -47,8 +47,9 @@ public:
     ~ProvidersModel() override;
 
     // Shows the providers `server` serves now (its config file's and the store's; null: none) and
-    // tests them there. Call again after an admin change to show it. The server must outlive the
-    // model or be replaced first; results of tests on an earlier server are ignored.
+    // tests them there. Call again with the same server after an admin change to show it: providers
+    // still there keep their last result. The server must outlive the model or be replaced first;
+    // results of tests on an earlier server are ignored.
     void setServer(gatehouse::GatewayServer* server);
 
     // One real chat call to the provider through the gateway (GatewayServer::testProvider). The row

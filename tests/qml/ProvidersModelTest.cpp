@@ -163,6 +163,12 @@ private slots:
 
     void providersAddedAtRunTimeAreEditableAndSayWhatIsWrong()
     {
+        // A tested provider keeps its result when the page is refreshed after an admin change.
+        QSignalSpy finished(m_model.get(), &ProvidersModel::testFinished);
+        m_model->testConnection("mock");
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(roleOf(*m_model, 0, ProvidersModel::TestStateRole).toInt(), int(ProvidersModel::Succeeded));
+
         // Added through the admin API as the console does, with an env credential that is not set.
         auto& admin = m_gateway->server().adminService();
         const auto local = gatehouse::AdminCaller::local("console:test");
@@ -177,6 +183,7 @@ private slots:
         const auto problem = roleOf(*m_model, 4, ProvidersModel::ProblemRole).toString();
         QVERIFY2(problem.contains("GATEHOUSE_PROVIDERS_MODEL_TEST_UNSET"), qPrintable(problem));
         QCOMPARE(roleOf(*m_model, 0, ProvidersModel::EditableRole).toBool(), false); // the config file's
+        QCOMPARE(roleOf(*m_model, 0, ProvidersModel::TestStateRole).toInt(), int(ProvidersModel::Succeeded));
         QVERIFY(roleOf(*m_model, 0, ProvidersModel::ProblemRole).toString().isEmpty());
         QCOMPARE(admin.respond({gatehouse::http::verb::delete_, "/admin/v1/providers/team", "", local}).status, 200);
     }
@@ -303,11 +310,14 @@ private slots:
 
     void aResultFromAnEarlierServerIsDropped()
     {
-        // After a restart the rows are new, even where a provider has the same name.
+        // After a restart the rows are new, even where a provider has the same name (and even if the
+        // new server happened to be allocated where the old one was): the controller clears the
+        // model before the old server goes.
         ProvidersModel model;
         model.setServer(&m_gateway->server());
         QSignalSpy finished(&model, &ProvidersModel::testFinished);
         model.testConnection(QStringLiteral("mock"));
+        model.setServer(nullptr);
         model.setServer(&m_gateway->server());
 
         QSignalSpy later(m_model.get(), &ProvidersModel::testFinished);

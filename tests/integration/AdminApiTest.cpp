@@ -4,7 +4,6 @@
 #include "GatewayTestSupport.h"
 #include "TemporaryDataDirectory.h"
 #include "TestHttpClient.h"
-#include "TestResponseJson.h"
 #include "admin/AdminService.h"
 #include "admin/AdminRouter.h"
 #include "auth/ApiKey.h"
@@ -296,14 +295,8 @@ private:
 
 void AdminApiTest::init()
 {
-    GatewayConfig config;
+    auto config = test::mockGatewayWithAdminListener();
     config.server.threads = 2; // admin requests arrive on more than one worker
-    config.server.adminListen = HostPort{"127.0.0.1", 0};
-    ProviderConfig mock;
-    mock.name = "mock";
-    mock.kind = ProviderKind::Mock;
-    config.providers.push_back(mock);
-    config.models.push_back({"mock-chat", {{"mock", "mock-1", 1}}});
     m_gateway = std::make_unique<test::RunningGateway>(std::move(config));
     m_admin = std::make_unique<TestHttpClient>(m_gateway->server().adminAddress()->port);
 
@@ -375,7 +368,7 @@ const std::string& AdminApiTest::tokenFor(AdminRole role) const
 int64_t AdminApiTest::auditTotal()
 {
     const auto response = asAdmin("GET", "/admin/v1/audit?limit=1");
-    return objectOf(response)["total"].toInteger();
+    return test::jsonBody(response)["total"].toInteger();
 }
 
 void AdminApiTest::theRouterAndTheRoleTableAgree()
@@ -424,10 +417,10 @@ void AdminApiTest::requestsWithoutAValidTokenGet401()
         const auto name = http::to_string(route.method);
         const auto response = m_admin->request(std::string(name.data(), name.size()),
             concretePath(route, m_fixture).toStdString(), "{}", headers);
-        QVERIFY2(response.status == 401, qPrintable(QString::fromUtf8(route.operationId.data()) + " " + describe(response)));
-        QCOMPARE(errorOf(response)["code"].toString(), QString("invalid_admin_token"));
-        QCOMPARE(errorOf(response)["type"].toString(), QString("authentication_error"));
-        QVERIFY2(errorOf(response)["message"].toString().contains(messagePart), qPrintable(describe(response)));
+        QVERIFY2(response.status == 401, qPrintable(QString::fromUtf8(route.operationId.data()) + " " + test::describe(response)));
+        QCOMPARE(test::errorBody(response)["code"].toString(), QString("invalid_admin_token"));
+        QCOMPARE(test::errorBody(response)["type"].toString(), QString("authentication_error"));
+        QVERIFY2(test::errorBody(response)["message"].toString().contains(messagePart), qPrintable(test::describe(response)));
         QVERIFY(response.header("www-authenticate").starts_with("Bearer"));
     }
 }
@@ -460,11 +453,11 @@ void AdminApiTest::mutationsFollowTheRoleMatrix()
     QFETCH(QString, neededRole);
     const auto auditBefore = auditTotal();
     const auto response = call(tokenFor(static_cast<AdminRole>(role)), method, m_fixture.fill(target), m_fixture.fill(body));
-    QVERIFY2(response.status == expected, qPrintable(describe(response)));
+    QVERIFY2(response.status == expected, qPrintable(test::describe(response)));
     if (expected == 403) {
-        QCOMPARE(errorOf(response)["code"].toString(), QString("insufficient_role"));
-        QCOMPARE(errorOf(response)["type"].toString(), QString("permission_denied"));
-        QVERIFY2(errorOf(response)["message"].toString().contains("the '" + neededRole + "' role"), qPrintable(describe(response)));
+        QCOMPARE(test::errorBody(response)["code"].toString(), QString("insufficient_role"));
+        QCOMPARE(test::errorBody(response)["type"].toString(), QString("permission_denied"));
+        QVERIFY2(test::errorBody(response)["message"].toString().contains("the '" + neededRole + "' role"), qPrintable(test::describe(response)));
         QCOMPARE(auditTotal(), auditBefore); // refused before anything changed
     } else {
         QCOMPARE(auditTotal(), auditBefore + 1);
@@ -480,7 +473,7 @@ void AdminApiTest::everyRoleMayRead()
             const auto response = call(tokenFor(role), "GET", concretePath(route, m_fixture));
             const auto needed = leastRoleToRead(route.operation);
             const int expected = !needed || roleAllows(role, *needed) ? 200 : 403;
-            QVERIFY2(response.status == expected, qPrintable(QString::fromUtf8(route.operationId.data()) + " " + describe(response)));
+            QVERIFY2(response.status == expected, qPrintable(QString::fromUtf8(route.operationId.data()) + " " + test::describe(response)));
             QCOMPARE(response.header("cache-control"), std::string("no-store"));
         }
     }
@@ -489,9 +482,9 @@ void AdminApiTest::everyRoleMayRead()
 void AdminApiTest::tenantsContract()
 {
     const auto created = asAdmin("POST", "/admin/v1/tenants", R"({"name":"globex"})");
-    QVERIFY2(created.status == 201, qPrintable(describe(created)));
+    QVERIFY2(created.status == 201, qPrintable(test::describe(created)));
     QCOMPARE(created.header("content-type"), std::string("application/json"));
-    const auto tenant = objectOf(created);
+    const auto tenant = test::jsonBody(created);
     QCOMPARE(tenant.keys(), QStringList({"created_at_ms", "id", "name"}));
     QCOMPARE(tenant["name"].toString(), QString("globex"));
     const auto id = QString::number(tenant["id"].toInteger());
@@ -499,10 +492,10 @@ void AdminApiTest::tenantsContract()
 
     const auto fetched = asAdmin("GET", "/admin/v1/tenants/" + id);
     QCOMPARE(fetched.status, 200);
-    QCOMPARE(objectOf(fetched), tenant);
+    QCOMPARE(test::jsonBody(fetched), tenant);
 
     // default, acme, spare, globex; by name.
-    const auto page = objectOf(asAdmin("GET", "/admin/v1/tenants?limit=2&offset=1"));
+    const auto page = test::jsonBody(asAdmin("GET", "/admin/v1/tenants?limit=2&offset=1"));
     QCOMPARE(page.keys(), QStringList({"data", "limit", "offset", "total"}));
     QCOMPARE(page["total"].toInteger(), 4);
     QCOMPARE(page["limit"].toInteger(), 2);
@@ -510,28 +503,28 @@ void AdminApiTest::tenantsContract()
     QCOMPARE(page["data"].toArray().size(), 2);
     QCOMPARE(page["data"].toArray()[0].toObject()["name"].toString(), QString("default"));
     QCOMPARE(page["data"].toArray()[1].toObject()["name"].toString(), QString("globex"));
-    QCOMPARE(objectOf(asAdmin("GET", "/admin/v1/tenants"))["limit"].toInteger(), 50);
+    QCOMPARE(test::jsonBody(asAdmin("GET", "/admin/v1/tenants"))["limit"].toInteger(), 50);
 
     const auto renamed = asAdmin("PATCH", "/admin/v1/tenants/" + id, R"({"name":"globex-corp","reason":"rebrand"})");
     QCOMPARE(renamed.status, 200);
-    QCOMPARE(objectOf(renamed)["name"].toString(), QString("globex-corp"));
+    QCOMPARE(test::jsonBody(renamed)["name"].toString(), QString("globex-corp"));
 
     const auto duplicate = asAdmin("POST", "/admin/v1/tenants", R"({"name":"acme"})");
     QCOMPARE(duplicate.status, 409);
-    QCOMPARE(errorOf(duplicate)["code"].toString(), QString("conflict"));
-    QCOMPARE(errorOf(duplicate)["message"].toString(), QString("tenant 'acme' already exists"));
+    QCOMPARE(test::errorBody(duplicate)["code"].toString(), QString("conflict"));
+    QCOMPARE(test::errorBody(duplicate)["message"].toString(), QString("tenant 'acme' already exists"));
 
     const auto inUse = asAdmin("DELETE", "/admin/v1/tenants/" + QString::number(m_fixture.tenant));
     QCOMPARE(inUse.status, 409);
-    QVERIFY2(errorOf(inUse)["message"].toString().contains("delete them first"), qPrintable(describe(inUse)));
+    QVERIFY2(test::errorBody(inUse)["message"].toString().contains("delete them first"), qPrintable(test::describe(inUse)));
 
     const auto deleted = asAdmin("DELETE", "/admin/v1/tenants/" + id);
     QCOMPARE(deleted.status, 200);
-    QCOMPARE(objectOf(deleted)["name"].toString(), QString("globex-corp"));
+    QCOMPARE(test::jsonBody(deleted)["name"].toString(), QString("globex-corp"));
     const auto gone = asAdmin("GET", "/admin/v1/tenants/" + id);
     QCOMPARE(gone.status, 404);
-    QCOMPARE(errorOf(gone)["code"].toString(), QString("not_found"));
-    QCOMPARE(errorOf(gone)["message"].toString(), "tenant " + id + " does not exist");
+    QCOMPARE(test::errorBody(gone)["code"].toString(), QString("not_found"));
+    QCOMPARE(test::errorBody(gone)["message"].toString(), "tenant " + id + " does not exist");
     QCOMPARE(asAdmin("GET", "/admin/v1/tenants/abc").status, 404);
     QCOMPARE(asAdmin("GET", "/admin/v1/tenants/0").status, 404);
 }
@@ -540,42 +533,42 @@ void AdminApiTest::consumersContract()
 {
     const auto created = call(m_operatorToken, "POST", "/admin/v1/consumers",
         m_fixture.fill(R"({"tenant_id":{tenant},"name":"billing","description":"Invoices"})"));
-    QVERIFY2(created.status == 201, qPrintable(describe(created)));
-    const auto consumer = objectOf(created);
+    QVERIFY2(created.status == 201, qPrintable(test::describe(created)));
+    const auto consumer = test::jsonBody(created);
     QCOMPARE(consumer.keys(), QStringList({"created_at_ms", "description", "id", "name", "tenant", "tenant_id"}));
     QCOMPARE(consumer["tenant"].toString(), QString("acme"));
     QCOMPARE(consumer["tenant_id"].toInteger(), m_fixture.tenant);
     QCOMPARE(consumer["description"].toString(), QString("Invoices"));
     const auto id = QString::number(consumer["id"].toInteger());
-    QCOMPARE(objectOf(asAdmin("GET", "/admin/v1/consumers/" + id)), consumer);
+    QCOMPARE(test::jsonBody(asAdmin("GET", "/admin/v1/consumers/" + id)), consumer);
 
     const auto other = asAdmin("POST", "/admin/v1/tenants", R"({"name":"other"})");
-    const auto otherId = QString::number(objectOf(other)["id"].toInteger());
+    const auto otherId = QString::number(test::jsonBody(other)["id"].toInteger());
     QCOMPARE(asAdmin("POST", "/admin/v1/consumers", R"({"tenant_id":)" + otherId + R"(,"name":"billing"})").status, 201);
 
-    const auto ofAcme = objectOf(asAdmin("GET", m_fixture.fill("/admin/v1/consumers?tenant_id={tenant}")));
+    const auto ofAcme = test::jsonBody(asAdmin("GET", m_fixture.fill("/admin/v1/consumers?tenant_id={tenant}")));
     QCOMPARE(ofAcme["total"].toInteger(), 3); // app, billing, spare-app
-    const auto named = objectOf(asAdmin("GET", "/admin/v1/consumers?name=BILL"));
+    const auto named = test::jsonBody(asAdmin("GET", "/admin/v1/consumers?name=BILL"));
     QCOMPARE(named["total"].toInteger(), 2); // case-insensitive substring, both tenants
-    const auto both = objectOf(asAdmin("GET", "/admin/v1/consumers?name=bill&tenant_id=" + otherId + "&limit=5"));
+    const auto both = test::jsonBody(asAdmin("GET", "/admin/v1/consumers?name=bill&tenant_id=" + otherId + "&limit=5"));
     QCOMPARE(both["total"].toInteger(), 1);
     QCOMPARE(both["data"].toArray()[0].toObject()["tenant"].toString(), QString("other"));
 
     const auto updated = call(m_operatorToken, "PATCH", "/admin/v1/consumers/" + id, R"({"description":"Invoices v2"})");
     QCOMPARE(updated.status, 200);
-    QCOMPARE(objectOf(updated)["description"].toString(), QString("Invoices v2"));
-    QCOMPARE(objectOf(updated)["name"].toString(), QString("billing"));
+    QCOMPARE(test::jsonBody(updated)["description"].toString(), QString("Invoices v2"));
+    QCOMPARE(test::jsonBody(updated)["name"].toString(), QString("billing"));
 
     const auto duplicate = asAdmin("POST", "/admin/v1/consumers", m_fixture.fill(R"({"tenant_id":{tenant},"name":"billing"})"));
     QCOMPARE(duplicate.status, 409);
     const auto noTenant = asAdmin("POST", "/admin/v1/consumers", R"({"tenant_id":999,"name":"x"})");
     QCOMPARE(noTenant.status, 404);
-    QCOMPARE(errorOf(noTenant)["param"].toString(), QString("tenant_id"));
-    QCOMPARE(errorOf(noTenant)["message"].toString(), QString("tenant 999 does not exist"));
+    QCOMPARE(test::errorBody(noTenant)["param"].toString(), QString("tenant_id"));
+    QCOMPARE(test::errorBody(noTenant)["message"].toString(), QString("tenant 999 does not exist"));
 
     const auto deleted = asAdmin("DELETE", "/admin/v1/consumers/" + id);
     QCOMPARE(deleted.status, 200);
-    QCOMPARE(objectOf(deleted)["name"].toString(), QString("billing"));
+    QCOMPARE(test::jsonBody(deleted)["name"].toString(), QString("billing"));
     QCOMPARE(asAdmin("GET", "/admin/v1/consumers/" + id).status, 404);
 }
 
@@ -583,28 +576,28 @@ void AdminApiTest::modelAccessContract()
 {
     const auto unset = asAdmin("GET", "/admin/v1/models/never-configured/access");
     QCOMPARE(unset.status, 200);
-    QCOMPARE(objectOf(unset), QJsonObject({{"model", "never-configured"}, {"mode", "open"}, {"auto_approve", false}}));
+    QCOMPARE(test::jsonBody(unset), QJsonObject({{"model", "never-configured"}, {"mode", "open"}, {"auto_approve", false}}));
 
     const auto set = asAdmin("PUT", "/admin/v1/models/openai%2Fgpt-4o/access", R"({"mode":"approval","auto_approve":true})");
-    QVERIFY2(set.status == 200, qPrintable(describe(set)));
-    QCOMPARE(objectOf(set), QJsonObject({{"model", "openai/gpt-4o"}, {"mode", "approval"}, {"auto_approve", true}}));
-    QCOMPARE(objectOf(call(m_viewerToken, "GET", "/admin/v1/models/openai%2Fgpt-4o/access")), objectOf(set));
+    QVERIFY2(set.status == 200, qPrintable(test::describe(set)));
+    QCOMPARE(test::jsonBody(set), QJsonObject({{"model", "openai/gpt-4o"}, {"mode", "approval"}, {"auto_approve", true}}));
+    QCOMPARE(test::jsonBody(call(m_viewerToken, "GET", "/admin/v1/models/openai%2Fgpt-4o/access")), test::jsonBody(set));
 
     // PUT replaces the setting: auto_approve left out is false.
     const auto replaced = asAdmin("PUT", "/admin/v1/models/openai%2Fgpt-4o/access", R"({"mode":"private"})");
-    QCOMPARE(objectOf(replaced), QJsonObject({{"model", "openai/gpt-4o"}, {"mode", "private"}, {"auto_approve", false}}));
+    QCOMPARE(test::jsonBody(replaced), QJsonObject({{"model", "openai/gpt-4o"}, {"mode", "private"}, {"auto_approve", false}}));
 
     const auto slashes = asAdmin("GET", "/admin/v1/models/openai/gpt-4o/access");
     QCOMPARE(slashes.status, 404);
-    QVERIFY2(errorOf(slashes)["message"].toString().contains("%2F"), qPrintable(describe(slashes)));
+    QVERIFY2(test::errorBody(slashes)["message"].toString().contains("%2F"), qPrintable(test::describe(slashes)));
 }
 
 void AdminApiTest::accessRequestsContract()
 {
     const auto filed = call(m_operatorToken, "POST", "/admin/v1/access-requests",
         m_fixture.fill(R"({"consumer_id":{spare_consumer},"model":"gpt-approval","reason":"monthly reports"})"));
-    QVERIFY2(filed.status == 201, qPrintable(describe(filed)));
-    const auto request = objectOf(filed);
+    QVERIFY2(filed.status == 201, qPrintable(test::describe(filed)));
+    const auto request = test::jsonBody(filed);
     QCOMPARE(request.keys(), QStringList({"consumer_id", "created_at_ms", "decided_at_ms", "decided_by", "grant", "id",
                                  "model", "note", "reason", "requested_by", "state"}));
     QCOMPARE(request["state"].toString(), QString("pending"));
@@ -613,52 +606,52 @@ void AdminApiTest::accessRequestsContract()
     QVERIFY(request["decided_by"].isNull());
     QVERIFY(request["decided_at_ms"].isNull());
     const auto id = QString::number(request["id"].toInteger());
-    QCOMPARE(objectOf(asAdmin("GET", "/admin/v1/access-requests/" + id)), request);
+    QCOMPARE(test::jsonBody(asAdmin("GET", "/admin/v1/access-requests/" + id)), request);
 
     const auto again = call(m_operatorToken, "POST", "/admin/v1/access-requests",
         m_fixture.fill(R"({"consumer_id":{spare_consumer},"model":"gpt-approval"})"));
     QCOMPARE(again.status, 409);
-    QVERIFY2(errorOf(again)["message"].toString().contains("already has a pending request"), qPrintable(describe(again)));
+    QVERIFY2(test::errorBody(again)["message"].toString().contains("already has a pending request"), qPrintable(test::describe(again)));
 
-    const auto pending = objectOf(asAdmin("GET", "/admin/v1/access-requests?state=pending&model=gpt-approval"));
+    const auto pending = test::jsonBody(asAdmin("GET", "/admin/v1/access-requests?state=pending&model=gpt-approval"));
     QCOMPARE(pending["total"].toInteger(), 2);
     QCOMPARE(pending["data"].toArray()[0].toObject()["id"].toInteger(), request["id"].toInteger()); // newest first
-    const auto ofConsumer = objectOf(asAdmin("GET", m_fixture.fill("/admin/v1/access-requests?consumer_id={consumer}")));
+    const auto ofConsumer = test::jsonBody(asAdmin("GET", m_fixture.fill("/admin/v1/access-requests?consumer_id={consumer}")));
     QCOMPARE(ofConsumer["total"].toInteger(), 2);
 
     const auto approved = call(m_operatorToken, "POST", "/admin/v1/access-requests/" + id + "/approve", R"({"note":"fine"})");
-    QVERIFY2(approved.status == 200, qPrintable(describe(approved)));
-    QCOMPARE(objectOf(approved)["state"].toString(), QString("approved"));
-    QCOMPARE(objectOf(approved)["note"].toString(), QString("fine"));
-    QCOMPARE(objectOf(approved)["decided_by"].toString(), QString::fromStdString(kOperatorName));
-    QVERIFY(objectOf(approved)["decided_at_ms"].toInteger() > 0);
+    QVERIFY2(approved.status == 200, qPrintable(test::describe(approved)));
+    QCOMPARE(test::jsonBody(approved)["state"].toString(), QString("approved"));
+    QCOMPARE(test::jsonBody(approved)["note"].toString(), QString("fine"));
+    QCOMPARE(test::jsonBody(approved)["decided_by"].toString(), QString::fromStdString(kOperatorName));
+    QVERIFY(test::jsonBody(approved)["decided_at_ms"].toInteger() > 0);
 
     const auto revoked = asAdmin("POST", "/admin/v1/access-requests/" + id + "/revoke", R"({"note":"done"})");
-    QCOMPARE(objectOf(revoked)["state"].toString(), QString("revoked"));
-    QCOMPARE(objectOf(revoked)["decided_by"].toString(), QString::fromStdString(kAdminName));
+    QCOMPARE(test::jsonBody(revoked)["state"].toString(), QString("revoked"));
+    QCOMPARE(test::jsonBody(revoked)["decided_by"].toString(), QString::fromStdString(kAdminName));
 
     // Auto-approve: approved as filed, by "auto-approve".
     QCOMPARE(asAdmin("PUT", "/admin/v1/models/gpt-auto/access", R"({"mode":"approval","auto_approve":true})").status, 200);
     const auto automatic = asAdmin("POST", "/admin/v1/access-requests", m_fixture.fill(R"({"consumer_id":{consumer},"model":"gpt-auto"})"));
     QCOMPARE(automatic.status, 201);
-    QCOMPARE(objectOf(automatic)["state"].toString(), QString("approved"));
-    QCOMPARE(objectOf(automatic)["decided_by"].toString(), QString("auto-approve"));
+    QCOMPARE(test::jsonBody(automatic)["state"].toString(), QString("approved"));
+    QCOMPARE(test::jsonBody(automatic)["decided_by"].toString(), QString("auto-approve"));
 
     // Private: no requests, only grants.
     const auto refused = asAdmin("POST", "/admin/v1/access-requests", m_fixture.fill(R"({"consumer_id":{consumer},"model":"gpt-private"})"));
     QCOMPARE(refused.status, 409);
-    QVERIFY2(errorOf(refused)["message"].toString().contains("an admin must grant it"), qPrintable(describe(refused)));
+    QVERIFY2(test::errorBody(refused)["message"].toString().contains("an admin must grant it"), qPrintable(test::describe(refused)));
     const auto granted = asAdmin("POST", "/admin/v1/access-grants", m_fixture.fill(R"({"consumer_id":{consumer},"model":"gpt-private","note":"pilot"})"));
     QCOMPARE(granted.status, 201);
-    QCOMPARE(objectOf(granted)["grant"].toBool(), true);
-    QCOMPARE(objectOf(granted)["state"].toString(), QString("approved"));
-    QCOMPARE(objectOf(granted)["reason"].toString(), QString("pilot"));
+    QCOMPARE(test::jsonBody(granted)["grant"].toBool(), true);
+    QCOMPARE(test::jsonBody(granted)["state"].toString(), QString("approved"));
+    QCOMPARE(test::jsonBody(granted)["reason"].toString(), QString("pilot"));
     const auto twice = asAdmin("POST", "/admin/v1/access-grants", m_fixture.fill(R"({"consumer_id":{consumer},"model":"gpt-private"})"));
     QCOMPARE(twice.status, 409);
 
     const auto unknown = asAdmin("POST", "/admin/v1/access-requests", R"({"consumer_id":999,"model":"gpt-approval"})");
     QCOMPARE(unknown.status, 404);
-    QCOMPARE(errorOf(unknown)["param"].toString(), QString("consumer_id"));
+    QCOMPARE(test::errorBody(unknown)["param"].toString(), QString("consumer_id"));
     QCOMPARE(asAdmin("GET", "/admin/v1/access-requests/999").status, 404);
     QCOMPARE(asAdmin("POST", "/admin/v1/access-requests/999/approve").status, 404);
 }
@@ -667,7 +660,7 @@ void AdminApiTest::auditContract()
 {
     const auto response = call(m_viewerToken, "GET", "/admin/v1/audit?entity_type=access_request&entity_id=" + QString::number(m_fixture.approved));
     QCOMPARE(response.status, 200);
-    const auto page = objectOf(response);
+    const auto page = test::jsonBody(response);
     QCOMPARE(page["total"].toInteger(), 2); // filed, approved
     const auto newest = page["data"].toArray()[0].toObject();
     QCOMPARE(newest.keys(), QStringList({"action", "actor", "after", "at_ms", "before", "entity_id", "entity_type", "id", "reason"}));
@@ -677,16 +670,16 @@ void AdminApiTest::auditContract()
     const auto oldest = page["data"].toArray()[1].toObject();
     QVERIFY(oldest["before"].isNull());
 
-    const auto all = objectOf(asAdmin("GET", "/admin/v1/audit?limit=1000"));
+    const auto all = test::jsonBody(asAdmin("GET", "/admin/v1/audit?limit=1000"));
     const auto entries = all["data"].toArray();
     QCOMPARE(entries.size(), all["total"].toInteger());
     const auto middle = entries[entries.size() / 2].toObject()["at_ms"].toInteger();
-    const auto since = objectOf(asAdmin("GET", "/admin/v1/audit?since_ms=" + QString::number(middle)));
-    const auto until = objectOf(asAdmin("GET", "/admin/v1/audit?until_ms=" + QString::number(middle)));
+    const auto since = test::jsonBody(asAdmin("GET", "/admin/v1/audit?since_ms=" + QString::number(middle)));
+    const auto until = test::jsonBody(asAdmin("GET", "/admin/v1/audit?until_ms=" + QString::number(middle)));
     QCOMPARE(since["total"].toInteger() + until["total"].toInteger(), all["total"].toInteger()); // [since, until) split
     for (const auto& entry : since["data"].toArray())
         QVERIFY(entry.toObject()["at_ms"].toInteger() >= middle);
-    const auto paged = objectOf(asAdmin("GET", "/admin/v1/audit?limit=2&offset=1"));
+    const auto paged = test::jsonBody(asAdmin("GET", "/admin/v1/audit?limit=2&offset=1"));
     QCOMPARE(paged["data"].toArray()[0].toObject(), entries[1].toObject());
 }
 
@@ -715,7 +708,7 @@ void AdminApiTest::wrongMethodsGet405WithAllow()
     const auto response = asAdmin(method, target, "{}");
     QCOMPARE(response.status, 405);
     QCOMPARE(QString::fromStdString(response.header("allow")), allow);
-    QCOMPARE(errorOf(response)["code"].toString(), QString("method_not_allowed"));
+    QCOMPARE(test::errorBody(response)["code"].toString(), QString("method_not_allowed"));
 }
 
 void AdminApiTest::unknownPathsGet404()
@@ -724,7 +717,7 @@ void AdminApiTest::unknownPathsGet404()
              "/admin/v1/models/%zz/access"}) {
         const auto response = asAdmin("GET", target);
         QVERIFY2(response.status == 404, target);
-        QCOMPARE(errorOf(response)["code"].toString(), QString("not_found"));
+        QCOMPARE(test::errorBody(response)["code"].toString(), QString("not_found"));
     }
     QCOMPARE(call({}, "GET", "/admin/v1/status").status, 200); // still GatewayServer's own
 }
@@ -795,8 +788,8 @@ void AdminApiTest::validationErrorsNameTheField()
     QFETCH(QString, code);
     const auto auditBefore = auditTotal();
     const auto response = asAdmin(method, m_fixture.fill(target), m_fixture.fill(body));
-    QVERIFY2(response.status == status, qPrintable(describe(response)));
-    const auto error = errorOf(response);
+    QVERIFY2(response.status == status, qPrintable(test::describe(response)));
+    const auto error = test::errorBody(response);
     QCOMPARE(error["code"].toString(), code);
     QCOMPARE(error["type"].toString(), QString("invalid_request_error"));
     if (param.isEmpty()) {
@@ -804,7 +797,7 @@ void AdminApiTest::validationErrorsNameTheField()
     } else {
         QCOMPARE(error["param"].toString(), param);
         if (status == 400) // a 404 names the entity instead: "consumer 12345 does not exist"
-            QVERIFY2(error["message"].toString().startsWith(param + ": "), qPrintable(describe(response)));
+            QVERIFY2(error["message"].toString().startsWith(param + ": "), qPrintable(test::describe(response)));
     }
     QCOMPARE(auditTotal(), auditBefore);
 }
@@ -840,12 +833,12 @@ void AdminApiTest::illegalTransitionsAre409WithAHint()
     }
     const auto auditBefore = auditTotal();
     const auto response = call(m_operatorToken, "POST", "/admin/v1/access-requests/" + id + "/" + action, R"({"note":"x"})");
-    QVERIFY2(response.status == 409, qPrintable(describe(response)));
-    const auto error = errorOf(response);
+    QVERIFY2(response.status == 409, qPrintable(test::describe(response)));
+    const auto error = test::errorBody(response);
     QCOMPARE(error["code"].toString(), QString("conflict"));
     QCOMPARE(error["message"].toString(),
         "access request " + id + ": cannot " + action + " a request that is " + state + "; " + hint);
-    QCOMPARE(objectOf(asAdmin("GET", "/admin/v1/access-requests/" + id))["state"].toString(), state);
+    QCOMPARE(test::jsonBody(asAdmin("GET", "/admin/v1/access-requests/" + id))["state"].toString(), state);
     QCOMPARE(auditTotal(), auditBefore);
 }
 
@@ -860,17 +853,17 @@ void AdminApiTest::everyMutationLeavesExactlyOneAuditEntry()
 {
     QFETCH(int, index);
     const auto& mutation = mutations()[static_cast<std::size_t>(index)];
-    const auto before = objectOf(asAdmin("GET", "/admin/v1/audit?limit=1"));
+    const auto before = test::jsonBody(asAdmin("GET", "/admin/v1/audit?limit=1"));
     const auto response = asAdmin(mutation.method, m_fixture.fill(mutation.target), m_fixture.fill(mutation.body));
-    QVERIFY2(response.status == mutation.status, qPrintable(describe(response)));
-    const auto after = objectOf(asAdmin("GET", "/admin/v1/audit?limit=1"));
+    QVERIFY2(response.status == mutation.status, qPrintable(test::describe(response)));
+    const auto after = test::jsonBody(asAdmin("GET", "/admin/v1/audit?limit=1"));
     QCOMPARE(after["total"].toInteger(), before["total"].toInteger() + 1);
 
     const auto entry = after["data"].toArray()[0].toObject();
     QCOMPARE(entry["actor"].toString(), QString::fromStdString(kAdminName));
     QCOMPARE(entry["action"].toString(), QString(mutation.action));
     QCOMPARE(entry["entity_type"].toString(), QString(mutation.entityType));
-    auto entity = objectOf(response);
+    auto entity = test::jsonBody(response);
     // An API key is in the answer once, never in the log (neither is its hash).
     const auto entryText = QJsonDocument(entry).toJson();
     if (entity.contains("key")) {
@@ -927,9 +920,9 @@ void AdminApiTest::auditExportsAsCsv()
         QString::fromUtf8(QJsonDocument(QJsonObject{{"name", "csvco"}, {"reason", reason}}).toJson(QJsonDocument::Compact)));
     QCOMPARE(created.status, 201);
 
-    const auto json = objectOf(asAdmin("GET", "/admin/v1/audit?limit=1000"));
+    const auto json = test::jsonBody(asAdmin("GET", "/admin/v1/audit?limit=1000"));
     const auto response = call(m_viewerToken, "GET", "/admin/v1/audit?format=csv");
-    QVERIFY2(response.status == 200, qPrintable(describe(response)));
+    QVERIFY2(response.status == 200, qPrintable(test::describe(response)));
     QCOMPARE(response.header("content-type"), std::string("text/csv; charset=utf-8"));
     QCOMPARE(QString::fromStdString(response.header("x-total-count")), QString::number(json["total"].toInteger()));
     const auto rows = parseCsv(QString::fromStdString(response.body));
@@ -952,7 +945,7 @@ void AdminApiTest::auditExportsAsCsv()
     QCOMPARE(filtered.size(), std::size_t(3));
     for (std::size_t i = 1; i < filtered.size(); ++i)
         QCOMPARE(filtered[i][5], QString("tenant"));
-    const auto tenants = objectOf(asAdmin("GET", "/admin/v1/audit?entity_type=tenant&limit=2&offset=1"))["data"].toArray();
+    const auto tenants = test::jsonBody(asAdmin("GET", "/admin/v1/audit?entity_type=tenant&limit=2&offset=1"))["data"].toArray();
     QCOMPARE(filtered[1][0], QString::number(tenants[0].toObject()["id"].toInteger()));
     QCOMPARE(filtered[2][0], QString::number(tenants[1].toObject()["id"].toInteger()));
 }
@@ -1071,17 +1064,17 @@ void AdminApiTest::aLocalCallerNeedsNoTokenAndIsTheAuditActor()
 
 void AdminApiTest::changesTakeEffectOnTheDataPlaneAtOnce()
 {
-    const auto consumer = objectOf(asAdmin("POST", "/admin/v1/consumers", m_fixture.fill(R"({"tenant_id":{tenant},"name":"billing"})")));
+    const auto consumer = test::jsonBody(asAdmin("POST", "/admin/v1/consumers", m_fixture.fill(R"({"tenant_id":{tenant},"name":"billing"})")));
     const auto consumerId = consumer["id"].toInteger();
     const auto createdKey = call(m_operatorToken, "POST", "/admin/v1/keys",
         R"({"consumer_id":)" + QString::number(consumerId) + R"(,"name":"billing-key"})");
-    QVERIFY2(createdKey.status == 201, qPrintable(describe(createdKey)));
-    const auto key = objectOf(createdKey)["key"].toString().toStdString();
+    QVERIFY2(createdKey.status == 201, qPrintable(test::describe(createdKey)));
+    const auto key = test::jsonBody(createdKey)["key"].toString().toStdString();
     QCOMPARE(asAdmin("PUT", "/admin/v1/models/mock-chat/access", R"({"mode":"approval"})").status, 200);
     const std::string chat = R"({"model":"mock-chat","messages":[{"role":"user","content":"hi"}]})";
     const auto codeOf = [&] {
         const auto response = m_gateway->client().postJson("/v1/chat/completions", chat, key);
-        return response.status == 200 ? QString("ok") : errorOf(response)["code"].toString();
+        return response.status == 200 ? QString("ok") : test::errorBody(response)["code"].toString();
     };
     QCOMPARE(codeOf(), QString("access_not_requested"));
 
@@ -1089,7 +1082,7 @@ void AdminApiTest::changesTakeEffectOnTheDataPlaneAtOnce()
         R"({"consumer_id":)" + QString::number(consumerId) + R"(,"model":"mock-chat","reason":"invoices"})");
     QCOMPARE(filed.status, 201);
     QCOMPARE(codeOf(), QString("access_pending"));
-    const auto id = QString::number(objectOf(filed)["id"].toInteger());
+    const auto id = QString::number(test::jsonBody(filed)["id"].toInteger());
     QCOMPARE(call(m_operatorToken, "POST", "/admin/v1/access-requests/" + id + "/approve", R"({"note":"ok"})").status, 200);
     QCOMPARE(codeOf(), QString("ok"));
     QCOMPARE(call(m_operatorToken, "POST", "/admin/v1/access-requests/" + id + "/revoke", R"({"note":"over"})").status, 200);
@@ -1102,7 +1095,7 @@ void AdminApiTest::concurrentChangesAreAllCommitted()
 {
     constexpr int kClients = 4;
     constexpr int kEach = 10;
-    const auto before = objectOf(asAdmin("GET", "/admin/v1/tenants"))["total"].toInteger();
+    const auto before = test::jsonBody(asAdmin("GET", "/admin/v1/tenants"))["total"].toInteger();
     std::atomic<int> created{0};
     std::vector<std::thread> clients;
     const auto port = m_gateway->server().adminAddress()->port;
@@ -1120,7 +1113,7 @@ void AdminApiTest::concurrentChangesAreAllCommitted()
     for (auto& client : clients)
         client.join();
     QCOMPARE(created.load(), kClients * kEach);
-    QCOMPARE(objectOf(asAdmin("GET", "/admin/v1/tenants"))["total"].toInteger(), before + kClients * kEach);
+    QCOMPARE(test::jsonBody(asAdmin("GET", "/admin/v1/tenants"))["total"].toInteger(), before + kClients * kEach);
 }
 
 namespace {
@@ -1139,8 +1132,8 @@ void AdminApiTest::keysContract()
 {
     const auto created = call(m_operatorToken, "POST", "/admin/v1/keys",
         m_fixture.fill(R"({"consumer_id":{consumer},"name":"reports","expires_at_ms":4102444800000})"));
-    QVERIFY2(created.status == 201, qPrintable(describe(created)));
-    const auto key = objectOf(created);
+    QVERIFY2(created.status == 201, qPrintable(test::describe(created)));
+    const auto key = test::jsonBody(created);
     QCOMPARE(key.keys(), QStringList({"allowed_models", "consumer_id", "created_at_ms", "expires_at_ms", "id", "key",
                              "name", "prefix", "revoked_at_ms", "tags", "tenant"}));
     QCOMPARE(key["consumer_id"].toInteger(), m_fixture.consumer);
@@ -1150,23 +1143,23 @@ void AdminApiTest::keysContract()
     QVERIFY(key["revoked_at_ms"].isNull());
     QVERIFY(key["key"].toString().startsWith(key["prefix"].toString()));
 
-    const auto all = objectOf(asAdmin("GET", "/admin/v1/keys"));
+    const auto all = test::jsonBody(asAdmin("GET", "/admin/v1/keys"));
     QCOMPARE(all["total"].toInteger(), 2); // the fixture's app-key and this one
-    const auto ofApp = objectOf(call(m_viewerToken, "GET", m_fixture.fill("/admin/v1/keys?consumer_id={consumer}&limit=1&offset=1")));
+    const auto ofApp = test::jsonBody(call(m_viewerToken, "GET", m_fixture.fill("/admin/v1/keys?consumer_id={consumer}&limit=1&offset=1")));
     QCOMPARE(ofApp["total"].toInteger(), 2);
     QCOMPARE(ofApp["data"].toArray().size(), 1);
     auto listed = ofApp["data"].toArray()[0].toObject();
     auto withoutSecret = key;
     withoutSecret.remove("key");
     QCOMPARE(listed, withoutSecret);
-    QCOMPARE(objectOf(asAdmin("GET", m_fixture.fill("/admin/v1/keys?consumer_id={spare_consumer}")))["total"].toInteger(), 0);
+    QCOMPARE(test::jsonBody(asAdmin("GET", m_fixture.fill("/admin/v1/keys?consumer_id={spare_consumer}")))["total"].toInteger(), 0);
 
     const auto revoked = call(m_operatorToken, "POST", "/admin/v1/keys/" + QString::number(key["id"].toInteger()) + "/revoke");
     QCOMPARE(revoked.status, 200);
-    QVERIFY(objectOf(revoked)["revoked_at_ms"].toInteger() > 0);
+    QVERIFY(test::jsonBody(revoked)["revoked_at_ms"].toInteger() > 0);
     const auto again = asAdmin("POST", "/admin/v1/keys/" + QString::number(key["id"].toInteger()) + "/revoke");
     QCOMPARE(again.status, 409);
-    QCOMPARE(errorOf(again)["code"].toString(), QString("conflict"));
+    QCOMPARE(test::errorBody(again)["code"].toString(), QString("conflict"));
     const auto rotateRevoked = asAdmin("POST", "/admin/v1/keys/" + QString::number(key["id"].toInteger()) + "/rotate");
     QCOMPARE(rotateRevoked.status, 409);
     QCOMPARE(asAdmin("POST", "/admin/v1/keys/999/revoke").status, 404);
@@ -1174,14 +1167,14 @@ void AdminApiTest::keysContract()
     QCOMPARE(asAdmin("POST", "/admin/v1/keys/abc/revoke").status, 404);
     const auto noConsumer = asAdmin("POST", "/admin/v1/keys", R"({"consumer_id":999,"name":"x"})");
     QCOMPARE(noConsumer.status, 404);
-    QCOMPARE(errorOf(noConsumer)["param"].toString(), QString("consumer_id"));
+    QCOMPARE(test::errorBody(noConsumer)["param"].toString(), QString("consumer_id"));
 }
 
 void AdminApiTest::createdKeyIsShownOnceAndWorksAtOnce()
 {
     const auto created = call(m_operatorToken, "POST", "/admin/v1/keys", m_fixture.fill(R"({"consumer_id":{consumer},"name":"fresh"})"));
-    QVERIFY2(created.status == 201, qPrintable(describe(created)));
-    const auto secret = objectOf(created)["key"].toString().toStdString();
+    QVERIFY2(created.status == 201, qPrintable(test::describe(created)));
+    const auto secret = test::jsonBody(created)["key"].toString().toStdString();
     QVERIFY(secret.starts_with("gk-"));
     QCOMPARE(dataPlaneStatus(*m_gateway, secret), 200);
 
@@ -1196,31 +1189,31 @@ void AdminApiTest::createdKeyIsShownOnceAndWorksAtOnce()
 
 void AdminApiTest::revokedKeyGets401AtOnce()
 {
-    const auto created = objectOf(asAdmin("POST", "/admin/v1/keys", m_fixture.fill(R"({"consumer_id":{consumer},"name":"short-lived"})")));
+    const auto created = test::jsonBody(asAdmin("POST", "/admin/v1/keys", m_fixture.fill(R"({"consumer_id":{consumer},"name":"short-lived"})")));
     const auto secret = created["key"].toString().toStdString();
     QCOMPARE(dataPlaneStatus(*m_gateway, secret), 200);
     const auto revoked = call(m_operatorToken, "POST", "/admin/v1/keys/" + QString::number(created["id"].toInteger()) + "/revoke",
         R"({"reason":"leaked in a log"})");
-    QVERIFY2(revoked.status == 200, qPrintable(describe(revoked)));
+    QVERIFY2(revoked.status == 200, qPrintable(test::describe(revoked)));
     QCOMPARE(dataPlaneStatus(*m_gateway, secret), 401);
 
-    const auto entry = objectOf(asAdmin("GET", "/admin/v1/audit?entity_type=api_key&limit=1"))["data"].toArray()[0].toObject();
+    const auto entry = test::jsonBody(asAdmin("GET", "/admin/v1/audit?entity_type=api_key&limit=1"))["data"].toArray()[0].toObject();
     QCOMPARE(entry["action"].toString(), QString("api_key.revoke"));
     QCOMPARE(entry["actor"].toString(), QString::fromStdString(kOperatorName));
     QCOMPARE(entry["reason"].toString(), QString("leaked in a log"));
     QVERIFY(entry["before"].toObject()["revoked_at_ms"].isNull());
-    QCOMPARE(entry["after"].toObject()["revoked_at_ms"], objectOf(revoked)["revoked_at_ms"]);
+    QCOMPARE(entry["after"].toObject()["revoked_at_ms"], test::jsonBody(revoked)["revoked_at_ms"]);
 }
 
 void AdminApiTest::rotatedKeysBothWorkUntilTheGraceEnds()
 {
-    const auto created = objectOf(asAdmin("POST", "/admin/v1/keys", m_fixture.fill(R"({"consumer_id":{consumer},"name":"svc"})")));
+    const auto created = test::jsonBody(asAdmin("POST", "/admin/v1/keys", m_fixture.fill(R"({"consumer_id":{consumer},"name":"svc"})")));
     const auto oldSecret = created["key"].toString().toStdString();
     const auto path = "/admin/v1/keys/" + QString::number(created["id"].toInteger()) + "/rotate";
     const auto before = QDateTime::currentMSecsSinceEpoch();
     const auto rotated = call(m_operatorToken, "POST", path, R"({"grace_seconds":3600})");
-    QVERIFY2(rotated.status == 201, qPrintable(describe(rotated)));
-    const auto answer = objectOf(rotated);
+    QVERIFY2(rotated.status == 201, qPrintable(test::describe(rotated)));
+    const auto answer = test::jsonBody(rotated);
     const auto newSecret = answer["key"].toString().toStdString();
     QVERIFY(newSecret.starts_with("gk-") && newSecret != oldSecret);
     QCOMPARE(answer["name"].toString(), QString("svc"));
@@ -1234,7 +1227,7 @@ void AdminApiTest::rotatedKeysBothWorkUntilTheGraceEnds()
     QCOMPARE(dataPlaneStatus(*m_gateway, newSecret), 200);
 
     // The listing shows the old key's end; the data plane checks it on every call.
-    const auto listed = objectOf(asAdmin("GET", m_fixture.fill("/admin/v1/keys?consumer_id={consumer}")))["data"].toArray();
+    const auto listed = test::jsonBody(asAdmin("GET", m_fixture.fill("/admin/v1/keys?consumer_id={consumer}")))["data"].toArray();
     bool seen = false;
     for (const auto& item : listed) {
         if (item.toObject()["id"] == old["id"]) {
@@ -1249,7 +1242,7 @@ void AdminApiTest::rotatedKeysBothWorkUntilTheGraceEnds()
     QCOMPARE(ended.status, 201);
     QTest::qWait(5);
     QCOMPARE(dataPlaneStatus(*m_gateway, newSecret), 401);
-    QCOMPARE(dataPlaneStatus(*m_gateway, objectOf(ended)["key"].toString().toStdString()), 200);
+    QCOMPARE(dataPlaneStatus(*m_gateway, test::jsonBody(ended)["key"].toString().toStdString()), 200);
 }
 
 void AdminApiTest::keyValidationErrors_data()
@@ -1281,10 +1274,10 @@ void AdminApiTest::keyValidationErrors()
     QFETCH(QString, code);
     const auto auditBefore = auditTotal();
     const auto response = asAdmin("POST", m_fixture.fill(target), m_fixture.fill(body));
-    QVERIFY2(response.status == 400, qPrintable(describe(response)));
-    QCOMPARE(errorOf(response)["param"].toString(), param);
-    QCOMPARE(errorOf(response)["code"].toString(), code);
-    QVERIFY2(errorOf(response)["message"].toString().startsWith(param + ": "), qPrintable(describe(response)));
+    QVERIFY2(response.status == 400, qPrintable(test::describe(response)));
+    QCOMPARE(test::errorBody(response)["param"].toString(), param);
+    QCOMPARE(test::errorBody(response)["code"].toString(), code);
+    QVERIFY2(test::errorBody(response)["message"].toString().startsWith(param + ": "), qPrintable(test::describe(response)));
     QCOMPARE(auditTotal(), auditBefore);
 }
 
@@ -1292,28 +1285,28 @@ void AdminApiTest::keyDetailsCanBeReadAndChanged()
 {
     const auto created = call(m_operatorToken, "POST", "/admin/v1/keys",
         m_fixture.fill(R"({"consumer_id":{consumer},"name":"tagged","allowed_models":["mock-chat"],"tags":{"team":"data","env":"dev"}})"));
-    QVERIFY2(created.status == 201, qPrintable(describe(created)));
-    const auto id = QString::number(objectOf(created)["id"].toInteger());
-    const auto read = objectOf(call(m_viewerToken, "GET", "/admin/v1/keys/" + id));
+    QVERIFY2(created.status == 201, qPrintable(test::describe(created)));
+    const auto id = QString::number(test::jsonBody(created)["id"].toInteger());
+    const auto read = test::jsonBody(call(m_viewerToken, "GET", "/admin/v1/keys/" + id));
     QCOMPARE(read["allowed_models"].toArray(), QJsonArray({"mock-chat"}));
     QCOMPARE(read["tags"].toObject(), QJsonObject({{"env", "dev"}, {"team", "data"}}));
     QVERIFY(!read.contains("key"));
 
     // Only the fields given change.
     const auto patched = call(m_operatorToken, "PATCH", "/admin/v1/keys/" + id, R"({"tags":{"env":"prod"},"expires_at_ms":4102444800000})");
-    QVERIFY2(patched.status == 200, qPrintable(describe(patched)));
-    QCOMPARE(objectOf(patched)["tags"].toObject(), QJsonObject({{"env", "prod"}}));
-    QCOMPARE(objectOf(patched)["name"].toString(), QString("tagged"));
-    QCOMPARE(objectOf(patched)["allowed_models"].toArray(), QJsonArray({"mock-chat"}));
-    QCOMPARE(objectOf(patched)["expires_at_ms"].toInteger(), 4102444800000);
-    QCOMPARE(objectOf(call(m_viewerToken, "GET", "/admin/v1/keys/" + id)), objectOf(patched));
+    QVERIFY2(patched.status == 200, qPrintable(test::describe(patched)));
+    QCOMPARE(test::jsonBody(patched)["tags"].toObject(), QJsonObject({{"env", "prod"}}));
+    QCOMPARE(test::jsonBody(patched)["name"].toString(), QString("tagged"));
+    QCOMPARE(test::jsonBody(patched)["allowed_models"].toArray(), QJsonArray({"mock-chat"}));
+    QCOMPARE(test::jsonBody(patched)["expires_at_ms"].toInteger(), 4102444800000);
+    QCOMPARE(test::jsonBody(call(m_viewerToken, "GET", "/admin/v1/keys/" + id)), test::jsonBody(patched));
 
     const auto badTags = asAdmin("PATCH", "/admin/v1/keys/" + id, R"({"tags":{"env":1}})");
     QCOMPARE(badTags.status, 400);
-    QCOMPARE(errorOf(badTags)["param"].toString(), QString("tags"));
+    QCOMPARE(test::errorBody(badTags)["param"].toString(), QString("tags"));
     const auto badModels = asAdmin("PATCH", "/admin/v1/keys/" + id, R"({"allowed_models":"mock-chat"})");
     QCOMPARE(badModels.status, 400);
-    QCOMPARE(errorOf(badModels)["param"].toString(), QString("allowed_models"));
+    QCOMPARE(test::errorBody(badModels)["param"].toString(), QString("allowed_models"));
     QCOMPARE(asAdmin("GET", "/admin/v1/keys/999").status, 404);
     QCOMPARE(call(m_viewerToken, "PATCH", "/admin/v1/keys/" + id, R"({"name":"x"})").status, 403);
     QCOMPARE(asAdmin("POST", "/admin/v1/keys/" + id + "/revoke").status, 200);
@@ -1326,24 +1319,24 @@ void AdminApiTest::aKeysAllowedModelsBindOnTheDataPlane()
     // A key limited to a model that is not mock-chat cannot call mock-chat; widening it takes effect at once.
     const auto created = call(m_operatorToken, "POST", "/admin/v1/keys",
         m_fixture.fill(R"({"consumer_id":{consumer},"name":"narrow","allowed_models":["other-model"]})"));
-    QVERIFY2(created.status == 201, qPrintable(describe(created)));
-    const auto key = objectOf(created)["key"].toString().toStdString();
-    const auto id = QString::number(objectOf(created)["id"].toInteger());
+    QVERIFY2(created.status == 201, qPrintable(test::describe(created)));
+    const auto key = test::jsonBody(created)["key"].toString().toStdString();
+    const auto id = QString::number(test::jsonBody(created)["id"].toInteger());
     TestHttpClient client(m_gateway->server().dataPlaneAddress().port);
     const std::string chat = R"({"model":"mock-chat","messages":[{"role":"user","content":"hi"}]})";
     const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + key}, {"Content-Type", "application/json"}};
     const auto refused = client.request("POST", "/v1/chat/completions", chat, auth);
-    QVERIFY2(refused.status == 403 || refused.status == 404, qPrintable(describe(refused)));
+    QVERIFY2(refused.status == 403 || refused.status == 404, qPrintable(test::describe(refused)));
     QCOMPARE(asAdmin("PATCH", "/admin/v1/keys/" + id, R"({"allowed_models":[]})").status, 200);
     const auto allowed = client.request("POST", "/v1/chat/completions", chat, auth);
-    QVERIFY2(allowed.status == 200, qPrintable(describe(allowed)));
+    QVERIFY2(allowed.status == 200, qPrintable(test::describe(allowed)));
 }
 
 void AdminApiTest::modelsListTheServedModelsWithTheirAccess()
 {
     const auto response = call(m_viewerToken, "GET", "/admin/v1/models");
-    QVERIFY2(response.status == 200, qPrintable(describe(response)));
-    const auto page = objectOf(response);
+    QVERIFY2(response.status == 200, qPrintable(test::describe(response)));
+    const auto page = test::jsonBody(response);
     const auto data = page["data"].toArray();
     // The config file's model first, then the store's, then the models that only have an access setting.
     for (const auto& key : {"model", "mode", "auto_approve", "served"})
@@ -1357,7 +1350,7 @@ void AdminApiTest::modelsListTheServedModelsWithTheirAccess()
     }
     QVERIFY2(unserved.contains("gpt-approval"), qPrintable(unserved.join(',')));
     QCOMPARE(page["total"].toInteger(), data.size());
-    const auto second = objectOf(asAdmin("GET", "/admin/v1/models?limit=1&offset=1"));
+    const auto second = test::jsonBody(asAdmin("GET", "/admin/v1/models?limit=1&offset=1"));
     QCOMPARE(second["data"].toArray().size(), 1);
     QCOMPARE(second["data"].toArray()[0], data[1]);
     QCOMPARE(asAdmin("GET", "/admin/v1/models?limit=0").status, 400);
@@ -1366,15 +1359,15 @@ void AdminApiTest::modelsListTheServedModelsWithTheirAccess()
 void AdminApiTest::adminTokensAreManagedByAdmins()
 {
     const auto created = asAdmin("POST", "/admin/v1/admin-tokens", R"({"name":"grafana","role":"viewer"})");
-    QVERIFY2(created.status == 201, qPrintable(describe(created)));
-    const auto token = objectOf(created)["token"].toString().toStdString();
+    QVERIFY2(created.status == 201, qPrintable(test::describe(created)));
+    const auto token = test::jsonBody(created)["token"].toString().toStdString();
     QVERIFY(token.starts_with("gat-"));
-    QCOMPARE(objectOf(created)["role"].toString(), QString("viewer"));
+    QCOMPARE(test::jsonBody(created)["role"].toString(), QString("viewer"));
     // The new token works at once, with its role.
     QCOMPARE(call(token, "GET", "/admin/v1/tenants").status, 200);
     QCOMPARE(call(token, "POST", "/admin/v1/tenants", R"({"name":"nope"})").status, 403);
 
-    const auto list = objectOf(asAdmin("GET", "/admin/v1/admin-tokens"));
+    const auto list = test::jsonBody(asAdmin("GET", "/admin/v1/admin-tokens"));
     QStringList names;
     for (const auto& item : list["data"].toArray()) {
         QVERIFY(!item.toObject().contains("token"));
@@ -1386,13 +1379,13 @@ void AdminApiTest::adminTokensAreManagedByAdmins()
 
     const auto badRole = asAdmin("POST", "/admin/v1/admin-tokens", R"({"name":"x","role":"root"})");
     QCOMPARE(badRole.status, 400);
-    QCOMPARE(errorOf(badRole)["param"].toString(), QString("role"));
+    QCOMPARE(test::errorBody(badRole)["param"].toString(), QString("role"));
     QCOMPARE(asAdmin("POST", "/admin/v1/admin-tokens", R"({"name":"grafana","role":"viewer"})").status, 409);
 
     QCOMPARE(asAdmin("POST", "/admin/v1/admin-tokens/grafana/revoke").status, 200);
     const auto afterRevoke = call(token, "GET", "/admin/v1/tenants");
     QCOMPARE(afterRevoke.status, 401);
-    QVERIFY2(errorOf(afterRevoke)["message"].toString().contains("revoked"), qPrintable(describe(afterRevoke)));
+    QVERIFY2(test::errorBody(afterRevoke)["message"].toString().contains("revoked"), qPrintable(test::describe(afterRevoke)));
     QCOMPARE(asAdmin("POST", "/admin/v1/admin-tokens/grafana/revoke").status, 409);
     QCOMPARE(asAdmin("POST", "/admin/v1/admin-tokens/nobody/revoke").status, 404);
 }

@@ -174,13 +174,7 @@ void AdminCliTest::cleanup()
 
 void AdminCliTest::startRemoteGateway(AdminRole role, const std::string& tokenName)
 {
-    GatewayConfig config;
-    config.server.adminListen = HostPort{"127.0.0.1", 0};
-    ProviderConfig mock;
-    mock.name = "mock";
-    mock.kind = ProviderKind::Mock;
-    config.providers.push_back(mock);
-    config.models.push_back({kModel.toStdString(), {{"mock", "mock-1", 1}}});
+    auto config = test::mockGatewayWithAdminListener(kModel.toStdString());
     m_gateway = std::make_unique<test::RunningGateway>(std::move(config));
     Database db(m_gateway->server().databasePath());
     m_token = QString::fromStdString(AdminTokenStore(db).create({"test-setup", {}}, tokenName, role).plaintext);

@@ -5,7 +5,6 @@
 // keeping what they started with, and changes made by another process.
 #include "GatewayTestSupport.h"
 #include "TestHttpClient.h"
-#include "TestResponseJson.h"
 #include "logging/Logging.h"
 #include "mockupstream/MockUpstreamServer.h"
 #include "store/AdminTokenStore.h"
@@ -115,15 +114,9 @@ void ProviderAdminTest::init()
     m_upstream = std::make_unique<MockUpstreamServer>(options);
     m_upstream->start();
 
-    GatewayConfig config;
+    auto config = test::mockGatewayWithAdminListener();
     config.source = "gatehouse.yaml";
     config.server.threads = 2;
-    config.server.adminListen = HostPort{"127.0.0.1", 0};
-    ProviderConfig mock;
-    mock.name = "mock";
-    mock.kind = ProviderKind::Mock;
-    config.providers.push_back(mock);
-    config.models.push_back({"mock-chat", {{"mock", "mock-1", 1}}});
     m_gateway = std::make_unique<test::RunningGateway>(std::move(config));
     m_admin = std::make_unique<TestHttpClient>(m_gateway->server().adminAddress()->port);
     m_apiKey = m_gateway->server().createKey("ci");
@@ -171,10 +164,10 @@ void ProviderAdminTest::addProviderAndModel(const std::string& provider, const s
     const auto created = asAdmin("POST", "/admin/v1/providers",
         R"({"name":")" + provider + R"(","kind":"openai","base_url":")" + upstreamUrl()
             + R"(","read_timeout_ms":10000,"credential":)" + credentialJson + R"(,"reason":"new team upstream"})");
-    QVERIFY2(created.status == 201, qPrintable(describe(created)));
+    QVERIFY2(created.status == 201, qPrintable(test::describe(created)));
     const auto modelCreated = asAdmin("POST", "/admin/v1/models",
         R"({"model":")" + model + R"(","deployments":[{"provider":")" + provider + R"(","model":"gpt-4o-mini"}]})");
-    QVERIFY2(modelCreated.status == 201, qPrintable(describe(modelCreated)));
+    QVERIFY2(modelCreated.status == 201, qPrintable(test::describe(modelCreated)));
 }
 
 void ProviderAdminTest::aStoredSecretReachesTheUpstreamAndNothingElse()
@@ -184,18 +177,18 @@ void ProviderAdminTest::aStoredSecretReachesTheUpstreamAndNothingElse()
         return;
     // The upstream answers only with its key: a 200 proves the stored secret went there.
     const auto answer = chat("team-gpt");
-    QVERIFY2(answer.status == 200, qPrintable(describe(answer)));
-    QVERIFY(objectOf(answer)["choices"].toArray().size() == 1);
+    QVERIFY2(answer.status == 200, qPrintable(test::describe(answer)));
+    QVERIFY(test::jsonBody(answer)["choices"].toArray().size() == 1);
     const auto streamed = chat("team-gpt", true);
-    QVERIFY2(streamed.status == 200 && streamed.body.find("[DONE]") != std::string::npos, qPrintable(describe(streamed)));
+    QVERIFY2(streamed.status == 200 && streamed.body.find("[DONE]") != std::string::npos, qPrintable(test::describe(streamed)));
 
     // Only metadata wherever the provider is shown.
     const auto one = asAdmin("GET", "/admin/v1/providers/team-openai");
     QCOMPARE(one.status, 200);
-    QCOMPARE(objectOf(one)["credential"].toObject(), QJsonObject({{"source", "stored"}, {"set", true}}));
-    QCOMPARE(objectOf(one)["source"].toString(), QString("store"));
-    QCOMPARE(objectOf(one)["models"].toArray(), QJsonArray({"team-gpt"}));
-    QVERIFY(objectOf(one)["problem"].isNull());
+    QCOMPARE(test::jsonBody(one)["credential"].toObject(), QJsonObject({{"source", "stored"}, {"set", true}}));
+    QCOMPARE(test::jsonBody(one)["source"].toString(), QString("store"));
+    QCOMPARE(test::jsonBody(one)["models"].toArray(), QJsonArray({"team-gpt"}));
+    QVERIFY(test::jsonBody(one)["problem"].isNull());
     for (const auto& target : {"/admin/v1/providers", "/admin/v1/providers/team-openai", "/admin/v1/models",
              "/admin/v1/audit?limit=1000", "/admin/v1/audit?format=csv", "/admin/v1/openapi.json"}) {
         const auto response = call(m_viewerToken, "GET", target);
@@ -203,7 +196,7 @@ void ProviderAdminTest::aStoredSecretReachesTheUpstreamAndNothingElse()
         QVERIFY2(response.body.find("SECRET") == std::string::npos, target);
     }
     // The audit entry says what happened to the secret, not what it is.
-    const auto audit = objectOf(asAdmin("GET", "/admin/v1/audit?entity_type=provider&entity_id=team-openai"));
+    const auto audit = test::jsonBody(asAdmin("GET", "/admin/v1/audit?entity_type=provider&entity_id=team-openai"));
     const auto entry = audit["data"].toArray()[0].toObject();
     QCOMPARE(entry["action"].toString(), QString("provider.create"));
     QCOMPARE(entry["actor"].toString(), QString("ada-admin"));
@@ -220,15 +213,15 @@ void ProviderAdminTest::aWrongSecretIsAnUpstreamAuthFailure()
     QCOMPARE(chat("team-gpt").status, 200);
     const auto replaced = asAdmin("PATCH", "/admin/v1/providers/team-openai",
         R"({"credential":{"source":"stored","secret":")" + kWrongSecret + R"("}})");
-    QVERIFY2(replaced.status == 200, qPrintable(describe(replaced)));
+    QVERIFY2(replaced.status == 200, qPrintable(test::describe(replaced)));
     QVERIFY(replaced.body.find("SECRET") == std::string::npos);
 
     const auto refused = chat("team-gpt");
-    QVERIFY2(refused.status == 502, qPrintable(describe(refused)));
-    QCOMPARE(errorOf(refused)["code"].toString(), QString("upstream_auth_failed"));
+    QVERIFY2(refused.status == 502, qPrintable(test::describe(refused)));
+    QCOMPARE(test::errorBody(refused)["code"].toString(), QString("upstream_auth_failed"));
     QVERIFY(refused.body.find("SECRET") == std::string::npos);
 
-    const auto audit = objectOf(asAdmin("GET", "/admin/v1/audit?entity_type=provider&entity_id=team-openai"));
+    const auto audit = test::jsonBody(asAdmin("GET", "/admin/v1/audit?entity_type=provider&entity_id=team-openai"));
     QCOMPARE(audit["data"].toArray()[0].toObject()["after"].toObject()["credential_change"].toString(), QString("replaced"));
 
     // And back: a PATCH with the right secret, the next call works.
@@ -242,14 +235,14 @@ void ProviderAdminTest::anUnsetEnvironmentVariableIsAClearErrorOnItsCalls()
     addProviderAndModel("env-openai", R"({"source":"env","name":")" + std::string(kUnsetVariable) + R"("})", "env-gpt");
     if (QTest::currentTestFailed())
         return;
-    const auto provider = objectOf(asAdmin("GET", "/admin/v1/providers/env-openai"));
+    const auto provider = test::jsonBody(asAdmin("GET", "/admin/v1/providers/env-openai"));
     QCOMPARE(provider["credential"].toObject(), QJsonObject({{"source", "env"}, {"name", kUnsetVariable}}));
     QVERIFY2(provider["problem"].toString().contains(kUnsetVariable), qPrintable(provider["problem"].toString()));
 
     const auto refused = chat("env-gpt");
-    QVERIFY2(refused.status == 503, qPrintable(describe(refused)));
-    QCOMPARE(errorOf(refused)["code"].toString(), QString("provider_unavailable"));
-    const auto message = errorOf(refused)["message"].toString();
+    QVERIFY2(refused.status == 503, qPrintable(test::describe(refused)));
+    QCOMPARE(test::errorBody(refused)["code"].toString(), QString("provider_unavailable"));
+    const auto message = test::errorBody(refused)["message"].toString();
     QVERIFY2(message.contains("'env-openai'") && message.contains(kUnsetVariable) && message.contains("not set"), qPrintable(message));
     // The gateway itself is fine: everything else still works.
     QCOMPARE(chat("mock-chat").status, 200);
@@ -263,7 +256,7 @@ void ProviderAdminTest::anEnvReferenceIsReadFromTheGatewaysEnvironment()
     ::setenv(kEnvVariable, kSecret.c_str(), 1);
     addProviderAndModel("env-openai", R"({"source":"env","name":")" + std::string(kEnvVariable) + R"("})", "env-gpt");
     QCOMPARE(chat("env-gpt").status, 200);
-    const auto provider = objectOf(asAdmin("GET", "/admin/v1/providers/env-openai"));
+    const auto provider = test::jsonBody(asAdmin("GET", "/admin/v1/providers/env-openai"));
     QVERIFY(provider["problem"].isNull());
     QVERIFY(asAdmin("GET", "/admin/v1/providers").body.find("SECRET") == std::string::npos);
 }
@@ -276,16 +269,16 @@ void ProviderAdminTest::configFileEntriesAreReadOnly()
              {"PATCH", "/admin/v1/models/mock-chat", R"({"deployments":[{"provider":"mock","model":"x"}]})"},
              {"DELETE", "/admin/v1/models/mock-chat", ""}}) {
         const auto response = asAdmin(method, target, body);
-        QVERIFY2(response.status == 409, qPrintable(describe(response)));
-        QCOMPARE(errorOf(response)["code"].toString(), QString("conflict"));
-        const auto message = errorOf(response)["message"].toString();
+        QVERIFY2(response.status == 409, qPrintable(test::describe(response)));
+        QCOMPARE(test::errorBody(response)["code"].toString(), QString("conflict"));
+        const auto message = test::errorBody(response)["message"].toString();
         QVERIFY2(message.contains("is defined in the config file gatehouse.yaml"), qPrintable(message));
         QVERIFY2(message.contains(method == "PATCH" ? "edit it there" : "remove it there"), qPrintable(message));
     }
     const auto clash = asAdmin("POST", "/admin/v1/providers", R"({"name":"mock","kind":"mock"})");
-    QVERIFY2(clash.status == 409, qPrintable(describe(clash)));
-    QVERIFY(errorOf(clash)["message"].toString().contains("choose another name"));
-    const auto listed = objectOf(asAdmin("GET", "/admin/v1/providers/mock"));
+    QVERIFY2(clash.status == 409, qPrintable(test::describe(clash)));
+    QVERIFY(test::errorBody(clash)["message"].toString().contains("choose another name"));
+    const auto listed = test::jsonBody(asAdmin("GET", "/admin/v1/providers/mock"));
     QCOMPARE(listed["source"].toString(), QString("config"));
     QCOMPARE(listed["kind"].toString(), QString("mock"));
 }
@@ -294,17 +287,17 @@ void ProviderAdminTest::aProviderInUseCannotBeDeleted()
 {
     addProviderAndModel("team-openai", R"({"source":"stored","secret":")" + kSecret + R"("})", "team-gpt");
     const auto refused = asAdmin("DELETE", "/admin/v1/providers/team-openai");
-    QVERIFY2(refused.status == 409, qPrintable(describe(refused)));
-    QVERIFY2(errorOf(refused)["message"].toString().contains("'team-gpt'"), qPrintable(describe(refused)));
+    QVERIFY2(refused.status == 409, qPrintable(test::describe(refused)));
+    QVERIFY2(test::errorBody(refused)["message"].toString().contains("'team-gpt'"), qPrintable(test::describe(refused)));
     QCOMPARE(chat("team-gpt").status, 200); // nothing changed
 
     QCOMPARE(asAdmin("DELETE", "/admin/v1/models/team-gpt?reason=done").status, 200);
     const auto deleted = asAdmin("DELETE", "/admin/v1/providers/team-openai?reason=done");
-    QVERIFY2(deleted.status == 200, qPrintable(describe(deleted)));
-    QCOMPARE(objectOf(deleted)["name"].toString(), QString("team-openai"));
+    QVERIFY2(deleted.status == 200, qPrintable(test::describe(deleted)));
+    QCOMPARE(test::jsonBody(deleted)["name"].toString(), QString("team-openai"));
     QCOMPARE(asAdmin("GET", "/admin/v1/providers/team-openai").status, 404);
     QCOMPARE(chat("team-gpt").status, 404);
-    const auto audit = objectOf(asAdmin("GET", "/admin/v1/audit?entity_type=provider&entity_id=team-openai"));
+    const auto audit = test::jsonBody(asAdmin("GET", "/admin/v1/audit?entity_type=provider&entity_id=team-openai"));
     QCOMPARE(audit["data"].toArray()[0].toObject()["action"].toString(), QString("provider.delete"));
     QCOMPARE(audit["data"].toArray()[0].toObject()["reason"].toString(), QString("done"));
 }
@@ -336,19 +329,19 @@ void ProviderAdminTest::validationErrorsNameTheField()
     };
     for (const auto& c : cases) {
         const auto response = asAdmin(c.method, c.target, c.body);
-        const auto where = qPrintable(QString::fromStdString(c.body) + " → " + describe(response));
+        const auto where = qPrintable(QString::fromStdString(c.body) + " → " + test::describe(response));
         QVERIFY2(response.status == c.status, where);
-        QCOMPARE(errorOf(response)["code"].toString(), QString::fromStdString(c.code));
+        QCOMPARE(test::errorBody(response)["code"].toString(), QString::fromStdString(c.code));
         if (c.param.empty())
-            QVERIFY2(errorOf(response)["param"].isNull(), where);
+            QVERIFY2(test::errorBody(response)["param"].isNull(), where);
         else
-            QVERIFY2(errorOf(response)["param"].toString() == QString::fromStdString(c.param), where);
+            QVERIFY2(test::errorBody(response)["param"].toString() == QString::fromStdString(c.param), where);
     }
     // A secret in a body that is not even JSON is not echoed back either.
     const auto broken = asAdmin("POST", "/admin/v1/providers", "{\"name\":\"p\",\"credential\":{\"source\":\"stored\",\"secret\":\"" + kSecret + "\n");
     QCOMPARE(broken.status, 400);
     QVERIFY2(broken.body.find("SECRET") == std::string::npos, broken.body.c_str());
-    QVERIFY(objectOf(asAdmin("GET", "/admin/v1/providers"))["total"].toInt() == 1); // only the file's mock
+    QVERIFY(test::jsonBody(asAdmin("GET", "/admin/v1/providers"))["total"].toInt() == 1); // only the file's mock
 }
 
 void ProviderAdminTest::rolesDecideWhoMayDoWhat()
@@ -361,16 +354,16 @@ void ProviderAdminTest::rolesDecideWhoMayDoWhat()
                  {"DELETE", "/admin/v1/providers/mock", ""}, {"POST", "/admin/v1/models", model},
                  {"PATCH", "/admin/v1/models/mock-chat", "{}"}, {"DELETE", "/admin/v1/models/mock-chat", ""}}) {
             const auto response = call(token, method, target, body);
-            QVERIFY2(response.status == 403, qPrintable(QString::fromStdString(method + " " + target) + " " + describe(response)));
-            QCOMPARE(errorOf(response)["code"].toString(), QString("insufficient_role"));
-            QVERIFY(errorOf(response)["message"].toString().contains("'admin' role"));
+            QVERIFY2(response.status == 403, qPrintable(QString::fromStdString(method + " " + target) + " " + test::describe(response)));
+            QCOMPARE(test::errorBody(response)["code"].toString(), QString("insufficient_role"));
+            QVERIFY(test::errorBody(response)["message"].toString().contains("'admin' role"));
         }
         for (const auto& target : {"/admin/v1/providers", "/admin/v1/providers/mock", "/admin/v1/models", "/admin/v1/models/mock-chat"})
             QCOMPARE(call(token, "GET", target).status, 200);
     }
     QCOMPARE(call(m_viewerToken, "POST", "/admin/v1/providers/mock/test").status, 403);
     const auto tested = call(m_operatorToken, "POST", "/admin/v1/providers/mock/test");
-    QVERIFY2(tested.status == 200, qPrintable(describe(tested)));
+    QVERIFY2(tested.status == 200, qPrintable(test::describe(tested)));
     QCOMPARE(call({}, "GET", "/admin/v1/providers").status, 401);
     QCOMPARE(asAdmin("POST", "/admin/v1/providers", provider).status, 201);
     QCOMPARE(asAdmin("POST", "/admin/v1/models", model).status, 201);
@@ -382,12 +375,12 @@ void ProviderAdminTest::changesTakeEffectOnTheDataPlaneAtOnce()
     QCOMPARE(asAdmin("POST", "/admin/v1/providers", R"({"name":"fast-mock","kind":"mock","stream_chunks":2})").status, 201);
     QCOMPARE(asAdmin("POST", "/admin/v1/models", R"({"model":"quick","deployments":[{"provider":"fast-mock","model":"m-1"}]})").status, 201);
     const auto answered = chat("quick");
-    QVERIFY2(answered.status == 200, qPrintable(describe(answered)));
-    QCOMPARE(objectOf(answered)["model"].toString(), QString("m-1"));
+    QVERIFY2(answered.status == 200, qPrintable(test::describe(answered)));
+    QCOMPARE(test::jsonBody(answered)["model"].toString(), QString("m-1"));
 
     // A new deployment takes all the traffic as soon as the answer is out.
     QCOMPARE(asAdmin("PATCH", "/admin/v1/models/quick", R"({"deployments":[{"provider":"mock","model":"m-2"}]})").status, 200);
-    QCOMPARE(objectOf(chat("quick"))["model"].toString(), QString("m-2"));
+    QCOMPARE(test::jsonBody(chat("quick"))["model"].toString(), QString("m-2"));
     // /v1/models lists it, and not after it is gone.
     TestHttpClient client(m_gateway->server().dataPlaneAddress().port);
     const auto models = client.request("GET", "/v1/models", {}, {{"Authorization", "Bearer " + m_apiKey}});
@@ -418,13 +411,13 @@ void ProviderAdminTest::aStreamInFlightKeepsItsProviderAcrossAnEdit()
     // While it streams: a wrong secret and a base URL where nothing listens.
     const auto edited = asAdmin("PATCH", "/admin/v1/providers/slow",
         R"({"base_url":"http://127.0.0.1:9/v1","credential":{"source":"stored","secret":")" + kWrongSecret + R"("}})");
-    QVERIFY2(edited.status == 200, qPrintable(describe(edited)));
+    QVERIFY2(edited.status == 200, qPrintable(test::describe(edited)));
     QVERIFY2(m_gateway->server().inFlight() > 0, "the edit must land while the stream is still running");
     const auto after = chat("slow-gpt");
-    QVERIFY2(after.status == 502, qPrintable(describe(after))); // new calls see the edit at once
+    QVERIFY2(after.status == 502, qPrintable(test::describe(after))); // new calls see the edit at once
     client.join();
 
-    QVERIFY2(streamed.status == 200, qPrintable(describe(streamed)));
+    QVERIFY2(streamed.status == 200, qPrintable(test::describe(streamed)));
     QVERIFY2(streamed.body.find("data: [DONE]") != std::string::npos, streamed.body.c_str());
     QVERIFY(streamed.body.find("\"error\"") == std::string::npos);
 }
@@ -433,8 +426,8 @@ void ProviderAdminTest::testingAProviderMakesOneRealCall()
 {
     addProviderAndModel("team-openai", R"({"source":"stored","secret":")" + kSecret + R"("})", "team-gpt");
     const auto passed = call(m_operatorToken, "POST", "/admin/v1/providers/team-openai/test", R"({"reason":"after setup"})");
-    QVERIFY2(passed.status == 200, qPrintable(describe(passed)));
-    const auto result = objectOf(passed);
+    QVERIFY2(passed.status == 200, qPrintable(test::describe(passed)));
+    const auto result = test::jsonBody(passed);
     QCOMPARE(result["name"].toString(), QString("team-openai"));
     QCOMPARE(result["ok"].toBool(), true);
     QCOMPARE(result["status"].toInt(), 200);
@@ -442,13 +435,13 @@ void ProviderAdminTest::testingAProviderMakesOneRealCall()
 
     QCOMPARE(asAdmin("PATCH", "/admin/v1/providers/team-openai", R"({"credential":{"source":"stored","secret":")" + kWrongSecret + R"("}})").status, 200);
     const auto failed = call(m_operatorToken, "POST", "/admin/v1/providers/team-openai/test", R"({"model":"gpt-4o"})");
-    QVERIFY2(failed.status == 200, qPrintable(describe(failed)));
-    QCOMPARE(objectOf(failed)["ok"].toBool(), false);
-    QCOMPARE(objectOf(failed)["status"].toInt(), 502);
-    QCOMPARE(objectOf(failed)["model"].toString(), QString("gpt-4o"));
+    QVERIFY2(failed.status == 200, qPrintable(test::describe(failed)));
+    QCOMPARE(test::jsonBody(failed)["ok"].toBool(), false);
+    QCOMPARE(test::jsonBody(failed)["status"].toInt(), 502);
+    QCOMPARE(test::jsonBody(failed)["model"].toString(), QString("gpt-4o"));
     QVERIFY(failed.body.find("SECRET") == std::string::npos);
 
-    const auto audit = objectOf(asAdmin("GET", "/admin/v1/audit?entity_type=provider&entity_id=team-openai"));
+    const auto audit = test::jsonBody(asAdmin("GET", "/admin/v1/audit?entity_type=provider&entity_id=team-openai"));
     const auto entry = audit["data"].toArray()[0].toObject();
     QCOMPARE(entry["action"].toString(), QString("provider.test"));
     QCOMPARE(entry["actor"].toString(), QString("otto-operator"));
@@ -457,15 +450,15 @@ void ProviderAdminTest::testingAProviderMakesOneRealCall()
     QCOMPARE(asAdmin("POST", "/admin/v1/providers", R"({"name":"idle","kind":"mock"})").status, 201);
     const auto noModel = asAdmin("POST", "/admin/v1/providers/idle/test");
     QCOMPARE(noModel.status, 400);
-    QCOMPARE(errorOf(noModel)["param"].toString(), QString("model"));
-    QCOMPARE(objectOf(asAdmin("POST", "/admin/v1/providers/idle/test", R"({"model":"anything"})"))["ok"].toBool(), true);
+    QCOMPARE(test::errorBody(noModel)["param"].toString(), QString("model"));
+    QCOMPARE(test::jsonBody(asAdmin("POST", "/admin/v1/providers/idle/test", R"({"model":"anything"})"))["ok"].toBool(), true);
 }
 
 void ProviderAdminTest::modelsListShowsSourceDeploymentsAndAccess()
 {
     addProviderAndModel("team-openai", R"({"source":"none"})", "team-gpt");
     QCOMPARE(asAdmin("PUT", "/admin/v1/models/team-gpt/access", R"({"mode":"approval"})").status, 200);
-    const auto page = objectOf(call(m_viewerToken, "GET", "/admin/v1/models"));
+    const auto page = test::jsonBody(call(m_viewerToken, "GET", "/admin/v1/models"));
     const auto data = page["data"].toArray();
     QCOMPARE(data.size(), 2);
     QCOMPARE(data[0].toObject()["model"].toString(), QString("mock-chat"));
@@ -477,7 +470,7 @@ void ProviderAdminTest::modelsListShowsSourceDeploymentsAndAccess()
     QCOMPARE(team["mode"].toString(), QString("approval"));
     QCOMPARE(team["deployments"].toArray()[0].toObject(),
         QJsonObject({{"provider", "team-openai"}, {"model", "gpt-4o-mini"}, {"weight", 1}}));
-    QCOMPARE(objectOf(call(m_viewerToken, "GET", "/admin/v1/models/team-gpt")), team);
+    QCOMPARE(test::jsonBody(call(m_viewerToken, "GET", "/admin/v1/models/team-gpt")), team);
     QCOMPARE(call(m_viewerToken, "GET", "/admin/v1/models/nope").status, 404);
 }
 

@@ -37,18 +37,6 @@ uint16_t closedPort()
     return server.serverPort();
 }
 
-GatewayConfig gatewayWithAdminListener()
-{
-    GatewayConfig config;
-    config.server.adminListen = HostPort{"127.0.0.1", 0};
-    ProviderConfig mock;
-    mock.name = "mock";
-    mock.kind = ProviderKind::Mock;
-    config.providers.push_back(mock);
-    config.models.push_back({"mock-chat", {{"mock", "mock-1", 1}}});
-    return config;
-}
-
 // One send() followed to its reply, noting whether the reply came inside send() (it never may).
 struct Exchange {
     std::optional<AdminReply> reply;
@@ -123,7 +111,7 @@ private:
 
 void AdminClientContractTest::init()
 {
-    m_gateway = std::make_unique<test::RunningGateway>(gatewayWithAdminListener());
+    m_gateway = std::make_unique<test::RunningGateway>(test::mockGatewayWithAdminListener());
     m_gatewayStopped = false;
     Database db(m_gateway->server().databasePath());
     m_adminToken = AdminTokenStore(db).create({"test-setup", "contract test"}, kTokenName, AdminRole::Admin).plaintext;

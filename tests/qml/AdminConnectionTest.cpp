@@ -89,13 +89,7 @@ void AdminConnectionTest::init()
     m_controller->start();
     QCOMPARE(m_controller->state(), GatewayController::Running);
 
-    GatewayConfig config;
-    config.server.adminListen = HostPort{"127.0.0.1", 0};
-    ProviderConfig mock;
-    mock.name = "mock";
-    mock.kind = ProviderKind::Mock;
-    config.providers.push_back(mock);
-    config.models.push_back({"mock-chat", {{"mock", "mock-1", 1}}});
+    auto config = test::mockGatewayWithAdminListener();
     m_remote = std::make_unique<test::RunningGateway>(std::move(config));
     Database db(m_remote->server().databasePath());
     m_remoteToken = AdminTokenStore(db).create({"test-setup", {}}, "console-tester", AdminRole::Operator).plaintext;

@@ -32,6 +32,28 @@ QJsonObject jsonBody(const TestResponse& response)
     return QJsonDocument::fromJson(QByteArray::fromStdString(response.body)).object();
 }
 
+QJsonObject errorBody(const TestResponse& response)
+{
+    return jsonBody(response)["error"].toObject();
+}
+
+QString describe(const TestResponse& response)
+{
+    return QString("status %1: %2").arg(response.status).arg(QString::fromStdString(response.body));
+}
+
+GatewayConfig mockGatewayWithAdminListener(const std::string& model)
+{
+    GatewayConfig config;
+    config.server.adminListen = HostPort{"127.0.0.1", 0};
+    ProviderConfig mock;
+    mock.name = "mock";
+    mock.kind = ProviderKind::Mock;
+    config.providers.push_back(mock);
+    config.models.push_back({model, {{"mock", "mock-1", 1}}});
+    return config;
+}
+
 QMap<QString, QString> callRecord(GatewayServer& server, const std::string& requestId)
 {
     server.settle();

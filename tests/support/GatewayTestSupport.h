@@ -29,6 +29,13 @@ private:
 ProviderConfig openAiCompatibleProvider(std::string name, UpstreamUrl url, std::string apiKey, std::string caFile = {});
 
 QJsonObject jsonBody(const TestResponse& response);
+// The body's "error" object, and a one-line "status N: body" for failure messages.
+QJsonObject errorBody(const TestResponse& response);
+QString describe(const TestResponse& response);
+
+// One mock provider serving `model` (as mock-1) and the admin API on 127.0.0.1 port 0: the
+// gateway the admin API, CLI and console admin tests run against.
+GatewayConfig mockGatewayWithAdminListener(const std::string& model = "mock-chat");
 
 // The call record with this request id, every column as text ("" for NULL; empty map if absent).
 // Settles the server first, so the record of a call just answered is there.

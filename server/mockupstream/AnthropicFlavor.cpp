@@ -62,25 +62,6 @@ MockReply anthropicError(int status, std::string message)
     return {status, jsonText(body), std::move(headers)};
 }
 
-MockReply requestedError(int status, const std::string& model)
-{
-    switch (status) {
-    case 401:
-        return anthropicError(status, "invalid x-api-key");
-    case 404:
-        return anthropicError(status, "model: " + model);
-    case 429:
-        return anthropicError(status, "This request would exceed the rate limit for your organization of 1 requests per minute. "
-            "For details, refer to: https://docs.anthropic.com/en/api/rate-limits.");
-    case 500:
-        return anthropicError(status, "Internal server error");
-    case 529:
-        return anthropicError(status, "Overloaded");
-    default:
-        return anthropicError(status, "Mock error " + std::to_string(status) + " asked for by the model name '" + model + "'.");
-    }
-}
-
 // The field checks of the Messages API, in its "field: problem" wording; nothing when all is well.
 std::optional<std::string> requestProblem(const Json& request)
 {
@@ -209,7 +190,12 @@ private:
 class AnthropicFlavor final : public MockFlavor {
 public:
     using MockFlavor::MockFlavor;
-    Awaitable<void> handle(IncomingRequest& request, ResponseChannel& channel) const override;
+    Awaitable<void> handle(IncomingRequest& request, MockChannel& channel) const override;
+
+protected:
+    MockReply requestedError(int status, const std::string& model) const override;
+    MockReply contextLengthExceeded() const override { return anthropicError(400, "prompt is too long: 9000 tokens > 8192 maximum"); }
+    MockReply invalidFault(std::string message) const override { return anthropicError(400, std::move(message)); }
 
 private:
     // The header checks, in the API's order: key, then version. Nothing when both pass.
@@ -217,7 +203,7 @@ private:
     Awaitable<void> answer(ResponseChannel& channel, const Json& request, std::size_t bodySize) const;
 };
 
-Awaitable<void> AnthropicFlavor::handle(IncomingRequest& request, ResponseChannel& channel) const
+Awaitable<void> AnthropicFlavor::handle(IncomingRequest& request, MockChannel& channel) const
 {
     if (requestPath(request) != kMessagesPath || request.message.method() != http::verb::post) {
         const auto reply = anthropicError(404, "Not Found");
@@ -241,12 +227,28 @@ Awaitable<void> AnthropicFlavor::handle(IncomingRequest& request, ResponseChanne
         co_return;
     }
     const auto model = stringMember(json, "model");
-    if (const auto status = mockErrorStatus(model)) {
-        const auto reply = requestedError(*status, model);
-        co_await send(channel, reply);
+    if (co_await answeredByFault(channel, model))
         co_return;
-    }
     co_await answer(channel, json, body.size());
+}
+
+MockReply AnthropicFlavor::requestedError(int status, const std::string& model) const
+{
+    switch (status) {
+    case 401:
+        return anthropicError(status, "invalid x-api-key");
+    case 404:
+        return anthropicError(status, "model: " + model);
+    case 429:
+        return anthropicError(status, "This request would exceed the rate limit for your organization of 1 requests per minute. "
+            "For details, refer to: https://docs.anthropic.com/en/api/rate-limits.");
+    case 500:
+        return anthropicError(status, "Internal server error");
+    case 529:
+        return anthropicError(status, "Overloaded");
+    default:
+        return anthropicError(status, "Mock error " + std::to_string(status) + " asked for by the model name '" + model + "'.");
+    }
 }
 
 std::optional<MockReply> AnthropicFlavor::headerProblem(const IncomingRequest& request) const
@@ -281,9 +283,9 @@ Awaitable<void> AnthropicFlavor::answer(ResponseChannel& channel, const Json& re
 
 } // namespace
 
-std::unique_ptr<MockFlavor> makeAnthropicFlavor(const MockUpstreamOptions& options)
+std::unique_ptr<MockFlavor> makeAnthropicFlavor(const MockUpstreamOptions& options, MockFaultCounter& requests)
 {
-    return std::make_unique<AnthropicFlavor>(options);
+    return std::make_unique<AnthropicFlavor>(options, requests);
 }
 
 } // namespace gatehouse

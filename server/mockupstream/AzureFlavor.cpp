@@ -46,9 +46,11 @@ std::optional<DeploymentRoute> deploymentRoute(std::string_view path)
 class AzureFlavor final : public OpenAiFlavor {
 public:
     using OpenAiFlavor::OpenAiFlavor;
-    Awaitable<void> handle(IncomingRequest& request, ResponseChannel& channel) const override;
+    Awaitable<void> handle(IncomingRequest& request, MockChannel& channel) const override;
 
 protected:
+    // Raised by Azure itself. contextLengthExceeded() and invalidFault() are the openai flavor's:
+    // request errors come from the model service behind Azure, in OpenAI's shape.
     MockReply requestedError(int status, const std::string& model) const override;
 
 private:
@@ -56,7 +58,7 @@ private:
         const std::string& deployment) const;
 };
 
-Awaitable<void> AzureFlavor::handle(IncomingRequest& request, ResponseChannel& channel) const
+Awaitable<void> AzureFlavor::handle(IncomingRequest& request, MockChannel& channel) const
 {
     if (!acceptsKey(request.message["api-key"])) {
         const auto reply = azureReply(401, "401", "Access denied due to invalid subscription key or wrong API endpoint. Make sure to "
@@ -71,11 +73,8 @@ Awaitable<void> AzureFlavor::handle(IncomingRequest& request, ResponseChannel& c
         co_await send(channel, reply);
         co_return;
     }
-    if (const auto status = mockErrorStatus(route->deployment)) {
-        const auto reply = requestedError(*status, route->deployment);
-        co_await send(channel, reply);
+    if (co_await answeredByFault(channel, route->deployment))
         co_return;
-    }
     const auto& body = request.message.body();
     const auto json = parseJsonBody(body);
     if (json.is_discarded() || !json.is_object()) {
@@ -145,9 +144,9 @@ MockReply AzureFlavor::requestedError(int status, const std::string& model) cons
 
 } // namespace
 
-std::unique_ptr<MockFlavor> makeAzureFlavor(const MockUpstreamOptions& options)
+std::unique_ptr<MockFlavor> makeAzureFlavor(const MockUpstreamOptions& options, MockFaultCounter& requests)
 {
-    return std::make_unique<AzureFlavor>(options);
+    return std::make_unique<AzureFlavor>(options, requests);
 }
 
 } // namespace gatehouse

@@ -70,32 +70,6 @@ MockReply apiKeyInvalid()
             {{"@type", "type.googleapis.com/google.rpc.LocalizedMessage"}, {"locale", "en-US"}, {"message", kMessage}}}));
 }
 
-MockReply requestedError(int status, const std::string& model)
-{
-    switch (status) {
-    case 400:
-        return googleError(status, "Request contains an invalid argument.");
-    case 403:
-        return googleError(status, "The caller does not have permission");
-    case 404:
-        return googleError(status, "models/" + model + " is not found for API version v1beta, or is not supported for "
-            "generateContent. Call ListModels to see the list of available models and their supported methods.");
-    case 429:
-        return googleError(status, "You exceeded your current quota, please check your plan and billing details. For more "
-            "information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.",
-            Json::array({{{"@type", "type.googleapis.com/google.rpc.RetryInfo"}, {"retryDelay", "1s"}}}));
-    case 500:
-        return googleError(status, "An internal error has occurred. Please retry or report in "
-            "https://developers.generativeai.google/guide/troubleshooting");
-    case 503:
-        return googleError(status, "The model is overloaded. Please try again later.");
-    case 504:
-        return googleError(status, "Deadline expired before operation could complete.");
-    default:
-        return googleError(status, "Mock error " + std::to_string(status) + " asked for by the model name '" + model + "'.");
-    }
-}
-
 // Google's JSON mapping accepts each field in lowerCamelCase and in its proto snake_case name.
 const Json* protoMember(const Json& object, std::string_view camelName)
 {
@@ -266,7 +240,15 @@ std::optional<ModelRoute> modelRoute(std::string_view path)
 class GeminiFlavor final : public MockFlavor {
 public:
     using MockFlavor::MockFlavor;
-    Awaitable<void> handle(IncomingRequest& request, ResponseChannel& channel) const override;
+    Awaitable<void> handle(IncomingRequest& request, MockChannel& channel) const override;
+
+protected:
+    MockReply requestedError(int status, const std::string& model) const override;
+    MockReply contextLengthExceeded() const override
+    {
+        return invalidArgument("The input token count (9000) exceeds the maximum number of tokens allowed (8192).");
+    }
+    MockReply invalidFault(std::string message) const override { return invalidArgument(std::move(message)); }
 
 private:
     std::optional<MockReply> keyProblem(const IncomingRequest& request) const;
@@ -275,7 +257,7 @@ private:
     Awaitable<void> batchEmbedContents(ResponseChannel& channel, const Json& body) const;
 };
 
-Awaitable<void> GeminiFlavor::handle(IncomingRequest& request, ResponseChannel& channel) const
+Awaitable<void> GeminiFlavor::handle(IncomingRequest& request, MockChannel& channel) const
 {
     const auto route = modelRoute(requestPath(request));
     if (!route || request.message.method() != http::verb::post) {
@@ -293,11 +275,8 @@ Awaitable<void> GeminiFlavor::handle(IncomingRequest& request, ResponseChannel& 
         co_await send(channel, reply);
         co_return;
     }
-    if (const auto status = mockErrorStatus(route->model)) {
-        const auto reply = requestedError(*status, route->model);
-        co_await send(channel, reply);
+    if (co_await answeredByFault(channel, route->model))
         co_return;
-    }
     if (route->method == "generateContent" || route->method == "streamGenerateContent") {
         co_await generateContent(request, channel, json, *route);
     } else if (route->method == "embedContent") {
@@ -307,6 +286,32 @@ Awaitable<void> GeminiFlavor::handle(IncomingRequest& request, ResponseChannel& 
     } else {
         const auto reply = googleError(404, "Method not found.");
         co_await send(channel, reply);
+    }
+}
+
+MockReply GeminiFlavor::requestedError(int status, const std::string& model) const
+{
+    switch (status) {
+    case 400:
+        return googleError(status, "Request contains an invalid argument.");
+    case 403:
+        return googleError(status, "The caller does not have permission");
+    case 404:
+        return googleError(status, "models/" + model + " is not found for API version v1beta, or is not supported for "
+            "generateContent. Call ListModels to see the list of available models and their supported methods.");
+    case 429:
+        return googleError(status, "You exceeded your current quota, please check your plan and billing details. For more "
+            "information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.",
+            Json::array({{{"@type", "type.googleapis.com/google.rpc.RetryInfo"}, {"retryDelay", "1s"}}}));
+    case 500:
+        return googleError(status, "An internal error has occurred. Please retry or report in "
+            "https://developers.generativeai.google/guide/troubleshooting");
+    case 503:
+        return googleError(status, "The model is overloaded. Please try again later.");
+    case 504:
+        return googleError(status, "Deadline expired before operation could complete.");
+    default:
+        return googleError(status, "Mock error " + std::to_string(status) + " asked for by the model name '" + model + "'.");
     }
 }
 
@@ -393,9 +398,9 @@ Awaitable<void> GeminiFlavor::batchEmbedContents(ResponseChannel& channel, const
 
 } // namespace
 
-std::unique_ptr<MockFlavor> makeGeminiFlavor(const MockUpstreamOptions& options)
+std::unique_ptr<MockFlavor> makeGeminiFlavor(const MockUpstreamOptions& options, MockFaultCounter& requests)
 {
-    return std::make_unique<GeminiFlavor>(options);
+    return std::make_unique<GeminiFlavor>(options, requests);
 }
 
 } // namespace gatehouse

@@ -6,6 +6,7 @@
 
 #include "json/Json.h"
 #include "mock/MockCompletion.h"
+#include "mockupstream/MockFaults.h"
 #include "mockupstream/MockUpstreamServer.h"
 #include "openai/ApiError.h"
 #include "openai/ChatRequest.h"
@@ -28,27 +29,43 @@ struct MockReply {
 
 class MockFlavor {
 public:
-    explicit MockFlavor(MockUpstreamOptions options);
+    // `requests` counts the requests per model name (the server's, shared by nothing else).
+    MockFlavor(MockUpstreamOptions options, MockFaultCounter& requests);
     virtual ~MockFlavor() = default;
 
     // Routes, checks and answers one request. Every failure is an answer, never an exception.
-    virtual Awaitable<void> handle(IncomingRequest& request, ResponseChannel& channel) const = 0;
+    virtual Awaitable<void> handle(IncomingRequest& request, MockChannel& channel) const = 0;
+
+    static Awaitable<void> send(ResponseChannel& channel, const MockReply& reply);
 
 protected:
     const MockUpstreamOptions& options() const { return m_options; }
     MockPace pace() const;
     // True when no key is required or `given` is the required one.
     bool acceptsKey(std::string_view given) const;
-    static Awaitable<void> send(ResponseChannel& channel, const MockReply& reply);
+
+    // Every flavor calls this once it knows the request's model name: counts the request, then
+    // plays what a "mock-error-<status>" or "mock-fault:..." name asks for (MockFaults.h) with the
+    // bodies below: sends the error, or drops the connection, after any delay; arranges for a
+    // stream to be cut. True when that dealt with the request and the flavor must not answer it.
+    Awaitable<bool> answeredByFault(MockChannel& channel, const std::string& model) const;
+
+    // This API's error body for `status`, asked for by the model name `model`.
+    virtual MockReply requestedError(int status, const std::string& model) const = 0;
+    // This API's 400 for a prompt longer than the model's context (8192 tokens; the prompt 9000).
+    virtual MockReply contextLengthExceeded() const = 0;
+    // This API's 400 for a malformed "mock-fault:" model name; `message` names what is wrong.
+    virtual MockReply invalidFault(std::string message) const = 0;
 
 private:
     MockUpstreamOptions m_options;
+    MockFaultCounter& m_requests;
 };
 
-std::unique_ptr<MockFlavor> makeOpenAiFlavor(const MockUpstreamOptions& options);
-std::unique_ptr<MockFlavor> makeAnthropicFlavor(const MockUpstreamOptions& options);
-std::unique_ptr<MockFlavor> makeGeminiFlavor(const MockUpstreamOptions& options);
-std::unique_ptr<MockFlavor> makeAzureFlavor(const MockUpstreamOptions& options);
+std::unique_ptr<MockFlavor> makeOpenAiFlavor(const MockUpstreamOptions& options, MockFaultCounter& requests);
+std::unique_ptr<MockFlavor> makeAnthropicFlavor(const MockUpstreamOptions& options, MockFaultCounter& requests);
+std::unique_ptr<MockFlavor> makeGeminiFlavor(const MockUpstreamOptions& options, MockFaultCounter& requests);
+std::unique_ptr<MockFlavor> makeAzureFlavor(const MockUpstreamOptions& options, MockFaultCounter& requests);
 
 // The OpenAI API's answers (chat completions, embeddings). The openai flavor serves them on
 // OpenAI's routes; the azure flavor derives from it and serves the same answers behind Azure's
@@ -56,7 +73,7 @@ std::unique_ptr<MockFlavor> makeAzureFlavor(const MockUpstreamOptions& options);
 class OpenAiFlavor : public MockFlavor {
 public:
     using MockFlavor::MockFlavor;
-    Awaitable<void> handle(IncomingRequest& request, ResponseChannel& channel) const override;
+    Awaitable<void> handle(IncomingRequest& request, MockChannel& channel) const override;
 
     // The OpenAI embeddings answer to `request` (deterministic vectors; float or base64), or the
     // 400 OpenAI gives a malformed one. Also used by the built-in mock provider.
@@ -82,14 +99,16 @@ protected:
     // `request` is the parsed embeddings body; `model` the name the answer gives.
     Awaitable<void> answerEmbeddings(ResponseChannel& channel, const Json& request, const std::string& model) const;
 
-    // OpenAI's 400 answer to a malformed request (Azure passes the model service's on as they are).
+    // OpenAI's 400 answer to a malformed request (Azure passes the model service's on as they are,
+    // context_length_exceeded and bad "mock-fault:" names included).
     static MockReply invalidRequest(std::string message, std::string param);
-    // The answer to a "mock-error-<status>" model: this API's error body for that status.
-    virtual MockReply requestedError(int status, const std::string& model) const;
+    MockReply requestedError(int status, const std::string& model) const override;
+    MockReply contextLengthExceeded() const override;
+    MockReply invalidFault(std::string message) const override;
 
 private:
-    Awaitable<void> chatCompletion(IncomingRequest& request, ResponseChannel& channel) const;
-    Awaitable<void> embeddings(IncomingRequest& request, ResponseChannel& channel) const;
+    Awaitable<void> chatCompletion(IncomingRequest& request, MockChannel& channel) const;
+    Awaitable<void> embeddings(IncomingRequest& request, MockChannel& channel) const;
 };
 
 // Shared by the flavors.

@@ -1,5 +1,6 @@
 #include "mockupstream/MockUpstreamServer.h"
 
+#include "admin/AdminRouter.h"
 #include "mockupstream/MockFlavors.h"
 
 #include <charconv>
@@ -7,19 +8,33 @@
 namespace gatehouse {
 namespace {
 
-std::unique_ptr<MockFlavor> makeFlavor(const MockUpstreamOptions& options)
+// The mock's own route, answered before the flavor's: GET /mock/requests?model=<percent-encoded>.
+constexpr std::string_view kRequestCountPath = "/mock/requests";
+
+std::unique_ptr<MockFlavor> makeFlavor(const MockUpstreamOptions& options, MockFaultCounter& requests)
 {
     switch (options.flavor) {
     case MockFlavorKind::OpenAi:
-        return makeOpenAiFlavor(options);
+        return makeOpenAiFlavor(options, requests);
     case MockFlavorKind::Anthropic:
-        return makeAnthropicFlavor(options);
+        return makeAnthropicFlavor(options, requests);
     case MockFlavorKind::Gemini:
-        return makeGeminiFlavor(options);
+        return makeGeminiFlavor(options, requests);
     case MockFlavorKind::Azure:
-        return makeAzureFlavor(options);
+        return makeAzureFlavor(options, requests);
     }
-    return makeOpenAiFlavor(options);
+    return makeOpenAiFlavor(options, requests);
+}
+
+MockReply requestCountReply(const IncomingRequest& request, const MockFaultCounter& requests)
+{
+    if (request.message.method() != http::verb::get)
+        return {405, jsonText({{"error", "Only GET is allowed on /mock/requests."}}), {{"Allow", "GET"}}};
+    const auto given = queryParameter(request, "model");
+    const auto model = given ? percentDecode(*given, true) : std::nullopt;
+    if (!model)
+        return {400, jsonText({{"error", "GET /mock/requests needs ?model=<the model name, percent-encoded>."}}), {}};
+    return {200, jsonText({{"model", *model}, {"requests", requests.count(*model)}}), {}};
 }
 
 } // namespace
@@ -45,7 +60,7 @@ std::optional<MockFlavorKind> mockFlavorFromName(std::string_view name)
 
 MockUpstreamServer::MockUpstreamServer(MockUpstreamOptions options)
     : m_options(std::move(options))
-    , m_flavor(makeFlavor(m_options))
+    , m_flavor(makeFlavor(m_options, m_requests))
     , m_workers(std::make_unique<WorkerPool>(m_options.threads))
 {
     auto state = std::make_shared<SessionSharedState>();
@@ -74,15 +89,22 @@ void MockUpstreamServer::stop()
     m_workers.reset();
 }
 
-Awaitable<void> MockUpstreamServer::handle(IncomingRequest& request, ResponseChannel& channel) const
+Awaitable<void> MockUpstreamServer::handle(IncomingRequest& request, ResponseChannel& connection) const
 {
-    co_await m_flavor->handle(request, channel);
+    MockChannel channel(connection);
+    if (requestPath(request) == kRequestCountPath) {
+        const auto reply = requestCountReply(request, m_requests);
+        co_await MockFlavor::send(channel, reply);
+    } else {
+        co_await m_flavor->handle(request, channel);
+    }
     if (m_options.dropConnectionsAfterAnswer)
         channel.abort();
 }
 
-MockFlavor::MockFlavor(MockUpstreamOptions options)
+MockFlavor::MockFlavor(MockUpstreamOptions options, MockFaultCounter& requests)
     : m_options(std::move(options))
+    , m_requests(requests)
 {
 }
 

@@ -6,6 +6,7 @@
 #include "config/GatewayConfig.h"
 #include "http/HttpListener.h"
 #include "http/WorkerPool.h"
+#include "mockupstream/MockFaults.h"
 
 #include <memory>
 #include <optional>
@@ -47,11 +48,15 @@ public:
     HostPort address() const { return m_listener->boundAddress(); }
     uint64_t acceptedConnections() const { return m_listener->acceptedConnections(); }
     uint64_t closedConnections() const { return m_listener->state().closedConnections.load(); }
+    // How many requests named `model` reached a flavor's model check (also served over HTTP as
+    // GET /mock/requests?model=...).
+    int requestCount(const std::string& model) const { return m_requests.count(model); }
 
 private:
     Awaitable<void> handle(IncomingRequest& request, ResponseChannel& channel) const;
 
     MockUpstreamOptions m_options;
+    MockFaultCounter m_requests;
     std::unique_ptr<MockFlavor> m_flavor;
     std::unique_ptr<WorkerPool> m_workers;
     std::unique_ptr<HttpListener> m_listener;

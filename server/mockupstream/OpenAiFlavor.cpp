@@ -117,12 +117,12 @@ std::optional<EmbeddingInputs> readEmbeddingInputs(const Json* input)
 
 } // namespace
 
-std::unique_ptr<MockFlavor> makeOpenAiFlavor(const MockUpstreamOptions& options)
+std::unique_ptr<MockFlavor> makeOpenAiFlavor(const MockUpstreamOptions& options, MockFaultCounter& requests)
 {
-    return std::make_unique<OpenAiFlavor>(options);
+    return std::make_unique<OpenAiFlavor>(options, requests);
 }
 
-Awaitable<void> OpenAiFlavor::handle(IncomingRequest& request, ResponseChannel& channel) const
+Awaitable<void> OpenAiFlavor::handle(IncomingRequest& request, MockChannel& channel) const
 {
     const auto authorization = request.message[http::field::authorization];
     const auto key = authorization.starts_with(kBearerPrefix) ? authorization.substr(kBearerPrefix.size()) : std::string_view();
@@ -154,7 +154,7 @@ Awaitable<void> OpenAiFlavor::handle(IncomingRequest& request, ResponseChannel& 
     }
 }
 
-Awaitable<void> OpenAiFlavor::chatCompletion(IncomingRequest& request, ResponseChannel& channel) const
+Awaitable<void> OpenAiFlavor::chatCompletion(IncomingRequest& request, MockChannel& channel) const
 {
     auto& body = request.message.body();
     const auto parsed = parseChatRequest(body);
@@ -164,17 +164,14 @@ Awaitable<void> OpenAiFlavor::chatCompletion(IncomingRequest& request, ResponseC
         co_return;
     }
     ChatAsk ask{std::get<ChatRequestFields>(parsed), body.size(), {}};
-    if (const auto status = mockErrorStatus(ask.fields.model)) {
-        const auto reply = requestedError(*status, ask.fields.model);
-        co_await send(channel, reply);
+    if (co_await answeredByFault(channel, ask.fields.model))
         co_return;
-    }
     if (mayOfferTools(body))
         ask.toolCall = toolCallFor(parseJsonBody(body));
     co_await answerChat(channel, ask);
 }
 
-Awaitable<void> OpenAiFlavor::embeddings(IncomingRequest& request, ResponseChannel& channel) const
+Awaitable<void> OpenAiFlavor::embeddings(IncomingRequest& request, MockChannel& channel) const
 {
     const auto json = parseJsonBody(request.message.body());
     if (json.is_discarded() || !json.is_object()) {
@@ -188,11 +185,8 @@ Awaitable<void> OpenAiFlavor::embeddings(IncomingRequest& request, ResponseChann
         co_await send(channel, reply);
         co_return;
     }
-    if (const auto status = mockErrorStatus(model)) {
-        const auto reply = requestedError(*status, model);
-        co_await send(channel, reply);
+    if (co_await answeredByFault(channel, model))
         co_return;
-    }
     co_await answerEmbeddings(channel, json, model);
 }
 
@@ -295,6 +289,17 @@ MockReply OpenAiFlavor::requestedError(int status, const std::string& model) con
         return openAiReply({status, "Mock error " + std::to_string(status) + " asked for by the model name '" + model + "'.",
             status >= 500 ? "server_error" : "invalid_request_error", {}, {}});
     }
+}
+
+MockReply OpenAiFlavor::contextLengthExceeded() const
+{
+    return openAiReply({400, "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.",
+        "invalid_request_error", "messages", "context_length_exceeded"});
+}
+
+MockReply OpenAiFlavor::invalidFault(std::string message) const
+{
+    return invalidRequest(std::move(message), "model");
 }
 
 } // namespace gatehouse

@@ -6,10 +6,15 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 namespace gatehouse {
 namespace {
@@ -181,6 +186,43 @@ void readStorage(const Reader& r, const YAML::Node& node, StorageSettings& stora
         storage.writerFlushInterval = r.millis(node["writer_flush_interval_ms"], "storage.writer_flush_interval_ms");
 }
 
+// The node at `path` below `node` ("rules[0].deployments[1]"; a key that contains dots is found
+// too), or the deepest node on the way that exists: where a problem is reported.
+YAML::Node locate(const YAML::Node& node, std::string_view path)
+{
+    if (path.empty())
+        return node;
+    if (node.IsMap()) {
+        const auto direct = node[std::string(path)];
+        if (direct.IsDefined())
+            return direct;
+    }
+    if (path.front() == '.')
+        return locate(node, path.substr(1));
+    if (path.front() == '[') {
+        const auto close = path.find(']');
+        std::size_t index = 0;
+        if (close == std::string_view::npos || std::from_chars(path.data() + 1, path.data() + close, index).ec != std::errc()
+            || !node.IsSequence() || index >= node.size())
+            return node;
+        return locate(node[index], path.substr(close + 1));
+    }
+    const auto end = std::min(path.find_first_of(".["), path.size());
+    if (!node.IsMap())
+        return node;
+    const auto next = node[std::string(path.substr(0, end))];
+    return next.IsDefined() ? locate(next, path.substr(end)) : node;
+}
+
+// A problem from the shared rules ("models[2].fallbacks[0]: no model named 'x'"), reported at
+// its place in the file.
+[[noreturn]] void failAt(const Reader& r, const YAML::Node& root, const std::string& problem)
+{
+    const auto colon = problem.find(": ");
+    const auto field = problem.substr(0, colon);
+    r.fail(locate(root, field), field, colon == std::string::npos ? problem : problem.substr(colon + 2));
+}
+
 // A YAML mapping seen through the shared provider and model rules (config/ProviderValidation.h),
 // so the file and the admin API validate alike; problems name the file, line and field.
 class YamlSettingsNode final : public SettingsNode {
@@ -212,6 +254,33 @@ public:
         return m_reader.integer(at(key), field(key), min, max);
     }
     bool boolean(std::string_view key) const override { return m_reader.boolean(at(key), field(key)); }
+    double number(std::string_view key) const override
+    {
+        const auto value = at(key);
+        try {
+            if (value.IsScalar())
+                return value.as<double>();
+        } catch (const YAML::Exception&) {
+        }
+        m_reader.fail(value, field(key), "expected a number");
+    }
+    std::unique_ptr<SettingsNode> child(std::string_view key) const override
+    {
+        const auto value = present(key);
+        if (!value.IsMap())
+            m_reader.fail(value, field(key), "expected a mapping");
+        return std::make_unique<YamlSettingsNode>(m_reader, value, field(key));
+    }
+    std::vector<std::string> texts(std::string_view key) const override
+    {
+        const auto value = present(key);
+        if (!value.IsSequence())
+            return {m_reader.string(value, field(key))};
+        std::vector<std::string> values;
+        for (std::size_t i = 0; i < value.size(); ++i)
+            values.push_back(m_reader.string(value[i], field(key) + "[" + std::to_string(i) + "]"));
+        return values;
+    }
     void forEach(std::string_view key, const std::function<void(const SettingsNode&)>& item) const override
     {
         requireMap();
@@ -225,8 +294,7 @@ public:
     }
     [[noreturn]] void fail(std::string_view key, const std::string& problem, SettingsProblem) const override
     {
-        const auto value = key.empty() ? m_node : at(key);
-        m_reader.fail(value.IsDefined() ? value : m_node, field(key), problem);
+        m_reader.fail(locate(m_node, key), field(key), problem);
     }
 
 private:
@@ -234,6 +302,13 @@ private:
     {
         if (!m_node.IsMap())
             m_reader.fail(m_node, m_field, "expected a mapping");
+    }
+    // The value at `key`, which must be there and not null.
+    YAML::Node present(std::string_view key) const
+    {
+        if (!has(key))
+            fail(key, "is required", SettingsProblem::Missing);
+        return at(key);
     }
     YAML::Node at(std::string_view key) const { return m_node[std::string(key)]; }
     std::string field(std::string_view key) const
@@ -264,6 +339,147 @@ ModelConfig readModel(const Reader& r, const YAML::Node& node, const std::string
 {
     return readModelEntry(YamlSettingsNode(r, node, field),
         [&](const std::string& provider) { return config.findProvider(provider) != nullptr; });
+}
+
+void readRetry(const SettingsNode& node, RetrySettings& retry)
+{
+    node.expectKeys({"max_attempts", "base_delay_ms", "max_delay_ms", "max_retry_after_ms", "retry_timeouts"});
+    if (node.has("max_attempts"))
+        retry.maxAttempts = static_cast<int>(node.integer("max_attempts", 1, 10));
+    if (node.has("base_delay_ms"))
+        retry.baseDelay = node.millis("base_delay_ms");
+    if (node.has("max_delay_ms"))
+        retry.maxDelay = node.millis("max_delay_ms");
+    if (node.has("max_retry_after_ms"))
+        retry.maxRetryAfter = node.millis("max_retry_after_ms");
+    if (node.has("retry_timeouts"))
+        retry.retryTimeouts = node.boolean("retry_timeouts");
+}
+
+void readCircuitBreaker(const SettingsNode& node, CircuitBreakerSettings& breaker)
+{
+    node.expectKeys({"consecutive_failures", "failure_ratio", "minimum_requests", "window_ms", "cooldown_ms"});
+    if (node.has("consecutive_failures"))
+        breaker.consecutiveFailures = static_cast<int>(node.integer("consecutive_failures", 0, 1000));
+    if (node.has("failure_ratio"))
+        breaker.failureRatio = node.decimal("failure_ratio", 0, 1);
+    if (node.has("minimum_requests"))
+        breaker.minimumRequests = static_cast<int>(node.integer("minimum_requests", 1, 1000000));
+    if (node.has("window_ms"))
+        breaker.window = node.millis("window_ms", 1);
+    if (node.has("cooldown_ms"))
+        breaker.cooldown = node.millis("cooldown_ms");
+}
+
+void readCache(const SettingsNode& node, PolicySettings& policy)
+{
+    node.expectKeys({"max_bytes", "default_ttl_s"});
+    if (node.has("max_bytes"))
+        policy.cacheMaxBytes = static_cast<std::size_t>(node.integer("max_bytes", 0, 16LL << 30));
+    if (node.has("default_ttl_s"))
+        policy.cacheDefaultTtl = std::chrono::seconds(node.integer("default_ttl_s", 0, kMaxCacheTtlSeconds));
+}
+
+// `scope` and `id` of a limit or budget entry.
+PolicyScope readScope(const SettingsNode& item, bool modelAllowed)
+{
+    const auto name = item.requiredText("scope");
+    const std::string expected = modelAllowed ? "tenant, consumer, key or model" : "tenant, consumer or key";
+    const auto kinds = {ScopeKind::Tenant, ScopeKind::Consumer, ScopeKind::ApiKey, ScopeKind::Model};
+    const auto kind = std::find_if(kinds.begin(), kinds.end(), [&](ScopeKind k) { return scopeKindName(k) == name; });
+    if (kind == kinds.end())
+        item.fail("scope", "unknown scope '" + name + "' (expected " + expected + ")", SettingsProblem::BadValue);
+    if (*kind == ScopeKind::Model && !modelAllowed)
+        item.fail("scope", "budgets apply to a " + expected + ", not to a model", SettingsProblem::BadValue);
+    PolicyScope scope{*kind, item.requiredText("id")};
+    checkScopeId(item, "id", scope.kind, scope.id);
+    return scope;
+}
+
+void readLimits(const SettingsNode& node, const GatewayConfig& config, std::vector<ScopedLimits>& limits)
+{
+    std::map<std::pair<ScopeKind, std::string>, std::size_t> seen;
+    node.forEach("limits", [&](const SettingsNode& item) {
+        item.expectKeys({"scope", "id", "requests_per_minute", "tokens_per_minute", "concurrent"});
+        ScopedLimits entry{readScope(item, true), readRateLimits(item)};
+        const auto& scope = entry.scope;
+        if (scope.kind == ScopeKind::Model) {
+            const auto* model = config.findModel(scope.id);
+            if (!model)
+                item.fail("id", "no model named '" + scope.id + "'", SettingsProblem::UnknownReference);
+            if (model->limits.any())
+                item.fail("id", "the model's entry sets its limits already (models[].limits): set them in one place",
+                    SettingsProblem::BadValue);
+        }
+        if (!entry.limits.any())
+            item.fail("", "a limit needs at least one of requests_per_minute, tokens_per_minute, concurrent", SettingsProblem::Missing);
+        const auto [first, inserted] = seen.emplace(std::pair{scope.kind, scope.id}, limits.size());
+        if (!inserted)
+            item.fail("id", scope.describe() + " already has limits (policy.limits[" + std::to_string(first->second) + "])",
+                SettingsProblem::BadValue);
+        limits.push_back(std::move(entry));
+    });
+}
+
+// Dollars as integer micro-dollars, rounded to the nearest.
+int64_t readMicros(const SettingsNode& item, std::string_view key)
+{
+    return std::llround(item.decimal(key, 0, 1e9) * 1e6);
+}
+
+void readBudgets(const SettingsNode& node, std::vector<BudgetDefinition>& budgets)
+{
+    std::map<std::tuple<ScopeKind, std::string, BudgetPeriod>, std::size_t> seen;
+    node.forEach("budgets", [&](const SettingsNode& item) {
+        item.expectKeys({"scope", "id", "period", "limit_usd", "soft_limit_usd", "soft_limit_fraction"});
+        BudgetDefinition budget;
+        budget.scope = readScope(item, false);
+        if (item.has("period")) {
+            const auto name = item.text("period");
+            const auto period = parseBudgetPeriod(name);
+            if (!period)
+                item.fail("period", "unknown period '" + name + "' (expected daily, weekly, monthly or total)", SettingsProblem::BadValue);
+            budget.period = *period;
+        }
+        budget.limitMicros = readMicros(item, "limit_usd");
+        if (budget.limitMicros <= 0)
+            item.fail("limit_usd", "must be more than 0", SettingsProblem::BadValue);
+        if (item.has("soft_limit_usd") && item.has("soft_limit_fraction"))
+            item.fail("soft_limit_fraction", "give soft_limit_usd or soft_limit_fraction, not both", SettingsProblem::BadValue);
+        if (item.has("soft_limit_usd")) {
+            budget.softLimitMicros = readMicros(item, "soft_limit_usd");
+            if (*budget.softLimitMicros >= budget.limitMicros)
+                item.fail("soft_limit_usd", "must be less than limit_usd", SettingsProblem::BadValue);
+        }
+        if (item.has("soft_limit_fraction")) {
+            budget.softLimitFraction = item.decimal("soft_limit_fraction", 0, 1);
+            if (*budget.softLimitFraction <= 0 || *budget.softLimitFraction >= 1)
+                item.fail("soft_limit_fraction", "must be more than 0 and less than 1", SettingsProblem::BadValue);
+        }
+        const auto [first, inserted] = seen.emplace(std::tuple{budget.scope.kind, budget.scope.id, budget.period}, budgets.size());
+        if (!inserted)
+            item.fail("id", "the " + budget.describe() + " is declared twice (policy.budgets[" + std::to_string(first->second) + "])",
+                SettingsProblem::BadValue);
+        budgets.push_back(std::move(budget));
+    });
+}
+
+// The policy section (YAML only): read through the shared readers, after the models it names.
+void readPolicy(const Reader& r, const YAML::Node& yaml, GatewayConfig& config)
+{
+    const YamlSettingsNode node(r, yaml, "policy");
+    node.expectKeys({"retry", "circuit_breaker", "cache", "assumed_completion_tokens", "limits", "budgets"});
+    auto& policy = config.policy;
+    if (node.has("retry"))
+        readRetry(*node.child("retry"), policy.retry);
+    if (node.has("circuit_breaker"))
+        readCircuitBreaker(*node.child("circuit_breaker"), policy.circuitBreaker);
+    if (node.has("cache"))
+        readCache(*node.child("cache"), policy);
+    if (node.has("assumed_completion_tokens"))
+        policy.assumedCompletionTokens = node.integer("assumed_completion_tokens", 1, 10'000'000);
+    readLimits(node, config, policy.limits);
+    readBudgets(node, policy.budgets);
 }
 
 KeyConfig readKey(const Reader& r, const YAML::Node& node, const std::string& field, const GatewayConfig& config)
@@ -329,7 +545,7 @@ GatewayConfig ConfigLoader::loadText(std::string_view yaml, const std::string& s
     config.source = sourceName;
     if (root.IsNull())
         return config;
-    r.expectMap(root, "", {"server", "log", "storage", "providers", "models", "keys"});
+    r.expectMap(root, "", {"server", "log", "storage", "providers", "models", "keys", "policy"});
     if (root["server"])
         readServer(r, root["server"], config.server);
     if (root["log"])
@@ -344,10 +560,14 @@ GatewayConfig ConfigLoader::loadText(std::string_view yaml, const std::string& s
         config.models.push_back(readModel(r, node, field, config));
     });
     rejectDuplicateNames(r, root["models"], config.models, "models");
+    if (const auto problems = modelReferenceProblems(config.models); !problems.empty())
+        failAt(r, root, problems.front());
     r.forEach(root, "keys", [&](const YAML::Node& node, const std::string& field) {
         config.keys.push_back(readKey(r, node, field, config));
     });
     rejectDuplicateNames(r, root["keys"], config.keys, "keys");
+    if (root["policy"])
+        readPolicy(r, root["policy"], config);
     return config;
 }
 

@@ -72,4 +72,24 @@ const ModelConfig* GatewayConfig::findModel(const std::string& name) const
     return nullptr;
 }
 
+RoutePolicy routePolicyFor(const ModelConfig& model)
+{
+    RoutePolicy policy;
+    policy.strategy = model.strategy;
+    for (const auto& deployment : model.deployments) {
+        DeploymentTarget target;
+        target.id = deploymentId(deployment.provider, deployment.upstreamModel);
+        target.weight = deployment.weight;
+        target.priority = deployment.priority;
+        if (deployment.price) {
+            target.inputPricePerMillion = deployment.price->inputPerMillion;
+            target.outputPricePerMillion = deployment.price->outputPerMillion;
+        }
+        policy.deployments.push_back(std::move(target));
+    }
+    policy.rules = model.rules;
+    policy.canary = model.canary;
+    return policy;
+}
+
 } // namespace gatehouse

@@ -1,6 +1,12 @@
 // The gateway's configuration as plain data: what the YAML file declares, after validation.
 #pragma once
 
+#include "policy/BudgetLedger.h"
+#include "policy/CircuitBreaker.h"
+#include "policy/DeploymentPicker.h"
+#include "policy/RateLimiter.h"
+#include "policy/RetryPolicy.h"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -78,16 +84,58 @@ struct ProviderConfig {
     std::string unavailable;
 };
 
+// USD per million tokens: what a call to a deployment costs (docs/traffic-policy.md). Used for
+// budgets (worst case before the call, real cost after) and the lowest-cost strategy.
+struct DeploymentPrice {
+    double inputPerMillion = 0.0;
+    double outputPerMillion = 0.0;
+
+    // In micro-dollars, the budget ledger's unit (USD per million tokens = micro-dollars per token).
+    int64_t costMicros(int64_t promptTokens, int64_t completionTokens) const
+    {
+        return static_cast<int64_t>(static_cast<double>(promptTokens) * inputPerMillion + static_cast<double>(completionTokens) * outputPerMillion + 0.5);
+    }
+};
+
 struct DeploymentConfig {
     std::string provider;      // ProviderConfig::name
     std::string upstreamModel; // the model name sent upstream
     int weight = 1;
+    int priority = 0; // lower first: later priority groups are fallbacks of earlier ones
+    std::optional<DeploymentPrice> price; // none: calls to it cost 0 (a local model)
 };
 
+// How a public model spreads, retries and caches its traffic (docs/traffic-policy.md).
 struct ModelConfig {
     std::string name; // the public model name clients use
     std::vector<DeploymentConfig> deployments;
     DefinedIn definedIn = DefinedIn::ConfigFile;
+
+    RoutingStrategy strategy = RoutingStrategy::WeightedRandom;
+    // Rules and the canary name deployments by deploymentId(provider, upstream model).
+    std::vector<RoutingRule> rules;
+    std::optional<CanarySplit> canary;
+    // Models tried, in order, when every deployment of this one failed (LiteLLM's "fallbacks").
+    std::vector<std::string> fallbacks;
+    // Models tried, in order, when the prompt does not fit this one's context window.
+    std::vector<std::string> contextWindowFallbacks;
+    // How long answers stay in the response cache; unset: policy.cache.default_ttl_s; 0: never cached.
+    std::optional<std::chrono::seconds> cacheTtl;
+    RateLimits limits; // for all callers of this model together
+};
+
+// A rate limit or budget declared in the config file for a key (by its prefix), a consumer
+// ("tenant/consumer"), a tenant (its name) or a model (docs/traffic-policy.md).
+struct PolicySettings {
+    RetrySettings retry;
+    CircuitBreakerSettings circuitBreaker;
+    std::size_t cacheMaxBytes = 64u << 20;
+    std::chrono::seconds cacheDefaultTtl{0}; // 0: the cache is off for models that set no TTL
+    // The completion tokens assumed for a request that gives no max_tokens, when its worst-case
+    // cost is reserved against a budget and its tokens against a tokens-per-minute limit.
+    int64_t assumedCompletionTokens = 4096;
+    std::vector<ScopedLimits> limits;
+    std::vector<BudgetDefinition> budgets;
 };
 
 struct KeyConfig {
@@ -130,9 +178,15 @@ struct GatewayConfig {
     std::vector<ProviderConfig> providers;
     std::vector<ModelConfig> models;
     std::vector<KeyConfig> keys;
+    PolicySettings policy;
 
     const ProviderConfig* findProvider(const std::string& name) const;
     const ModelConfig* findModel(const std::string& name) const;
 };
+
+// The model's routing as DeploymentPicker takes it: strategy, rules, canary and one target per
+// deployment (id deploymentId(provider, upstream model), weight, priority, prices), without
+// breakers or latency statistics (the snapshot attaches those from its registries).
+RoutePolicy routePolicyFor(const ModelConfig& model);
 
 } // namespace gatehouse

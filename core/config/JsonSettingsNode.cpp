@@ -5,6 +5,8 @@ namespace {
 
 std::string typeName(const Json& value)
 {
+    if (value.is_null())
+        return "null";
     if (value.is_number_float())
         return "a fractional number";
     if (value.is_number())
@@ -49,6 +51,21 @@ std::string JsonSettingsNode::text(std::string_view key) const
     return value.get<std::string>();
 }
 
+std::vector<std::string> JsonSettingsNode::texts(std::string_view key) const
+{
+    const auto& value = require(key);
+    if (!value.is_array())
+        return {text(key)};
+    std::vector<std::string> values;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const auto where = std::string(key) + "[" + std::to_string(i) + "]";
+        if (!value[i].is_string())
+            fail(where, "expected a text value, not " + typeName(value[i]), SettingsProblem::WrongType);
+        values.push_back(value[i].get<std::string>());
+    }
+    return values;
+}
+
 long long JsonSettingsNode::integer(std::string_view key, long long min, long long max) const
 {
     const auto& value = require(key);
@@ -66,6 +83,19 @@ bool JsonSettingsNode::boolean(std::string_view key) const
     if (!value.is_boolean())
         fail(key, "expected true or false, not " + typeName(value), SettingsProblem::WrongType);
     return value.get<bool>();
+}
+
+double JsonSettingsNode::number(std::string_view key) const
+{
+    const auto& value = require(key);
+    if (!value.is_number())
+        fail(key, "expected a number, not " + typeName(value), SettingsProblem::WrongType);
+    return value.get<double>();
+}
+
+std::unique_ptr<SettingsNode> JsonSettingsNode::child(std::string_view key) const
+{
+    return std::make_unique<JsonSettingsNode>(require(key), field(key));
 }
 
 void JsonSettingsNode::forEach(std::string_view key, const std::function<void(const SettingsNode&)>& item) const

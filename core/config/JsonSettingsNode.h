@@ -36,6 +36,9 @@ public:
     std::string text(std::string_view key) const override;
     long long integer(std::string_view key, long long min, long long max) const override;
     bool boolean(std::string_view key) const override;
+    double number(std::string_view key) const override;
+    std::unique_ptr<SettingsNode> child(std::string_view key) const override;
+    std::vector<std::string> texts(std::string_view key) const override;
     void forEach(std::string_view key, const std::function<void(const SettingsNode&)>& item) const override;
     [[noreturn]] void fail(std::string_view key, const std::string& problem, SettingsProblem kind) const override;
 

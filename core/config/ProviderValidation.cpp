@@ -2,6 +2,8 @@
 
 #include "config/AddressParsing.h"
 
+#include <cctype>
+#include <cstdio>
 #include <fstream>
 
 namespace gatehouse {
@@ -9,6 +11,22 @@ namespace {
 
 constexpr std::size_t kMaxNameLength = 256;
 constexpr long long kMaxMillis = 24LL * 3600 * 1000;
+constexpr long long kMaxRateLimit = 1'000'000'000'000; // what RateLimiter counts up to
+constexpr long long kMaxPriority = 1'000'000;
+constexpr double kMaxPricePerMillion = 1'000'000.0;
+
+// 0.5, 100, 1000000: bounds in messages as they would be written in the file.
+std::string formatNumber(double value)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.15g", value);
+    return text;
+}
+
+std::string indexed(std::string_view key, std::size_t index)
+{
+    return std::string(key) + "[" + std::to_string(index) + "]";
+}
 
 // Provider and model names appear in URLs, logs and error messages: one line, a sane length.
 std::string readName(const SettingsNode& node, std::string_view key = "name")
@@ -100,6 +118,25 @@ std::chrono::milliseconds SettingsNode::millis(std::string_view key, long long m
     return std::chrono::milliseconds(integer(key, min, kMaxMillis));
 }
 
+double SettingsNode::decimal(std::string_view key, double min, double max) const
+{
+    if (!has(key))
+        fail(key, "is required", SettingsProblem::Missing);
+    const auto value = number(key);
+    if (!(value >= min && value <= max))
+        fail(key, "must be between " + formatNumber(min) + " and " + formatNumber(max), SettingsProblem::BadValue);
+    return value;
+}
+
+std::vector<std::pair<std::string, std::vector<std::string>>> SettingsNode::namedTexts(std::string_view key) const
+{
+    const auto mapping = child(key);
+    std::vector<std::pair<std::string, std::vector<std::string>>> entries;
+    for (const auto& name : mapping->keys())
+        entries.emplace_back(name, mapping->texts(name));
+    return entries;
+}
+
 void SettingsNode::expectKeys(const std::set<std::string>& allowed) const
 {
     for (const auto& key : keys()) {
@@ -129,28 +166,206 @@ ProviderConfig readProviderEntry(const SettingsNode& node, const ProviderEntryKe
     return provider;
 }
 
+namespace {
+
+DeploymentConfig readDeployment(const SettingsNode& item, const std::function<bool(const std::string&)>& providerExists)
+{
+    item.expectKeys({"provider", "model", "weight", "priority", "price"});
+    DeploymentConfig deployment;
+    deployment.provider = item.requiredText("provider");
+    if (!providerExists(deployment.provider))
+        item.fail("provider", "no provider named '" + deployment.provider + "'", SettingsProblem::UnknownReference);
+    deployment.upstreamModel = item.requiredText("model");
+    if (item.has("weight"))
+        deployment.weight = static_cast<int>(item.integer("weight", 1, 1000000));
+    if (item.has("priority"))
+        deployment.priority = static_cast<int>(item.integer("priority", -kMaxPriority, kMaxPriority));
+    if (item.has("price")) {
+        const auto price = item.child("price");
+        price->expectKeys({"input_per_million", "output_per_million"});
+        deployment.price = DeploymentPrice{price->decimal("input_per_million", 0, kMaxPricePerMillion),
+            price->decimal("output_per_million", 0, kMaxPricePerMillion)};
+    }
+    return deployment;
+}
+
+// Fallback model names: never empty, never the model itself (whether they exist is
+// modelReferenceProblems' question: it needs every model).
+std::vector<std::string> readFallbacks(const SettingsNode& node, std::string_view key, const std::string& self)
+{
+    if (!node.has(key))
+        return {};
+    auto names = node.texts(key);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (names[i].empty())
+            node.fail(indexed(key, i), "must not be empty", SettingsProblem::BadValue);
+        if (names[i] == self)
+            node.fail(indexed(key, i), "a model cannot fall back to itself", SettingsProblem::BadValue);
+    }
+    return names;
+}
+
+// One condition per field of a rule's `match:`; every one must hold.
+std::vector<MatchCondition> readMatch(const SettingsNode& match)
+{
+    match.expectKeys({"tenant", "consumer", "key", "headers", "metadata"});
+    std::vector<MatchCondition> conditions;
+    const std::pair<const char*, MatchField> scopes[] = {
+        {"tenant", MatchField::Tenant}, {"consumer", MatchField::Consumer}, {"key", MatchField::ApiKey}};
+    for (const auto& [key, field] : scopes) {
+        if (!match.has(key))
+            continue;
+        MatchCondition condition{field, {}, match.texts(key)};
+        if (condition.values.empty())
+            match.fail(key, "needs at least one value", SettingsProblem::BadValue);
+        const auto kind = field == MatchField::Tenant ? ScopeKind::Tenant
+            : field == MatchField::Consumer           ? ScopeKind::Consumer
+                                                      : ScopeKind::ApiKey;
+        for (std::size_t i = 0; i < condition.values.size(); ++i)
+            checkScopeId(match, indexed(key, i), kind, condition.values[i]);
+        conditions.push_back(std::move(condition));
+    }
+    for (const auto& [key, field] : {std::pair{"headers", MatchField::Header}, std::pair{"metadata", MatchField::Metadata}}) {
+        if (!match.has(key))
+            continue;
+        for (auto& [name, values] : match.namedTexts(key)) {
+            const auto where = std::string(key) + "." + name;
+            if (name.empty())
+                match.fail(key, "a name must not be empty", SettingsProblem::BadValue);
+            if (values.empty())
+                match.fail(where, "needs at least one value", SettingsProblem::BadValue);
+            if (field == MatchField::Header) {
+                for (auto& c : name)
+                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            }
+            conditions.push_back({field, name, std::move(values)});
+        }
+    }
+    return conditions;
+}
+
+std::vector<RoutingRule> readRules(const SettingsNode& node)
+{
+    std::vector<RoutingRule> rules;
+    std::set<std::string> names;
+    node.forEach("rules", [&](const SettingsNode& item) {
+        item.expectKeys({"name", "match", "deployments", "fall_back_to_others"});
+        RoutingRule rule;
+        rule.name = readName(item);
+        if (!names.insert(rule.name).second)
+            item.fail("name", "'" + rule.name + "' is declared twice in this model", SettingsProblem::BadValue);
+        if (item.has("match"))
+            rule.conditions = readMatch(*item.child("match"));
+        if (!item.has("deployments"))
+            item.fail("deployments", "a rule needs at least one deployment", SettingsProblem::Missing);
+        rule.deployments = item.texts("deployments");
+        if (item.has("fall_back_to_others"))
+            rule.fallBackToOthers = item.boolean("fall_back_to_others");
+        rules.push_back(std::move(rule));
+    });
+    return rules;
+}
+
+// The checks DeploymentPicker's own validation makes (rule and canary deployments that are not
+// this model's, a deployment listed twice); its fields are this entry's fields.
+void checkRoute(const SettingsNode& node, const ModelConfig& model)
+{
+    const auto policy = routePolicyFor(model);
+    const auto problems = validateRoutePolicy(policy);
+    if (problems.empty())
+        return;
+    const auto& problem = problems.front();
+    const auto colon = problem.find(": ");
+    const auto field = colon == std::string::npos ? std::string() : problem.substr(0, colon);
+    auto message = colon == std::string::npos ? problem : problem.substr(colon + 2);
+    if (message.starts_with("no deployment '")) {
+        std::string ids;
+        for (const auto& target : policy.deployments)
+            ids += (ids.empty() ? "" : ", ") + target.id;
+        message += " (this model's deployments: " + ids + ")";
+    }
+    node.fail(field, message, SettingsProblem::BadValue);
+}
+
+} // namespace
+
 ModelConfig readModelEntry(const SettingsNode& node, const std::function<bool(const std::string&)>& providerExists,
     const ModelEntryKeys& keys)
 {
-    std::set<std::string> allowed{keys.nameKey, "deployments"};
+    std::set<std::string> allowed{keys.nameKey, "deployments", "strategy", "rules", "canary", "fallbacks",
+        "context_window_fallbacks", "cache_ttl_s", "limits"};
     allowed.insert(keys.extraKeys.begin(), keys.extraKeys.end());
     node.expectKeys(allowed);
     ModelConfig model;
     model.name = readName(node, keys.nameKey);
-    node.forEach("deployments", [&](const SettingsNode& item) {
-        item.expectKeys({"provider", "model", "weight"});
-        DeploymentConfig deployment;
-        deployment.provider = item.requiredText("provider");
-        if (!providerExists(deployment.provider))
-            item.fail("provider", "no provider named '" + deployment.provider + "'", SettingsProblem::UnknownReference);
-        deployment.upstreamModel = item.requiredText("model");
-        if (item.has("weight"))
-            deployment.weight = static_cast<int>(item.integer("weight", 1, 1000000));
-        model.deployments.push_back(std::move(deployment));
-    });
+    node.forEach("deployments", [&](const SettingsNode& item) { model.deployments.push_back(readDeployment(item, providerExists)); });
     if (model.deployments.empty())
         node.fail("deployments", "a model needs at least one deployment", SettingsProblem::Missing);
+    if (node.has("strategy")) {
+        const auto name = node.text("strategy");
+        const auto strategy = parseRoutingStrategy(name);
+        if (!strategy)
+            node.fail("strategy", "unknown strategy '" + name + "' (expected one of weighted, round_robin, least_latency, lowest_cost, fallback)",
+                SettingsProblem::BadValue);
+        model.strategy = *strategy;
+    }
+    model.rules = readRules(node);
+    if (node.has("canary")) {
+        const auto canary = node.child("canary");
+        canary->expectKeys({"deployment", "percent"});
+        model.canary = CanarySplit{canary->requiredText("deployment"), canary->decimal("percent", 0, 100)};
+    }
+    model.fallbacks = readFallbacks(node, "fallbacks", model.name);
+    model.contextWindowFallbacks = readFallbacks(node, "context_window_fallbacks", model.name);
+    if (node.has("cache_ttl_s"))
+        model.cacheTtl = std::chrono::seconds(node.integer("cache_ttl_s", 0, kMaxCacheTtlSeconds));
+    if (node.has("limits")) {
+        const auto limits = node.child("limits");
+        limits->expectKeys({"requests_per_minute", "tokens_per_minute", "concurrent"});
+        model.limits = readRateLimits(*limits);
+    }
+    checkRoute(node, model);
     return model;
+}
+
+std::vector<std::string> modelReferenceProblems(const std::vector<ModelConfig>& models)
+{
+    std::set<std::string> names;
+    for (const auto& model : models)
+        names.insert(model.name);
+    std::vector<std::string> problems;
+    for (std::size_t m = 0; m < models.size(); ++m) {
+        for (const auto& [list, key] : {std::pair{&models[m].fallbacks, "fallbacks"},
+                 std::pair{&models[m].contextWindowFallbacks, "context_window_fallbacks"}}) {
+            for (std::size_t i = 0; i < list->size(); ++i) {
+                if (!names.count((*list)[i]))
+                    problems.push_back(indexed("models", m) + "." + indexed(key, i) + ": no model named '" + (*list)[i] + "'");
+            }
+        }
+    }
+    return problems;
+}
+
+RateLimits readRateLimits(const SettingsNode& node)
+{
+    RateLimits limits;
+    for (const auto& [key, limit] : {std::pair{"requests_per_minute", &limits.requestsPerMinute},
+             std::pair{"tokens_per_minute", &limits.tokensPerMinute}, std::pair{"concurrent", &limits.concurrentRequests}}) {
+        if (node.has(key))
+            *limit = node.integer(key, 0, kMaxRateLimit);
+    }
+    return limits;
+}
+
+void checkScopeId(const SettingsNode& node, std::string_view key, ScopeKind kind, const std::string& id)
+{
+    if (id.empty())
+        node.fail(key, "must not be empty", SettingsProblem::BadValue);
+    if (kind == ScopeKind::Consumer) {
+        const auto slash = id.find('/');
+        if (slash == std::string::npos || slash == 0 || slash + 1 == id.size())
+            node.fail(key, "'" + id + "': a consumer is named tenant/consumer", SettingsProblem::BadValue);
+    }
 }
 
 } // namespace gatehouse

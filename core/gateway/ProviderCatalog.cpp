@@ -1,6 +1,7 @@
 #include "gateway/ProviderCatalog.h"
 
 #include "config/JsonSettingsNode.h"
+#include "config/ModelJson.h"
 #include "config/ProviderValidation.h"
 
 #include <set>
@@ -169,21 +170,19 @@ Json providerItem(const ProviderConfig& provider, const MergedConfig& merged, co
     return timestamps(std::move(item), stored ? &stored->createdAtMs : nullptr, stored ? &stored->updatedAtMs : nullptr);
 }
 
-// A model's item: its access setting (every model has one: open by default), where it is defined
-// and what it deploys to (`model` null: only an access setting).
+// A model's item: its access setting (every model has one: open by default), where it is defined,
+// what it deploys to and its traffic policy, every key (`model` null: only an access setting).
 Json modelItem(const std::string& name, const ModelAccess& access, const ModelConfig* model, const StoredModel* stored,
     bool served, bool fileKnown, const std::string& problem)
 {
-    Json deployments = Json::array();
-    if (model) {
-        for (const auto& deployment : model->deployments)
-            deployments.push_back(toJson(deployment));
-    }
+    const ModelConfig none;
+    const auto& shown = model ? *model : none;
     Json item = toJson(access);
     item["model"] = name;
     item["served"] = optionalFlag(fileKnown, served);
     item["source"] = stored ? Json("store") : model ? Json("config") : Json(nullptr);
-    item["deployments"] = deployments;
+    item["deployments"] = modelEntryJson(shown)["deployments"];
+    item.update(modelPolicyJson(shown, UnsetPolicyKeys::Show));
     item["problem"] = optionalJson(problem);
     return timestamps(std::move(item), stored ? &stored->createdAtMs : nullptr, stored ? &stored->updatedAtMs : nullptr);
 }
@@ -255,13 +254,14 @@ MergedConfig mergeConfig(const GatewayConfig& file, const StoredCatalog& stored,
         }
         merged.config.providers.push_back(readStoredProvider(provider, stored, environment));
     }
-    for (const auto& model : stored.models) {
+    for (const auto& entry : stored.models) {
+        const auto& model = entry.model;
         if (file.findModel(model.name)) {
             merged.leftOutModels.push_back({model.name, configFileLabel(file) + " defines a model of the same name, "
                     "which is served instead; delete this one"});
             continue;
         }
-        std::string missing;
+        std::string missing = entry.problem;
         for (std::size_t i = 0; i < model.deployments.size() && missing.empty(); ++i) {
             if (!merged.config.findProvider(model.deployments[i].provider))
                 missing = "deployments[" + std::to_string(i) + "] names the provider " + inQuotes(model.deployments[i].provider)
@@ -271,7 +271,8 @@ MergedConfig mergeConfig(const GatewayConfig& file, const StoredCatalog& stored,
             merged.leftOutModels.push_back({model.name, missing});
             continue;
         }
-        merged.config.models.push_back({model.name, model.deployments, DefinedIn::Store});
+        // A fallback to a model deleted since stays: the data plane skips models it does not serve.
+        merged.config.models.push_back(model);
     }
     return merged;
 }
@@ -341,11 +342,11 @@ std::vector<Json> ProviderCatalog::models()
         }
     }
     for (const auto& stored : current.stored.models) {
-        const ModelConfig model{stored.name, stored.deployments, DefinedIn::Store};
-        const auto* reason = leftOutReason(current.merged.leftOutModels, stored.name);
-        items.push_back(modelItem(stored.name, m_audit.modelAccess(stored.name), &model, &stored, !reason, fileKnown,
+        const auto& name = stored.model.name;
+        const auto* reason = leftOutReason(current.merged.leftOutModels, name);
+        items.push_back(modelItem(name, m_audit.modelAccess(name), &stored.model, &stored, !reason, fileKnown,
             reason ? *reason : std::string()));
-        listed.insert(stored.name);
+        listed.insert(name);
     }
     for (const auto& access : m_audit.listModelAccess()) {
         if (!listed.count(access.model))
@@ -462,14 +463,36 @@ Json ProviderCatalog::deleteProvider(const Change& change, const std::string& na
     return before;
 }
 
+ModelConfig ProviderCatalog::readModel(const Json& document)
+{
+    auto model = readModelEntry(JsonSettingsNode(document), [&](const std::string& provider) { return providerExists(provider); },
+        {"model", {}});
+    // Its fallbacks must name models that exist now, the file's or the store's (served or not). The
+    // other models' references are not this change's business: a fallback to a model deleted since
+    // stays, and is skipped at run time.
+    std::vector<ModelConfig> models = m_file.models;
+    for (auto& stored : m_store.listModels()) {
+        if (stored.model.name != model.name)
+            models.push_back(std::move(stored.model));
+    }
+    models.push_back(model);
+    const auto prefix = "models[" + std::to_string(models.size() - 1) + "].";
+    for (const auto& problem : modelReferenceProblems(models)) {
+        if (!problem.starts_with(prefix))
+            continue;
+        const auto message = problem.substr(prefix.size());
+        throw SettingsError(message.substr(0, message.find(": ")), SettingsProblem::BadValue, message);
+    }
+    return model;
+}
+
 Json ProviderCatalog::createModel(const Change& change, const Json& body)
 {
-    const auto model = readModelEntry(JsonSettingsNode(body), [&](const std::string& provider) { return providerExists(provider); },
-        {"model", {}});
+    const auto model = readModel(body);
     if (m_file.findModel(model.name))
         refuseFileModel(model.name, "choose another name");
     const auto itemView = [this](const std::string& name) { return storeModelItem(name); };
-    m_store.createModel(m_audit, change, {model.name, model.deployments}, itemView);
+    m_store.createModel(m_audit, change, model, itemView);
     return storeModelItem(model.name);
 }
 
@@ -482,14 +505,20 @@ Json ProviderCatalog::updateModel(const Change& change, const std::string& name,
         notFound("model " + inQuotes(name) + " does not exist");
     if (const auto given = patch.find("model"); given != patch.end() && !given->is_null() && *given != name)
         refuseRename("model", "model");
-    auto document = patch;
-    document["model"] = name;
-    if (const auto given = patch.find("deployments"); given == patch.end() || given->is_null())
-        document["deployments"] = toJson(*stored)["deployments"];
-    const auto model = readModelEntry(JsonSettingsNode(document), [&](const std::string& provider) { return providerExists(provider); },
-        {"model", {}});
+    // The stored entry with the fields given replaced; null returns a key to its default (and keeps
+    // the deployments: a model always has some).
+    auto document = modelEntryJson(stored->model);
+    for (const auto& [key, value] : patch.items()) {
+        if (key == "model" || (key == "deployments" && value.is_null()))
+            continue;
+        if (value.is_null())
+            document.erase(key);
+        else
+            document[key] = value;
+    }
+    const auto model = readModel(document);
     const auto itemView = [this](const std::string& item) { return storeModelItem(item); };
-    m_store.updateModel(m_audit, change, name, model.deployments, itemView);
+    m_store.updateModel(m_audit, change, name, model, itemView);
     return storeModelItem(name);
 }
 

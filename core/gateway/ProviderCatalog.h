@@ -42,6 +42,7 @@ std::string configFileLabel(const GatewayConfig& file);
 //   provider: {name, kind, source: "config"|"store", <its effective settings>, credential, models,
 //              served, problem, created_at_ms, updated_at_ms}
 //   model:    {model, mode, auto_approve, served, source: "config"|"store"|null, deployments,
+//              <traffic policy: every key of config/ModelJson.h, unset ones at their default or null>,
 //              problem, created_at_ms, updated_at_ms} — a model that only has an access setting is
 //              listed too (source null, no deployments)
 // A change's audit entry holds the item before and after it. Input errors throw SettingsError (400
@@ -69,10 +70,12 @@ public:
     Json updateProvider(const Change& change, const std::string& name, const Json& patch);
     Json deleteProvider(const Change& change, const std::string& name);
 
-    // `body`: {model, deployments: [{provider, model, weight?}]}; a deployment may use any provider,
-    // the file's or the store's.
+    // `body`: {model, deployments: [{provider, model, weight?, priority?, price?}], <traffic policy
+    // keys>?} (docs/config.md); a deployment may use any provider, the file's or the store's, and a
+    // fallback any model (one that does not exist is a 400 naming the field, e.g. fallbacks[0]).
     Json createModel(const Change& change, const Json& body);
-    // `patch`: {deployments} — replaces them all.
+    // `patch`: any of deployments (replaces them all) and the traffic policy keys, each replacing
+    // the stored one; null returns a key to its default. The result is checked as a whole.
     Json updateModel(const Change& change, const std::string& name, const Json& patch);
     Json deleteModel(const Change& change, const std::string& name);
 
@@ -84,6 +87,8 @@ private:
     [[noreturn]] void refuseFileProvider(const std::string& name, const std::string& action) const;
     [[noreturn]] void refuseFileModel(const std::string& name, const std::string& action) const;
     bool providerExists(const std::string& name);
+    // A model entry of the admin API, checked with the config loader's rules and its references.
+    ModelConfig readModel(const Json& document);
 
     const GatewayConfig* m_knownFile;
     GatewayConfig m_unknownFile; // empty: stands in when the file is not known

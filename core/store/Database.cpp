@@ -187,9 +187,27 @@ void migrateTo5(Database& db)
     )");
 }
 
+// Traffic policy (docs/traffic-policy.md): what a call cost (integer micro-dollars, as the budget
+// ledger counts), what a cache hit saved, its consumer (budgets per consumer sum by it), how many
+// attempts it took and what the cache did; a stored model's routing settings and its deployments'
+// priority and price.
+void migrateTo6(Database& db)
+{
+    db.exec(R"(
+        ALTER TABLE calls ADD COLUMN consumer TEXT;
+        ALTER TABLE calls ADD COLUMN cost_micros INTEGER;
+        ALTER TABLE calls ADD COLUMN saved_micros INTEGER;
+        ALTER TABLE calls ADD COLUMN attempts INTEGER;
+        ALTER TABLE calls ADD COLUMN cache TEXT;
+        ALTER TABLE models ADD COLUMN policy TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE model_deployments ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE model_deployments ADD COLUMN price TEXT;
+    )");
+}
+
 const std::vector<std::function<void(Database&)>>& migrations()
 {
-    static const std::vector<std::function<void(Database&)>> steps{migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5};
+    static const std::vector<std::function<void(Database&)>> steps{migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5, migrateTo6};
     return steps;
 }
 

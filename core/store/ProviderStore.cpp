@@ -1,5 +1,6 @@
 #include "store/ProviderStore.h"
 
+#include "config/JsonSettingsNode.h"
 #include "logging/Logging.h"
 
 #include <chrono>
@@ -81,18 +82,22 @@ void validateCredential(const std::string& kind, const CredentialInput& credenti
     }
 }
 
-void validateDeployments(const std::vector<DeploymentConfig>& deployments)
+// A model entry as stored ({"name", "deployments", <policy>}) through the config's rules, whatever
+// its providers: they may be the config file's, which the store does not know.
+ModelConfig readModel(const Json& entry)
 {
-    if (deployments.empty())
-        invalid("deployments", "a model needs at least one deployment");
-    for (std::size_t i = 0; i < deployments.size(); ++i) {
-        const auto field = "deployments[" + std::to_string(i) + "]";
-        if (deployments[i].provider.empty())
-            invalid(field + ".provider", "must not be empty");
-        if (deployments[i].upstreamModel.empty())
-            invalid(field + ".model", "must not be empty");
-        if (deployments[i].weight < 1)
-            invalid(field + ".weight", "must be at least 1");
+    auto model = readModelEntry(JsonSettingsNode(entry), [](const std::string&) { return true; });
+    model.definedIn = DefinedIn::Store;
+    return model;
+}
+
+// What is about to be stored must read back: the same rules, their error as the store's.
+void validateModel(const ModelConfig& model)
+{
+    try {
+        readModel(toJson(StoredModel{model}));
+    } catch (const SettingsError& error) {
+        throw GovernanceError(GovernanceErrorKind::Invalid, error.what(), error.field());
     }
 }
 
@@ -187,17 +192,9 @@ Json toJson(const StoredProvider& provider)
     return json;
 }
 
-Json toJson(const DeploymentConfig& deployment)
-{
-    return {{"provider", deployment.provider}, {"model", deployment.upstreamModel}, {"weight", deployment.weight}};
-}
-
 Json toJson(const StoredModel& model)
 {
-    Json deployments = Json::array();
-    for (const auto& deployment : model.deployments)
-        deployments.push_back(toJson(deployment));
-    return {{"name", model.name}, {"deployments", deployments}};
+    return modelEntryJson(model.model, "name");
 }
 
 ProviderStore::ProviderStore(Database& db, Clock clock)
@@ -227,34 +224,13 @@ std::optional<StoredProvider> ProviderStore::findProvider(const std::string& nam
 
 std::vector<StoredModel> ProviderStore::listModels()
 {
-    std::vector<StoredModel> models;
-    std::map<int64_t, std::size_t> indexById;
-    auto query = m_db.prepare("SELECT id, name, created_at_ms, updated_at_ms FROM models ORDER BY name");
-    while (query.step()) {
-        indexById[query.columnInt(0)] = models.size();
-        models.push_back({query.columnText(1), {}, query.columnInt(2), query.columnInt(3)});
-    }
-    auto deployments = m_db.prepare("SELECT model_id, provider, upstream_model, weight FROM model_deployments ORDER BY model_id, position");
-    while (deployments.step()) {
-        if (const auto found = indexById.find(deployments.columnInt(0)); found != indexById.end())
-            models[found->second].deployments.push_back(
-                {deployments.columnText(1), deployments.columnText(2), static_cast<int>(deployments.columnInt(3))});
-    }
-    return models;
+    return readModels(std::nullopt);
 }
 
 std::optional<StoredModel> ProviderStore::findModel(const std::string& name)
 {
-    auto query = m_db.prepare("SELECT id, name, created_at_ms, updated_at_ms FROM models WHERE name = ?");
-    query.bind(1, name);
-    if (!query.step())
-        return std::nullopt;
-    StoredModel model{query.columnText(1), {}, query.columnInt(2), query.columnInt(3)};
-    auto deployments = m_db.prepare("SELECT provider, upstream_model, weight FROM model_deployments WHERE model_id = ? ORDER BY position");
-    deployments.bind(1, query.columnInt(0));
-    while (deployments.step())
-        model.deployments.push_back({deployments.columnText(0), deployments.columnText(1), static_cast<int>(deployments.columnInt(2))});
-    return model;
+    auto models = readModels(name);
+    return models.empty() ? std::nullopt : std::optional<StoredModel>(std::move(models.front()));
 }
 
 std::vector<std::string> ProviderStore::modelsUsing(const std::string& provider)
@@ -366,35 +342,37 @@ StoredProvider ProviderStore::deleteProvider(GovernanceStore& audit, const Chang
     return deleted;
 }
 
-StoredModel ProviderStore::createModel(GovernanceStore& audit, const Change& change, const StoredModel& model,
+StoredModel ProviderStore::createModel(GovernanceStore& audit, const Change& change, const ModelConfig& model,
     const AuditView& view)
 {
     validateChange(change);
-    if (model.name.empty())
-        invalid("name", "must not be empty");
-    validateDeployments(model.deployments);
-    StoredModel created = model;
+    validateModel(model);
+    StoredModel created{model};
+    created.model.definedIn = DefinedIn::Store;
     inTransaction(m_db, [&] {
         if (findModel(model.name))
             conflict("model " + inQuotes(model.name) + " already exists");
         created.createdAtMs = created.updatedAtMs = now();
         m_db.prepare("INSERT INTO models(name, created_at_ms, updated_at_ms) VALUES(?, ?, ?)")
-            .bind(1, created.name)
+            .bind(1, model.name)
             .bind(2, created.createdAtMs)
             .bind(3, created.updatedAtMs)
             .step();
-        writeDeployments(lastInsertId(m_db), created.deployments);
+        writeModel(lastInsertId(m_db), model);
         bumpGeneration();
-        audit.appendAudit(change, "model.create", "model", created.name, nullptr, view ? view(created.name) : toJson(created));
+        audit.appendAudit(change, "model.create", "model", model.name, nullptr, view ? view(model.name) : toJson(created));
     });
     return created;
 }
 
 StoredModel ProviderStore::updateModel(GovernanceStore& audit, const Change& change, const std::string& name,
-    const std::vector<DeploymentConfig>& deployments, const AuditView& view)
+    const ModelConfig& model, const AuditView& view)
 {
     validateChange(change);
-    validateDeployments(deployments);
+    auto next = model;
+    next.name = name;
+    next.definedIn = DefinedIn::Store;
+    validateModel(next);
     StoredModel updated;
     inTransaction(m_db, [&] {
         const auto before = findModel(name);
@@ -405,11 +383,12 @@ StoredModel ProviderStore::updateModel(GovernanceStore& audit, const Change& cha
         const auto modelId = id.columnInt(0);
         const auto beforeJson = view ? view(name) : toJson(*before);
         updated = *before;
-        updated.deployments = deployments;
+        updated.model = next;
+        updated.problem.clear();
         updated.updatedAtMs = now();
         m_db.prepare("UPDATE models SET updated_at_ms = ? WHERE id = ?").bind(1, updated.updatedAtMs).bind(2, modelId).step();
         m_db.prepare("DELETE FROM model_deployments WHERE model_id = ?").bind(1, modelId).step();
-        writeDeployments(modelId, deployments);
+        writeModel(modelId, next);
         bumpGeneration();
         audit.appendAudit(change, "model.update", "model", name, beforeJson, view ? view(name) : toJson(updated));
     });
@@ -488,17 +467,91 @@ void ProviderStore::writeCredential(int64_t providerId, const CredentialInput& c
     }
 }
 
-void ProviderStore::writeDeployments(int64_t modelId, const std::vector<DeploymentConfig>& deployments)
+std::vector<StoredModel> ProviderStore::readModels(const std::optional<std::string>& name)
 {
-    auto insert = m_db.prepare("INSERT INTO model_deployments(model_id, position, provider, upstream_model, weight) VALUES(?, ?, ?, ?, ?)");
-    for (std::size_t i = 0; i < deployments.size(); ++i) {
+    // Each model's entry as stored, {"name", "deployments", <policy>}, and its bare deployments in
+    // case the entry does not read back.
+    struct Row {
+        StoredModel stored;
+        Json entry;
+    };
+    std::vector<Row> rows;
+    std::map<int64_t, std::size_t> indexById;
+    const std::string filter = name ? " WHERE m.name = ?" : "";
+    auto query = m_db.prepare("SELECT m.id, m.name, m.policy, m.created_at_ms, m.updated_at_ms FROM models m" + filter + " ORDER BY m.name");
+    if (name)
+        query.bind(1, *name);
+    while (query.step()) {
+        indexById[query.columnInt(0)] = rows.size();
+        Row row;
+        row.stored.model.name = query.columnText(1);
+        row.stored.model.definedIn = DefinedIn::Store;
+        row.stored.createdAtMs = query.columnInt(3);
+        row.stored.updatedAtMs = query.columnInt(4);
+        row.entry = {{"name", row.stored.model.name}, {"deployments", Json::array()}};
+        const auto policy = Json::parse(query.columnText(2), nullptr, false); // written by this file: an object
+        if (policy.is_object())
+            row.entry.update(policy);
+        else
+            row.stored.problem = "its stored policy is not a JSON object";
+        rows.push_back(std::move(row));
+    }
+    auto deployments = m_db.prepare("SELECT d.model_id, d.provider, d.upstream_model, d.weight, d.priority, d.price "
+                                    "FROM model_deployments d JOIN models m ON m.id = d.model_id"
+        + filter + " ORDER BY d.model_id, d.position");
+    if (name)
+        deployments.bind(1, *name);
+    while (deployments.step()) {
+        const auto found = indexById.find(deployments.columnInt(0));
+        if (found == indexById.end())
+            continue;
+        auto& row = rows[found->second];
+        DeploymentConfig deployment{deployments.columnText(1), deployments.columnText(2), static_cast<int>(deployments.columnInt(3)),
+            static_cast<int>(deployments.columnInt(4))};
+        auto json = toJson(deployment);
+        if (!deployments.columnIsNull(5)) {
+            const auto price = deployments.columnText(5);
+            const auto parsed = Json::parse(price, nullptr, false);
+            json["price"] = parsed.is_discarded() ? Json(price) : parsed; // not JSON: refused by the rules below
+        }
+        row.entry["deployments"].push_back(std::move(json));
+        row.stored.model.deployments.push_back(std::move(deployment));
+    }
+    std::vector<StoredModel> models;
+    for (auto& row : rows) {
+        if (row.stored.problem.empty()) {
+            try {
+                row.stored.model = readModel(row.entry);
+            } catch (const ConfigError& error) {
+                row.stored.problem = error.what();
+            }
+        }
+        if (!row.stored.problem.empty())
+            row.stored.problem = "its stored settings are not valid any more (" + row.stored.problem + "); edit the model";
+        models.push_back(std::move(row.stored));
+    }
+    return models;
+}
+
+void ProviderStore::writeModel(int64_t modelId, const ModelConfig& model)
+{
+    m_db.prepare("UPDATE models SET policy = ? WHERE id = ?").bind(1, modelPolicyJson(model).dump()).bind(2, modelId).step();
+    auto insert = m_db.prepare("INSERT INTO model_deployments(model_id, position, provider, upstream_model, weight, priority, price) "
+                               "VALUES(?, ?, ?, ?, ?, ?, ?)");
+    for (std::size_t i = 0; i < model.deployments.size(); ++i) {
+        const auto& deployment = model.deployments[i];
         insert.reset();
         insert.bind(1, modelId)
             .bind(2, static_cast<int64_t>(i))
-            .bind(3, deployments[i].provider)
-            .bind(4, deployments[i].upstreamModel)
-            .bind(5, static_cast<int64_t>(deployments[i].weight))
-            .step();
+            .bind(3, deployment.provider)
+            .bind(4, deployment.upstreamModel)
+            .bind(5, static_cast<int64_t>(deployment.weight))
+            .bind(6, static_cast<int64_t>(deployment.priority));
+        if (deployment.price)
+            insert.bind(7, toJson(*deployment.price).dump());
+        else
+            insert.bindNull(7);
+        insert.step();
     }
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "config/GatewayConfig.h"
+#include "config/ModelJson.h"
 #include "json/Json.h"
 #include "store/Database.h"
 #include "store/GovernanceStore.h"
@@ -53,13 +54,18 @@ struct StoredProvider {
 Json toJson(const StoredProvider& provider);
 
 struct StoredModel {
-    std::string name;
-    std::vector<DeploymentConfig> deployments; // in order; the provider may be the config file's
+    // Its name, deployments (in order; a provider may be the config file's, named, not referenced)
+    // and traffic policy, read back with the rules that admitted it (readModelEntry). definedIn: Store.
+    ModelConfig model;
     int64_t createdAtMs = 0;
     int64_t updatedAtMs = 0;
+    // Why the stored entry does not pass those rules any more ("" = it does); then `model` holds
+    // only its name and deployments (without prices), and it is not served.
+    std::string problem;
 };
+// {"name", "deployments", <the traffic policy keys that are set>}: the entry as stored
+// (config/ModelJson.h writes it).
 Json toJson(const StoredModel& model);
-Json toJson(const DeploymentConfig& deployment);
 
 // Everything in the store with the secrets, for building a snapshot and nothing else.
 struct StoredCatalog {
@@ -103,9 +109,12 @@ public:
     StoredProvider deleteProvider(GovernanceStore& audit, const Change& change, const std::string& name,
         bool nameStaysDefined = false, const AuditView& view = {});
 
-    StoredModel createModel(GovernanceStore& audit, const Change& change, const StoredModel& model, const AuditView& view = {});
-    StoredModel updateModel(GovernanceStore& audit, const Change& change, const std::string& name,
-        const std::vector<DeploymentConfig>& deployments, const AuditView& view = {});
+    // A model is checked with readModelEntry's rules (Invalid naming the field), but not whether its
+    // providers and fallback models exist: the caller knows the config file's (ProviderCatalog).
+    StoredModel createModel(GovernanceStore& audit, const Change& change, const ModelConfig& model, const AuditView& view = {});
+    // Replaces the deployments and the traffic policy with `model`'s (its name is `name`).
+    StoredModel updateModel(GovernanceStore& audit, const Change& change, const std::string& name, const ModelConfig& model,
+        const AuditView& view = {});
     StoredModel deleteModel(GovernanceStore& audit, const Change& change, const std::string& name, const AuditView& view = {});
 
     StoredCatalog catalog();
@@ -117,7 +126,8 @@ private:
     int64_t now() const { return m_clock(); }
     std::optional<int64_t> providerId(const std::string& name);
     void writeCredential(int64_t providerId, const CredentialInput& credential);
-    void writeDeployments(int64_t modelId, const std::vector<DeploymentConfig>& deployments);
+    std::vector<StoredModel> readModels(const std::optional<std::string>& name); // all by name, or the one
+    void writeModel(int64_t modelId, const ModelConfig& model);
     void bumpGeneration();
 
     Database& m_db;

@@ -1,6 +1,7 @@
 // ProviderCatalog: the effective configuration (config file + store), validation of admin input
-// with the config loader's own rules (400s naming the field), read-only config file entries,
-// credentials resolved at merge time, and items that never carry a secret.
+// with the config loader's own rules (400s naming the field), models' traffic policy (kept, shown,
+// patched, fallbacks checked across models), read-only config file entries, credentials resolved
+// at merge time, and items that never carry a secret.
 #include "TemporaryDataDirectory.h"
 #include "config/ConfigLoader.h"
 #include "config/JsonSettingsNode.h"
@@ -54,6 +55,21 @@ Json localProvider(const std::string& name, Json credential = nullptr)
     return body;
 }
 
+// A model on the file's mock provider with every traffic policy key set.
+Json routedModel(const std::string& name)
+{
+    auto body = Json::parse(R"({"strategy": "fallback", "fallbacks": ["file-model"], "context_window_fallbacks": ["file-model"],
+        "cache_ttl_s": 300, "limits": {"requests_per_minute": 60, "tokens_per_minute": 5000, "concurrent": 2},
+        "canary": {"deployment": "mock/b", "percent": 5},
+        "rules": [{"name": "acme", "match": {"tenant": ["acme"], "headers": {"x-region": ["eu"]}}, "deployments": ["mock/a"],
+                   "fall_back_to_others": true}],
+        "deployments": [{"provider": "mock", "model": "a", "weight": 1, "priority": 0,
+                         "price": {"input_per_million": 0.15, "output_per_million": 0.6}},
+                        {"provider": "mock", "model": "b", "weight": 1, "priority": 1, "price": null}]})");
+    body["model"] = name;
+    return body;
+}
+
 template<typename Body>
 std::optional<SettingsError> settingsErrorOf(Body&& body)
 {
@@ -93,6 +109,12 @@ private slots:
     void configFileEntriesAreReadOnly();
     void patchMergesSettingsAndKeepsTheCredential();
     void modelsValidateTheirProvidersAcrossBothSources();
+    void modelsKeepAndShowTheirTrafficPolicy();
+    void patchReplacesOnlyTheFieldsGiven();
+    void fallbacksMustNameAModel();
+    void aDeletedFallbackTargetLeavesTheModelServed();
+    void fileModelsShowTheirTrafficPolicy();
+    void aStoredModelThatNoLongerReadsBackIsNotServed();
     void deletingAProviderInUseIsAConflict();
     void snapshotRoutesAroundUnavailableProviders();
     void auditEntriesHoldTheItemsNeverTheSecret();
@@ -212,7 +234,10 @@ void ProviderCatalogTest::itemsShowSourceSettingsAndCredentialMetadataOnly()
     }
     const auto models = f.catalog.models();
     QCOMPARE(models.size(), std::size_t(2));
-    QCOMPARE(models[0].dump(), std::string(R"({"model":"file-model","mode":"open","auto_approve":false,"served":true,"source":"config","deployments":[{"provider":"mock","model":"mock-1","weight":1}],"problem":null,"created_at_ms":null,"updated_at_ms":null})"));
+    QCOMPARE(models[0].dump(), std::string(R"({"model":"file-model","mode":"open","auto_approve":false,"served":true,"source":"config",)"
+                                           R"("deployments":[{"provider":"mock","model":"mock-1","weight":1,"priority":0,"price":null}],)"
+                                           R"("strategy":"weighted","rules":[],"canary":null,"fallbacks":[],"context_window_fallbacks":[],)"
+                                           R"("cache_ttl_s":null,"limits":null,"problem":null,"created_at_ms":null,"updated_at_ms":null})"));
     QCOMPARE(models[1]["source"].get<std::string>(), std::string("store"));
 }
 
@@ -384,18 +409,203 @@ void ProviderCatalogTest::modelsValidateTheirProvidersAcrossBothSources()
     });
     QCOMPARE(weight->field(), std::string("deployments[0].weight"));
     const auto extra = settingsErrorOf([&] {
-        f.catalog.createModel(kAdmin, {{"model", "n"}, {"deployments", {{{"provider", "mock"}, {"model", "a"}, {"priority", 1}}}}});
+        f.catalog.createModel(kAdmin, {{"model", "n"}, {"deployments", {{{"provider", "mock"}, {"model", "a"}, {"region", "eu"}}}}});
     });
-    QCOMPARE(extra->field(), std::string("deployments[0].priority"));
+    QCOMPARE(extra->field(), std::string("deployments[0].region"));
     QCOMPARE(governanceErrorOf([&] {
         f.catalog.createModel(kAdmin, {{"model", "file-model"}, {"deployments", {{{"provider", "mock"}, {"model", "a"}}}}});
     })->kind(), GovernanceErrorKind::Conflict);
 
     const auto updated = f.catalog.updateModel(kAdmin, "m", {{"deployments", {{{"provider", "mock"}, {"model", "z"}, {"weight", 5}}}}});
-    QCOMPARE(updated["deployments"].dump(), std::string(R"([{"provider":"mock","model":"z","weight":5}])"));
+    QCOMPARE(updated["deployments"].dump(), std::string(R"([{"provider":"mock","model":"z","weight":5,"priority":0,"price":null}])"));
     QCOMPARE(f.catalog.updateModel(kAdmin, "m", Json::object())["deployments"], updated["deployments"]);
     QCOMPARE(f.catalog.deleteModel(kAdmin, "m")["model"].get<std::string>(), std::string("m"));
     QVERIFY(!f.store.findModel("m"));
+}
+
+void ProviderCatalogTest::modelsKeepAndShowTheirTrafficPolicy()
+{
+    Fixture f;
+    const auto body = routedModel("routed");
+    const auto created = f.catalog.createModel(kAdmin, body);
+    // The answer shows every key as it was given (the body's own shape), and the audit entry is the answer.
+    for (const auto& key : {"strategy", "rules", "canary", "fallbacks", "context_window_fallbacks", "cache_ttl_s", "limits", "deployments"})
+        QVERIFY2(created[key] == body[key], key);
+    QCOMPARE(f.audit.queryAudit().items.front().after, created);
+    QCOMPARE(f.catalog.model("routed"), created);
+
+    // Served with all of it.
+    const auto merged = f.merged();
+    const auto* model = merged.config.findModel("routed");
+    QVERIFY(model);
+    QCOMPARE(model->strategy, RoutingStrategy::OrderedFallback);
+    QCOMPARE(model->fallbacks, std::vector<std::string>{"file-model"});
+    QCOMPARE(model->contextWindowFallbacks, std::vector<std::string>{"file-model"});
+    QCOMPARE(model->cacheTtl, std::optional<std::chrono::seconds>(300));
+    QCOMPARE(model->limits.concurrentRequests, std::optional<int64_t>(2));
+    QCOMPARE(model->canary->percent, 5.0);
+    QCOMPARE(model->rules.at(0).conditions.size(), std::size_t(2));
+    QCOMPARE(model->deployments[0].price->outputPerMillion, 0.6);
+    QCOMPARE(model->deployments[1].priority, 1);
+    const GatewaySnapshot snapshot(merged.config, {});
+    const auto* route = snapshot.route("routed");
+    QVERIFY(route);
+    QCOMPARE(route->fallbacks, std::vector<std::string>{"file-model"});
+    QCOMPARE(route->cacheTtl, std::chrono::seconds(300));
+}
+
+void ProviderCatalogTest::patchReplacesOnlyTheFieldsGiven()
+{
+    Fixture f;
+    const auto created = f.catalog.createModel(kAdmin, routedModel("routed"));
+
+    // The strategy alone: the deployments and everything else stay.
+    auto item = f.catalog.updateModel(kAdmin, "routed", {{"strategy", "round_robin"}});
+    QCOMPARE(item["strategy"].get<std::string>(), std::string("round_robin"));
+    for (const auto& key : {"deployments", "rules", "canary", "fallbacks", "context_window_fallbacks", "cache_ttl_s", "limits"})
+        QVERIFY2(item[key] == created[key], key);
+
+    // A list replaces the list.
+    item = f.catalog.updateModel(kAdmin, "routed", {{"fallbacks", Json::array()}, {"limits", {{"concurrent", 1}}}});
+    QCOMPARE(item["fallbacks"], Json::array());
+    QCOMPARE(item["limits"], (Json{{"concurrent", 1}}));
+    QCOMPARE(item["context_window_fallbacks"], created["context_window_fallbacks"]);
+
+    // null returns a key to its default; null deployments keep them.
+    item = f.catalog.updateModel(kAdmin, "routed", {{"cache_ttl_s", nullptr}, {"limits", nullptr}, {"strategy", nullptr}, {"deployments", nullptr}});
+    QVERIFY(item["cache_ttl_s"].is_null());
+    QVERIFY(item["limits"].is_null());
+    QCOMPARE(item["strategy"].get<std::string>(), std::string("weighted"));
+    QCOMPARE(item["deployments"], created["deployments"]);
+    QCOMPARE(item["rules"], created["rules"]);
+
+    // New deployments: the result is checked as a whole, so the canary and the rule naming the old
+    // ones must go (or change) in the same patch.
+    const Json others = Json::array({{{"provider", "mock"}, {"model", "c"}, {"priority", 3}}});
+    const auto stale = settingsErrorOf([&] { f.catalog.updateModel(kAdmin, "routed", {{"deployments", others}}); });
+    QVERIFY(stale);
+    QCOMPARE(stale->field(), std::string("rules[0].deployments[0]"));
+    item = f.catalog.updateModel(kAdmin, "routed", {{"deployments", others}, {"rules", nullptr}, {"canary", nullptr}});
+    QCOMPARE(item["deployments"].dump(), std::string(R"([{"provider":"mock","model":"c","weight":1,"priority":3,"price":null}])"));
+    QCOMPARE(item["rules"], Json::array());
+    QVERIFY(item["canary"].is_null());
+    QCOMPARE(f.store.findModel("routed")->model.deployments[0].priority, 3);
+
+    // Audited before and after, policy included.
+    const auto entry = f.audit.queryAudit().items.front();
+    QCOMPARE(entry.action, std::string("model.update"));
+    QCOMPARE(entry.after, item);
+    QCOMPARE(entry.before["canary"], created["canary"]);
+    QCOMPARE(entry.before["strategy"].get<std::string>(), std::string("weighted"));
+
+    // What the rules refuse is refused in a patch too, naming the field.
+    const auto percent = settingsErrorOf([&] { f.catalog.updateModel(kAdmin, "routed", {{"canary", {{"deployment", "mock/c"}, {"percent", 101}}}}); });
+    QCOMPARE(percent->field(), std::string("canary.percent"));
+    const auto unknown = settingsErrorOf([&] { f.catalog.updateModel(kAdmin, "routed", {{"retries", 3}}); });
+    QCOMPARE(unknown->problem(), SettingsProblem::UnknownKey);
+}
+
+void ProviderCatalogTest::fallbacksMustNameAModel()
+{
+    Fixture f;
+    auto body = routedModel("routed");
+    body["fallbacks"] = {"file-model", "ghost"};
+    const auto ghost = settingsErrorOf([&] { f.catalog.createModel(kAdmin, body); });
+    QVERIFY(ghost);
+    QCOMPARE(ghost->field(), std::string("fallbacks[1]"));
+    QCOMPARE(ghost->problem(), SettingsProblem::BadValue); // a 400, as in the config file
+    QCOMPARE(QString(ghost->what()), QString("fallbacks[1]: no model named 'ghost'"));
+    body["fallbacks"] = {"file-model"};
+    body["context_window_fallbacks"] = "bigger";
+    QCOMPARE(settingsErrorOf([&] { f.catalog.createModel(kAdmin, body); })->field(), std::string("context_window_fallbacks[0]"));
+    QVERIFY(f.store.listModels().empty());
+
+    // Stored models count as well as the file's, served or not.
+    f.catalog.createModel(kAdmin, {{"model", "bigger"}, {"deployments", {{{"provider", "mock"}, {"model", "x"}}}}});
+    f.catalog.createModel(kAdmin, body);
+    QCOMPARE(f.catalog.updateModel(kAdmin, "bigger", {{"fallbacks", {"routed"}}})["fallbacks"], Json::array({"routed"})); // a cycle is fine
+    const auto patched = settingsErrorOf([&] { f.catalog.updateModel(kAdmin, "routed", {{"fallbacks", {"nope"}}}); });
+    QCOMPARE(patched->field(), std::string("fallbacks[0]"));
+}
+
+void ProviderCatalogTest::aDeletedFallbackTargetLeavesTheModelServed()
+{
+    Fixture f;
+    f.catalog.createModel(kAdmin, {{"model", "backup"}, {"deployments", {{{"provider", "mock"}, {"model", "x"}}}}});
+    f.catalog.createModel(kAdmin, {{"model", "main"}, {"fallbacks", {"backup"}}, {"deployments", {{{"provider", "mock"}, {"model", "y"}}}}});
+    f.catalog.deleteModel(kAdmin, "backup"); // allowed: the reference dangles
+
+    const auto item = f.catalog.model("main");
+    QCOMPARE(item["served"].get<bool>(), true);
+    QVERIFY(item["problem"].is_null());
+    QCOMPARE(item["fallbacks"], Json::array({"backup"}));
+    const auto merged = f.merged();
+    QVERIFY(merged.leftOutModels.empty());
+    const GatewaySnapshot snapshot(merged.config, {});
+    QVERIFY(snapshot.route("main"));
+    QVERIFY(!snapshot.route("backup")); // skipped when the model falls back
+
+    // Editing the model checks it as a whole: the reference must go or be replaced.
+    const auto edit = settingsErrorOf([&] { f.catalog.updateModel(kAdmin, "main", {{"strategy", "round_robin"}}); });
+    QCOMPARE(edit->field(), std::string("fallbacks[0]"));
+    QCOMPARE(f.catalog.updateModel(kAdmin, "main", {{"strategy", "round_robin"}, {"fallbacks", nullptr}})["fallbacks"], Json::array());
+}
+
+void ProviderCatalogTest::fileModelsShowTheirTrafficPolicy()
+{
+    Fixture f;
+    const GatewayConfig file = ConfigLoader(f.environment).loadText(std::string(kFileYaml) + R"(
+  - name: routed
+    strategy: lowest_cost
+    fallbacks: [file-model]
+    cache_ttl_s: 0
+    limits: {tokens_per_minute: 1000}
+    canary: {deployment: mock/b, percent: 10}
+    rules:
+      - name: eu
+        match: {tenant: acme, metadata: {team: search}}
+        deployments: [mock/a]
+    deployments:
+      - {provider: mock, model: a, priority: 1, price: {input_per_million: 2.5, output_per_million: 10}}
+      - {provider: mock, model: b}
+)", "gatehouse.yaml");
+    ProviderCatalog catalog(&file, f.store, f.audit, f.environment);
+    const auto item = catalog.model("routed");
+    QCOMPARE(item["source"].get<std::string>(), std::string("config"));
+    QCOMPARE(item["strategy"].get<std::string>(), std::string("lowest_cost"));
+    QCOMPARE(item["fallbacks"], Json::array({"file-model"}));
+    QCOMPARE(item["context_window_fallbacks"], Json::array());
+    QCOMPARE(item["cache_ttl_s"].get<int>(), 0);
+    QCOMPARE(item["limits"], (Json{{"tokens_per_minute", 1000}}));
+    QCOMPARE(item["canary"], (Json{{"deployment", "mock/b"}, {"percent", 10.0}}));
+    QCOMPARE(item["rules"].dump(), std::string(R"([{"name":"eu","match":{"tenant":["acme"],"metadata":{"team":["search"]}},)"
+                                               R"("deployments":["mock/a"],"fall_back_to_others":false}])"));
+    QCOMPARE(item["deployments"][0].dump(),
+        std::string(R"({"provider":"mock","model":"a","weight":1,"priority":1,"price":{"input_per_million":2.5,"output_per_million":10.0}})"));
+    // What a file model shows can be sent as a stored model's body: the same shape.
+    auto body = item;
+    for (const auto& key : {"mode", "auto_approve", "served", "source", "problem", "created_at_ms", "updated_at_ms"})
+        body.erase(key);
+    body["model"] = "copy";
+    const auto copy = catalog.createModel(kAdmin, body);
+    for (const auto& key : {"deployments", "strategy", "rules", "canary", "fallbacks", "cache_ttl_s", "limits"})
+        QVERIFY2(copy[key] == item[key], key);
+}
+
+void ProviderCatalogTest::aStoredModelThatNoLongerReadsBackIsNotServed()
+{
+    Fixture f;
+    f.catalog.createModel(kAdmin, {{"model", "m"}, {"deployments", {{{"provider", "mock"}, {"model", "x"}}}}});
+    f.db.exec("UPDATE models SET policy = '{\"cache_ttl_s\":-1}'"); // as if the rules had become stricter
+    const auto merged = f.merged();
+    QVERIFY(!merged.config.findModel("m"));
+    const auto item = f.catalog.model("m");
+    QCOMPARE(item["served"].get<bool>(), false);
+    QVERIFY2(item["problem"].get<std::string>().starts_with("its stored settings are not valid any more (cache_ttl_s: "),
+        item["problem"].get<std::string>().c_str());
+    QCOMPARE(item["deployments"].size(), std::size_t(1));
+    // An edit stores a valid entry again.
+    QCOMPARE(f.catalog.updateModel(kAdmin, "m", {{"cache_ttl_s", 60}})["served"].get<bool>(), true);
 }
 
 void ProviderCatalogTest::deletingAProviderInUseIsAConflict()

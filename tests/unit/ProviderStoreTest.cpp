@@ -1,6 +1,7 @@
-// ProviderStore: providers and models CRUD, credentials (env references and stored secrets) where
-// the secret never appears in a list, an audit entry or an error, one audit entry per change, the
-// generation counter, owner-only database files, and the migration from schema version 4.
+// ProviderStore: providers and models CRUD, models' traffic policy kept and read back with the
+// config's rules, credentials (env references and stored secrets) where the secret never appears in
+// a list, an audit entry or an error, one audit entry per change, the generation counter,
+// owner-only database files, and the migration from schema version 4.
 #include "GovernanceErrorOf.h"
 #include "TemporaryDataDirectory.h"
 #include "store/GovernanceStore.h"
@@ -69,6 +70,30 @@ CredentialInput env(const std::string& name)
     return {CredentialSource::Env, name, {}};
 }
 
+// Every key a model entry may have, each set to something other than its default.
+ModelConfig routedModel()
+{
+    ModelConfig model;
+    model.name = "routed";
+    model.deployments = {{"a", "big", 3, 1, DeploymentPrice{2.5, 10}}, {"mock", "small", 1, 0, std::nullopt}};
+    model.strategy = RoutingStrategy::LowestCost;
+    RoutingRule rule;
+    rule.name = "eu";
+    rule.conditions = {{MatchField::Tenant, {}, {"acme"}}, {MatchField::Consumer, {}, {"acme/app"}},
+        {MatchField::ApiKey, {}, {"gk-AbCdEf1"}}, {MatchField::Header, "x-region", {"eu", "eu-west"}},
+        {MatchField::Metadata, "team", {"search"}}};
+    rule.deployments = {"a/big"};
+    rule.fallBackToOthers = true;
+    model.rules = {rule};
+    model.canary = CanarySplit{"mock/small", 12.5};
+    model.fallbacks = {"other"};
+    model.contextWindowFallbacks = {"bigger", "biggest"};
+    model.cacheTtl = std::chrono::seconds(0); // 0 is set: never cached
+    model.limits.requestsPerMinute = 600;
+    model.limits.concurrentRequests = 0;
+    return model;
+}
+
 std::vector<std::string> providerNames(const std::vector<StoredProvider>& providers)
 {
     std::vector<std::string> names;
@@ -90,6 +115,9 @@ private slots:
     void refusedCredentialsNameTheFieldNotTheSecret_data();
     void refusedCredentialsNameTheFieldNotTheSecret();
     void modelsKeepTheirDeploymentsInOrder();
+    void modelsKeepEveryTrafficPolicyField();
+    void modelsAreCheckedWithTheConfigRules();
+    void aStoredModelThatNoLongerReadsBackIsKeptWithItsProblem();
     void deletingAProviderInUseIsAConflict();
     void duplicatesAndMissingEntitiesAreRefused();
     void everyChangeAuditsOnceAndBumpsTheGeneration();
@@ -234,31 +262,148 @@ void ProviderStoreTest::modelsKeepTheirDeploymentsInOrder()
     f.store.createProvider(f.audit, kAdmin, openAiProvider("a"), {});
     const std::vector<DeploymentConfig> deployments{{"a", "big", 3}, {"mock", "mock-1", 1}};
     const auto created = f.store.createModel(f.audit, kAdmin, {"team-model", deployments});
-    QCOMPARE(created.deployments.size(), std::size_t(2));
+    QCOMPARE(created.model.deployments.size(), std::size_t(2));
     f.store.createModel(f.audit, kAdmin, {"another", {{"a", "small", 1}}});
 
     const auto models = f.store.listModels();
     QCOMPARE(models.size(), std::size_t(2));
-    QCOMPARE(models[0].name, std::string("another"));
-    QCOMPARE(models[1].deployments[0].upstreamModel, std::string("big"));
-    QCOMPARE(models[1].deployments[0].weight, 3);
-    QCOMPARE(models[1].deployments[1].provider, std::string("mock")); // a config file's provider: a name, no reference
+    QCOMPARE(models[0].model.name, std::string("another"));
+    QCOMPARE(models[1].model.deployments[0].upstreamModel, std::string("big"));
+    QCOMPARE(models[1].model.deployments[0].weight, 3);
+    QCOMPARE(models[1].model.deployments[1].provider, std::string("mock")); // a config file's provider: a name, no reference
+    QCOMPARE(models[1].model.definedIn, DefinedIn::Store);
     QCOMPARE(f.store.modelsUsing("a"), (std::vector<std::string>{"another", "team-model"}));
 
     f.clockMs += 10;
-    const auto updated = f.store.updateModel(f.audit, kAdmin, "team-model", {{"mock", "mock-2", 2}});
+    const auto updated = f.store.updateModel(f.audit, kAdmin, "team-model", {"team-model", {{"mock", "mock-2", 2}}});
     QCOMPARE(updated.updatedAtMs, f.clockMs);
     const auto found = f.store.findModel("team-model");
     QVERIFY(found);
-    QCOMPARE(found->deployments.size(), std::size_t(1));
-    QCOMPARE(found->deployments[0].upstreamModel, std::string("mock-2"));
-    QCOMPARE(toJson(*found).dump(), std::string(R"({"name":"team-model","deployments":[{"provider":"mock","model":"mock-2","weight":2}]})"));
+    QCOMPARE(found->model.deployments.size(), std::size_t(1));
+    QCOMPARE(found->model.deployments[0].upstreamModel, std::string("mock-2"));
+    QCOMPARE(toJson(*found).dump(),
+        std::string(R"({"name":"team-model","deployments":[{"provider":"mock","model":"mock-2","weight":2,"priority":0,"price":null}]})"));
 
     f.store.deleteModel(f.audit, kAdmin, "team-model");
     QVERIFY(!f.store.findModel("team-model"));
     auto rows = f.db.prepare("SELECT count(*) FROM model_deployments");
     rows.step();
     QCOMPARE(rows.columnInt(0), int64_t(1)); // the deleted model's deployments went with it
+}
+
+void ProviderStoreTest::modelsKeepEveryTrafficPolicyField()
+{
+    Fixture f;
+    f.store.createProvider(f.audit, kAdmin, openAiProvider("a"), {});
+    f.store.createModel(f.audit, kAdmin, routedModel());
+
+    // Stored as the admin API writes them: only the keys that are set, prices as objects.
+    auto row = f.db.prepare("SELECT policy FROM models WHERE name = 'routed'");
+    QVERIFY(row.step());
+    QCOMPARE(Json::parse(row.columnText(0)),
+        Json::parse(R"({"strategy":"lowest_cost","rules":[{"name":"eu","match":{"tenant":["acme"],"consumer":["acme/app"],)"
+                    R"("key":["gk-AbCdEf1"],"headers":{"x-region":["eu","eu-west"]},"metadata":{"team":["search"]}},)"
+                    R"("deployments":["a/big"],"fall_back_to_others":true}],"canary":{"deployment":"mock/small","percent":12.5},)"
+                    R"("fallbacks":["other"],"context_window_fallbacks":["bigger","biggest"],"cache_ttl_s":0,)"
+                    R"("limits":{"requests_per_minute":600,"concurrent":0}})"));
+    auto deployments = f.db.prepare("SELECT priority, price FROM model_deployments ORDER BY position");
+    QVERIFY(deployments.step());
+    QCOMPARE(deployments.columnInt(0), int64_t(1));
+    QCOMPARE(Json::parse(deployments.columnText(1)), Json::parse(R"({"input_per_million":2.5,"output_per_million":10})"));
+    QVERIFY(deployments.step());
+    QCOMPARE(deployments.columnInt(0), int64_t(0));
+    QVERIFY(deployments.columnIsNull(1)); // no price
+
+    // And read back field by field, the same through every reader.
+    const auto found = f.store.findModel("routed");
+    QVERIFY(found);
+    QVERIFY(found->problem.empty());
+    for (const auto& model : {found->model, f.store.listModels().at(0).model, f.store.catalog().models.at(0).model}) {
+        QCOMPARE(model.definedIn, DefinedIn::Store);
+        QCOMPARE(model.strategy, RoutingStrategy::LowestCost);
+        QCOMPARE(model.deployments.size(), std::size_t(2));
+        QCOMPARE(model.deployments[0].weight, 3);
+        QCOMPARE(model.deployments[0].priority, 1);
+        QVERIFY(model.deployments[0].price);
+        QCOMPARE(model.deployments[0].price->inputPerMillion, 2.5);
+        QCOMPARE(model.deployments[0].price->outputPerMillion, 10.0);
+        QVERIFY(!model.deployments[1].price);
+        QCOMPARE(model.rules.size(), std::size_t(1));
+        const auto& rule = model.rules[0];
+        QCOMPARE(rule.name, std::string("eu"));
+        QCOMPARE(rule.deployments, std::vector<std::string>{"a/big"});
+        QVERIFY(rule.fallBackToOthers);
+        QCOMPARE(rule.conditions.size(), std::size_t(5));
+        const std::vector<MatchField> fields{MatchField::Tenant, MatchField::Consumer, MatchField::ApiKey, MatchField::Header,
+            MatchField::Metadata};
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            QCOMPARE(rule.conditions[i].field, fields[i]);
+            QCOMPARE(rule.conditions[i].values, routedModel().rules[0].conditions[i].values);
+            QCOMPARE(rule.conditions[i].name, routedModel().rules[0].conditions[i].name);
+        }
+        QVERIFY(model.canary);
+        QCOMPARE(model.canary->deployment, std::string("mock/small"));
+        QCOMPARE(model.canary->percent, 12.5);
+        QCOMPARE(model.fallbacks, std::vector<std::string>{"other"}); // no such model: the store does not look
+        QCOMPARE(model.contextWindowFallbacks, (std::vector<std::string>{"bigger", "biggest"}));
+        QCOMPARE(model.cacheTtl, std::optional<std::chrono::seconds>(0));
+        QCOMPARE(model.limits.requestsPerMinute, std::optional<int64_t>(600));
+        QVERIFY(!model.limits.tokensPerMinute);
+        QCOMPARE(model.limits.concurrentRequests, std::optional<int64_t>(0));
+    }
+    QCOMPARE(toJson(*found), toJson(StoredModel{routedModel()}));
+
+    // An update replaces it all: what it does not set is gone.
+    f.store.updateModel(f.audit, kAdmin, "routed", {"ignored", {{"a", "big", 1}}});
+    const auto replaced = f.store.findModel("routed");
+    QCOMPARE(replaced->model.name, std::string("routed"));
+    QCOMPARE(replaced->model.strategy, RoutingStrategy::WeightedRandom);
+    QVERIFY(replaced->model.rules.empty() && !replaced->model.canary && replaced->model.fallbacks.empty());
+    QVERIFY(!replaced->model.cacheTtl && !replaced->model.limits.any());
+    auto policy = f.db.prepare("SELECT policy FROM models WHERE name = 'routed'");
+    QVERIFY(policy.step());
+    QCOMPARE(policy.columnText(0), std::string("{}"));
+    // The audit entry's before and after are the entries as stored.
+    const auto entry = f.audit.queryAudit().items.front();
+    QCOMPARE(entry.before, toJson(StoredModel{routedModel()}));
+    QCOMPARE(entry.after, toJson(*replaced));
+}
+
+void ProviderStoreTest::modelsAreCheckedWithTheConfigRules()
+{
+    Fixture f;
+    auto model = routedModel();
+    model.canary->deployment = "a/nowhere";
+    const auto canary = errorOf([&] { f.store.createModel(f.audit, kAdmin, model); });
+    QVERIFY(canary);
+    QCOMPARE(canary->kind(), GovernanceErrorKind::Invalid);
+    QCOMPARE(canary->field(), std::string("canary.deployment"));
+    model = routedModel();
+    model.fallbacks = {"routed"};
+    QCOMPARE(errorOf([&] { f.store.createModel(f.audit, kAdmin, model); })->field(), std::string("fallbacks[0]"));
+    model = routedModel();
+    model.deployments[1].priority = 2'000'000;
+    QCOMPARE(errorOf([&] { f.store.createModel(f.audit, kAdmin, model); })->field(), std::string("deployments[1].priority"));
+    QVERIFY(f.store.listModels().empty());
+}
+
+void ProviderStoreTest::aStoredModelThatNoLongerReadsBackIsKeptWithItsProblem()
+{
+    Fixture f;
+    f.store.createModel(f.audit, kAdmin, {"m", {{"mock", "x", 2}}});
+    // As if a later version's rules refused what an earlier one stored.
+    f.db.exec("UPDATE models SET policy = '{\"strategy\":\"fastest\"}'");
+    const auto found = f.store.findModel("m");
+    QVERIFY(found);
+    QCOMPARE(found->problem, std::string("its stored settings are not valid any more (strategy: unknown strategy 'fastest' "
+                                         "(expected one of weighted, round_robin, least_latency, lowest_cost, fallback)); edit the model"));
+    QCOMPARE(found->model.name, std::string("m"));
+    QCOMPARE(found->model.deployments.size(), std::size_t(1));
+    QCOMPARE(found->model.deployments[0].weight, 2);
+    QCOMPARE(f.store.listModels().size(), std::size_t(1));
+    // Editing it writes a valid entry again.
+    f.store.updateModel(f.audit, kAdmin, "m", found->model);
+    QVERIFY(f.store.findModel("m")->problem.empty());
 }
 
 void ProviderStoreTest::deletingAProviderInUseIsAConflict()
@@ -274,7 +419,7 @@ void ProviderStoreTest::deletingAProviderInUseIsAConflict()
     QVERIFY(f.store.findProvider("a"));
 
     f.store.deleteModel(f.audit, kAdmin, "m1");
-    f.store.updateModel(f.audit, kAdmin, "m2", {{"mock", "y", 1}});
+    f.store.updateModel(f.audit, kAdmin, "m2", {"m2", {{"mock", "y", 1}}});
     f.store.deleteProvider(f.audit, kAdmin, "a");
     QVERIFY(!f.store.findProvider("a"));
 }
@@ -291,7 +436,7 @@ void ProviderStoreTest::duplicatesAndMissingEntitiesAreRefused()
     QCOMPARE(errorOf([&] { f.store.updateProvider(f.audit, kAdmin, "nope", "openai", Json::object(), std::nullopt); })->kind(),
         GovernanceErrorKind::NotFound);
     QCOMPARE(errorOf([&] { f.store.deleteProvider(f.audit, kAdmin, "nope"); })->kind(), GovernanceErrorKind::NotFound);
-    QCOMPARE(errorOf([&] { f.store.updateModel(f.audit, kAdmin, "nope", {{"a", "x", 1}}); })->kind(), GovernanceErrorKind::NotFound);
+    QCOMPARE(errorOf([&] { f.store.updateModel(f.audit, kAdmin, "nope", {"nope", {{"a", "x", 1}}}); })->kind(), GovernanceErrorKind::NotFound);
     QCOMPARE(errorOf([&] { f.store.deleteModel(f.audit, kAdmin, "nope"); })->kind(), GovernanceErrorKind::NotFound);
     const auto noDeployments = errorOf([&] { f.store.createModel(f.audit, kAdmin, {"empty", {}}); });
     QCOMPARE(noDeployments->field(), std::string("deployments"));
@@ -323,7 +468,7 @@ void ProviderStoreTest::everyChangeAuditsOnceAndBumpsTheGeneration()
     expectOneChange("update provider");
     f.store.createModel(f.audit, kAdmin, {"m", {{"a", "x", 1}}});
     expectOneChange("create model");
-    f.store.updateModel(f.audit, kAdmin, "m", {{"a", "y", 1}});
+    f.store.updateModel(f.audit, kAdmin, "m", {"m", {{"a", "y", 1}}});
     expectOneChange("update model");
     f.store.deleteModel(f.audit, kAdmin, "m");
     expectOneChange("delete model");

@@ -2,6 +2,7 @@
 
 #include "auth/ApiKey.h"
 #include "logging/Logging.h"
+#include "store/CallSpending.h"
 #include "store/DataDirectory.h"
 
 namespace gatehouse {
@@ -35,6 +36,12 @@ GatewayServer::GatewayServer(GatewayConfig config, std::string dataDirectory)
     m_keyStore->syncDeclaredKeys(declaredKeys(m_config));
     m_governance = std::make_unique<GovernanceStore>(*m_database);
     m_providerStore = std::make_unique<ProviderStore>(*m_database);
+    // Budgets start from what the recorded calls of their period cost (read on this connection,
+    // under m_storeMutex like every other use of it: setBudgets runs in rebuildSnapshot only).
+    m_traffic = std::make_unique<TrafficControl>(
+        m_config.policy,
+        [this](const BudgetDefinition& budget, const BudgetWindow& window) { return recordedSpendMicros(*m_database, budget.scope, window); },
+        [](const BudgetAlert& alert) { componentLogger("policy")->warn("{}", alert.message()); });
     m_snapshots = std::make_unique<SnapshotStore>(std::make_shared<const GatewaySnapshot>(m_config, std::vector<StoredKey>{}));
     rebuildSnapshot();
     m_records = std::make_unique<CallRecordWriter>(databasePath(), m_config.storage.writerQueueCapacity,
@@ -91,7 +98,11 @@ void GatewayServer::rebuildSnapshot()
     auto merged = mergeConfig(m_config, m_providerStore->catalog(), processEnvironment());
     reportServingProblems(merged);
     AccessPolicy access(m_governance->listModelAccess(), m_governance->latestAccessRequests());
-    m_snapshots->replace(std::make_shared<const GatewaySnapshot>(std::move(merged.config), m_keyStore->activeKeys(), std::move(access)));
+    auto snapshot = std::make_shared<const GatewaySnapshot>(std::move(merged.config), m_keyStore->activeKeys(), std::move(access), m_traffic->health());
+    m_snapshots->replace(snapshot);
+    for (const auto& budget : m_traffic->applySnapshot(*snapshot))
+        componentLogger("policy")->error("the spending of the {} cannot be read from the call records: it refuses requests until it can",
+            budget.describe());
 }
 
 void GatewayServer::reportServingProblems(const MergedConfig& merged)
@@ -113,6 +124,12 @@ void GatewayServer::reportServingProblems(const MergedConfig& merged)
     m_servingProblems = all;
     for (const auto& problem : problems)
         componentLogger("server")->warn("{}", problem);
+}
+
+Json GatewayServer::trafficReport(TrafficView view) const
+{
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return gatehouse::trafficReport(view, *m_traffic, *m_snapshots->current(), now);
 }
 
 std::shared_ptr<const GatewayConfig> GatewayServer::servingConfig() const
@@ -153,7 +170,7 @@ void GatewayServer::start()
     m_workers = std::make_unique<WorkerPool>(server.threads);
     for (std::size_t i = 0; i < m_workers->size(); ++i)
         m_pools.push_back(std::make_unique<UpstreamPool>(m_workers->context(i).get_executor()));
-    m_handler = std::make_unique<GatewayHandler>(*m_snapshots, *m_records, m_pools);
+    m_handler = std::make_unique<GatewayHandler>(*m_snapshots, *m_records, m_pools, *m_traffic);
 
     auto dataState = std::make_shared<SessionSharedState>();
     dataState->limits = {server.maxHeaderBytes, server.maxBodyBytes, server.readTimeout, server.idleTimeout};

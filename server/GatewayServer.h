@@ -9,6 +9,7 @@
 #include "gateway/GatewayHandler.h"
 #include "gateway/ProviderCatalog.h"
 #include "gateway/SnapshotStore.h"
+#include "gateway/TrafficControl.h"
 #include "http/HttpListener.h"
 #include "http/WorkerPool.h"
 #include "store/Database.h"
@@ -72,6 +73,8 @@ public:
     AdminService& adminService() { return *m_adminService; }
 
     CallRecordWriter& callRecords() { return *m_records; }
+    // Circuit breakers, latency, rate limits, budgets and the response cache (docs/traffic-policy.md).
+    TrafficControl& traffic() { return *m_traffic; }
     // Waits until no request is in flight (at most `timeout`) and every finished call's record is
     // written. A client has its answer slightly before its call is recorded; this closes that gap.
     void settle(std::chrono::milliseconds timeout = std::chrono::seconds(10));
@@ -86,6 +89,7 @@ private:
         testProvider(provider, std::move(done), upstreamModel);
     }
     void adminChangeCommitted() override { governanceChanged(); }
+    Json trafficReport(TrafficView view) const override;
 
     void rebuildSnapshot();
     // Logs the store's entries that are not served or cannot be called, when that changes.
@@ -101,6 +105,7 @@ private:
     std::unique_ptr<GovernanceStore> m_governance;
     std::unique_ptr<ProviderStore> m_providerStore;
     std::mutex m_storeMutex; // the main connection is used from the caller's thread(s) only
+    std::unique_ptr<TrafficControl> m_traffic; // before the snapshots: they hold its breakers
     std::unique_ptr<SnapshotStore> m_snapshots;
     std::unique_ptr<CallRecordWriter> m_records;
 

@@ -16,6 +16,7 @@ struct CallRecord {
     std::string endpoint;   // "/v1/chat/completions"
     std::string keyPrefix;  // "" when the caller was not authenticated
     std::string tenant;
+    std::string consumer;   // the consumer's name within the tenant ("" for a tenant-level key)
     std::string model;      // the public model name the client asked for
     std::string provider;
     std::string deployment; // the upstream model name
@@ -30,6 +31,12 @@ struct CallRecord {
     std::optional<int64_t> cachedTokens;    // part of promptTokens read from the provider's cache
     std::optional<int64_t> reasoningTokens; // part of completionTokens spent on reasoning
     bool usageEstimated = false;            // the provider reported no usage: the counts are estimates
+    // Traffic policy: what the call cost at its deployment's price (unset: no price known), what a
+    // cache hit saved (the stored answer's cost), how many deployments were called, the cache's say.
+    std::optional<int64_t> costMicros;  // USD × 1,000,000
+    std::optional<int64_t> savedMicros;
+    int attempts = 0;
+    std::string cache; // "hit" | "miss" | "bypass"; "" when the request was not cacheable
 
     // Fills the token fields from a provider's (or an estimated) usage.
     void setUsage(const TokenUsage& usage, bool estimated);

@@ -122,8 +122,8 @@ void CallRecordWriter::run()
         m_insert = std::make_unique<Statement>(m_db->prepare(
             "INSERT INTO calls(started_at_ms, request_id, endpoint, key_prefix, tenant, model, provider, deployment, "
             "status, error_code, stream, ttfb_us, latency_us, overhead_us, prompt_tokens, completion_tokens, "
-            "cached_tokens, reasoning_tokens, usage_estimated) "
-            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+            "cached_tokens, reasoning_tokens, usage_estimated, consumer, cost_micros, saved_micros, attempts, cache) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     } catch (const StoreError& error) {
         spdlog::error("call log: cannot open the database, records will be counted as dropped: {}", error.what());
     }
@@ -190,6 +190,11 @@ bool CallRecordWriter::writeBatch(const std::vector<CallRecord>& batch)
                 bindOptional(insert, 17, record.cachedTokens);
                 bindOptional(insert, 18, record.reasoningTokens);
                 insert.bind(19, static_cast<int64_t>(record.usageEstimated));
+                bindOptionalText(insert, 20, record.consumer);
+                bindOptional(insert, 21, record.costMicros);
+                bindOptional(insert, 22, record.savedMicros);
+                insert.bind(23, static_cast<int64_t>(record.attempts));
+                bindOptionalText(insert, 24, record.cache);
                 insert.step();
             }
         });

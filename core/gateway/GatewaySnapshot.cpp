@@ -6,17 +6,30 @@
 
 namespace gatehouse {
 
-const Deployment& Route::pick(int draw) const
+std::optional<PolicyScope> Caller::consumerScope() const
 {
-    for (const auto& deployment : deployments) {
-        if (draw < deployment.weight)
-            return deployment;
-        draw -= deployment.weight;
-    }
-    return deployments.back();
+    if (!consumerId)
+        return std::nullopt;
+    return PolicyScope{ScopeKind::Consumer, tenant + "/" + consumerName};
 }
 
-GatewaySnapshot::GatewaySnapshot(GatewayConfig config, const std::vector<StoredKey>& keys, AccessPolicy access)
+namespace {
+
+Deployment deploymentOf(const ProviderConfig& provider, const DeploymentConfig& config, const DeploymentHealth& health,
+    const CircuitBreakerSettings& breakerSettings)
+{
+    Deployment deployment{&provider, config.upstreamModel, config.weight, deploymentId(provider.name, config.upstreamModel), config.price,
+        nullptr, nullptr};
+    if (health.breakers)
+        deployment.breaker = health.breakers->breakerFor(deployment.id, breakerSettings);
+    if (health.latency)
+        deployment.latency = health.latency->statsFor(deployment.id);
+    return deployment;
+}
+
+} // namespace
+
+GatewaySnapshot::GatewaySnapshot(GatewayConfig config, const std::vector<StoredKey>& keys, AccessPolicy access, DeploymentHealth health)
     : m_config(std::move(config))
     , m_access(std::move(access))
 {
@@ -28,17 +41,31 @@ GatewaySnapshot::GatewaySnapshot(GatewayConfig config, const std::vector<StoredK
             return provider && provider->unavailable.empty();
         };
         const bool anyUsable = std::any_of(model.deployments.begin(), model.deployments.end(), usable);
-        Route route{model.name, {}, 0};
-        for (const auto& deployment : model.deployments) {
+        Route route;
+        route.model = model.name;
+        auto configured = routePolicyFor(model);
+        RoutePolicy policy{configured.strategy, {}, configured.rules, configured.canary};
+        for (std::size_t i = 0; i < model.deployments.size(); ++i) {
+            const auto& deployment = model.deployments[i];
             const auto* provider = m_config.findProvider(deployment.provider);
             if (!provider || (anyUsable && !usable(deployment)))
                 continue;
-            route.deployments.push_back({provider, deployment.upstreamModel, deployment.weight});
-            route.totalWeight += deployment.weight;
+            route.deployments.push_back(deploymentOf(*provider, deployment, health, m_config.policy.circuitBreaker));
+            auto& target = policy.deployments.emplace_back(std::move(configured.deployments[i]));
+            target.breaker = route.deployments.back().breaker;
+            target.latency = route.deployments.back().latency;
         }
-        if (!route.deployments.empty())
-            m_routes.emplace(model.name, std::move(route));
+        if (route.deployments.empty())
+            continue;
+        route.picker = std::make_shared<const DeploymentPicker>(std::move(policy));
+        route.fallbacks = model.fallbacks;
+        route.contextWindowFallbacks = model.contextWindowFallbacks;
+        route.cacheTtl = model.cacheTtl.value_or(m_config.policy.cacheDefaultTtl);
+        route.limits = model.limits;
+        m_routes.emplace(model.name, std::move(route));
     }
+    for (const auto& scoped : m_config.policy.limits)
+        m_limits.emplace(scoped.scope, scoped.limits);
     for (const auto& key : keys) {
         Caller caller{key.name, key.prefix, key.tenant, {key.allowedModels.begin(), key.allowedModels.end()}, key.consumerId,
             key.consumerName, key.expiresAtMs};
@@ -58,6 +85,44 @@ const Route* GatewaySnapshot::route(const std::string& model) const
 {
     const auto found = m_routes.find(model);
     return found == m_routes.end() ? nullptr : &found->second;
+}
+
+std::vector<ScopedLimits> GatewaySnapshot::rateLimitsFor(const Caller& caller, const Route& route) const
+{
+    std::vector<ScopedLimits> scopes;
+    const auto add = [&](const PolicyScope& scope) {
+        if (const auto found = m_limits.find(scope); found != m_limits.end() && found->second.any())
+            scopes.push_back({scope, found->second});
+    };
+    add(caller.keyScope());
+    if (const auto consumer = caller.consumerScope())
+        add(*consumer);
+    add(caller.tenantScope());
+    // A model's limits come from its own entry or from policy.limits (the model entry wins).
+    if (route.limits.any())
+        scopes.push_back({{ScopeKind::Model, route.model}, route.limits});
+    else
+        add({ScopeKind::Model, route.model});
+    return scopes;
+}
+
+std::vector<PolicyScope> GatewaySnapshot::budgetScopesFor(const Caller& caller)
+{
+    std::vector<PolicyScope> scopes{caller.keyScope()};
+    if (const auto consumer = caller.consumerScope())
+        scopes.push_back(*consumer);
+    scopes.push_back(caller.tenantScope());
+    return scopes;
+}
+
+std::vector<std::string> GatewaySnapshot::deploymentIds() const
+{
+    std::vector<std::string> ids;
+    for (const auto& [name, route] : m_routes) {
+        for (const auto& deployment : route.deployments)
+            ids.push_back(deployment.id);
+    }
+    return ids;
 }
 
 std::vector<std::string> GatewaySnapshot::modelsFor(const Caller& caller) const

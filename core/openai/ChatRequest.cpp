@@ -127,6 +127,25 @@ std::variant<ChatRequestFields, ApiError> parseChatRequest(std::string& body, Re
             return ApiError::invalidRequest("'stream_options.include_usage' must be true or false.", "stream_options.include_usage");
     }
 
+    for (const char* name : {"max_completion_tokens", "max_tokens"}) {
+        const auto limit = object[name];
+        int64_t value = 0;
+        if (limit.error() != simdjson::NO_SUCH_FIELD && !limit.is_null()) {
+            if (limit.get(value) || value < 0)
+                return ApiError::invalidRequest(std::string("'") + name + "' must be a non-negative integer.", name);
+            fields.maxTokens = value;
+            break;
+        }
+    }
+    simdjson::dom::object metadata;
+    if (!object["metadata"].get(metadata)) {
+        for (const auto [key, value] : metadata) {
+            std::string_view text;
+            if (!value.get(text))
+                fields.metadata.emplace_back(std::string(key), std::string(text));
+        }
+    }
+
     if (kind == RequestBodyKind::Embeddings) {
         const auto input = object["input"];
         if (input.error() == simdjson::NO_SUCH_FIELD)

@@ -4,10 +4,13 @@
 
 #include "openai/ApiError.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <optional>
+#include <utility>
 #include <variant>
+#include <vector>
 
 namespace gatehouse {
 
@@ -18,6 +21,10 @@ struct ChatRequestFields {
     bool stream = false;
     bool hasStreamOptions = false; // a "stream_options" member is present
     bool includeUsage = false;     // stream_options.include_usage is true: the client wants the usage chunk
+    // max_completion_tokens, else max_tokens (OpenAI and Anthropic): bounds the answer's cost.
+    std::optional<int64_t> maxTokens;
+    // The string members of "metadata" (OpenAI's and Anthropic's request metadata), for routing rules.
+    std::vector<std::pair<std::string, std::string>> metadata;
 };
 
 // What a body must hold besides "model": "messages" (OpenAI chat, Anthropic messages) or "input" (embeddings).

@@ -4,6 +4,7 @@
 
 #include "config/GatewayConfig.h"
 #include "gateway/ProviderProbe.h"
+#include "gateway/TrafficReport.h"
 
 #include <functional>
 #include <stdexcept>
@@ -30,7 +31,16 @@ public:
     // A change was committed to the store: the data plane takes a new snapshot before the admin
     // answer goes out (requests in flight keep theirs).
     virtual void adminChangeCommitted() = 0;
+
+    // The traffic policy's live state (TrafficReport.h). Throws std::runtime_error when the
+    // gateway has none to tell.
+    virtual Json trafficReport(TrafficView view) const;
 };
+
+inline Json AdminGateway::trafficReport(TrafficView) const
+{
+    throw std::runtime_error("this gateway keeps no traffic state");
+}
 
 inline void AdminGateway::runProviderTest(const std::string&, const std::string&, std::function<void(ProviderTestResult)>)
 {

@@ -146,6 +146,123 @@ Json providerSchema()
     return schema;
 }
 
+constexpr int64_t kMaxLimit = 1'000'000'000'000; // what the rate limiter counts up to
+
+Json bounded(Json schema, Json minimum, Json maximum)
+{
+    schema["minimum"] = minimum;
+    schema["maximum"] = maximum;
+    return schema;
+}
+
+Json orNull(bool nullAllowed, Json schema)
+{
+    return nullAllowed ? nullable(std::move(schema)) : schema;
+}
+
+// A reference with a description (OpenAPI 3.0 ignores the siblings of a $ref).
+Json described(const std::string& name, const std::string& description, bool nullAllowed)
+{
+    return orNull(nullAllowed, {{"allOf", Json::array({schemaRef(name)})}, {"description", description}});
+}
+
+// A model's traffic policy (docs/config.md, "Traffic policy"; docs/traffic-policy.md). In a PATCH
+// every key may be null (back to its default); an answer shows every key, the unset optional ones null.
+Json modelPolicy(bool forPatch, bool answer = false)
+{
+    const bool unsetIsNull = forPatch || answer;
+    const auto list = [&](Json items, const std::string& description) {
+        return orNull(forPatch, {{"type", "array"}, {"items", std::move(items)}, {"description", description}});
+    };
+    return {
+        {"strategy", orNull(forPatch, enumeration({"weighted", "round_robin", "least_latency", "lowest_cost", "fallback"},
+                                          "How each priority group of deployments is ordered (default weighted: random by weight)"))},
+        {"rules", list(schemaRef("RoutingRule"), "Tried in order; the first whose match holds sends the request to its deployments")},
+        {"canary", described("Canary", "A share of the requests no rule matched starts on one deployment", unsetIsNull)},
+        {"fallbacks", list(string(), "Models tried, in order, when every deployment of this one failed; each must exist")},
+        {"context_window_fallbacks", list(string(), "Models tried, in order, when the prompt does not fit this one; each must exist")},
+        {"cache_ttl_s", orNull(unsetIsNull, bounded(integer("Seconds an answer stays cached, 0-2592000; 0: never; unset: "
+                                                            "policy.cache.default_ttl_s"), 0, 2592000))},
+        {"limits", described("ModelLimits", "Rate limits for all callers of this model together", unsetIsNull)},
+    };
+}
+
+Json modelInput(bool create)
+{
+    Json properties = modelPolicy(!create);
+    const Json deployments{{"type", "array"}, {"minItems", 1}, {"items", schemaRef("Deployment")}};
+    properties["deployments"] = create ? deployments : nullable(deployments);
+    properties["deployments"]["description"] = create ? "In order (the fallback strategy keeps it)" : "Replaces all deployments; null keeps them";
+    properties["model"] = create ? string("The public name clients send; unique across the config file and the store")
+                                 : string("If given, the model's own name: models are not renamed");
+    properties["reason"] = string(kReasonText);
+    Json schema = object(properties, create ? std::vector<std::string>{"model", "deployments"} : std::vector<std::string>{}, true);
+    schema["description"] = create
+        ? "The config file's model entry in JSON (its name under model), checked by the same rules."
+        : "Only the fields given change; null returns a key to its default. The result is checked as a whole.";
+    return schema;
+}
+
+Json modelSchema()
+{
+    Json properties{{"model", string("The public model name")}, {"mode", enumeration({"open", "approval", "private"})},
+        {"auto_approve", {{"type", "boolean"}}},
+        {"served", nullable({{"type", "boolean"},
+                       {"description", "Served by the gateway now; null when the admin API runs without a gateway (the CLI "
+                                       "on a data directory)"}})},
+        {"source", nullable(enumeration({"config", "store"},
+                       "Where it is defined: the config file (read-only here) or the store; null for a model that only has "
+                       "an access setting"))},
+        {"deployments", {{"type", "array"}, {"items", schemaRef("Deployment")}}}};
+    properties.update(modelPolicy(false, true));
+    properties.update({{"problem", nullable(string("Why a stored model is not served"))},
+        {"created_at_ms", nullable(integer("Epoch milliseconds; null unless stored"))},
+        {"updated_at_ms", nullable(integer("Epoch milliseconds; null unless stored"))}});
+    Json schema = object(properties, {"model", "mode", "auto_approve", "served", "source", "deployments", "strategy", "rules",
+                                         "canary", "fallbacks", "context_window_fallbacks", "cache_ttl_s", "limits", "problem",
+                                         "created_at_ms", "updated_at_ms"});
+    schema["description"] = "Every traffic policy key is shown, unset ones at their default (strategy weighted, empty lists) or null.";
+    return schema;
+}
+
+Json deploymentSchema()
+{
+    Json weight = bounded(integer("Relative share of the traffic within its priority group, 1-1000000"), 1, 1000000);
+    weight["default"] = 1;
+    Json priority = bounded(integer("Lower first: a higher priority group is only a fallback of the lower ones"), -1000000, 1000000);
+    priority["default"] = 0;
+    return object({{"provider", string("A provider of the config file or of the store")},
+                      {"model", string("The model name sent upstream")}, {"weight", weight}, {"priority", priority},
+                      {"price", described("DeploymentPrice", "USD per million tokens; null: calls cost 0 (a local model)", true)}},
+        {"provider", "model"}, true);
+}
+
+// A value or a list of values (answers show lists).
+Json texts()
+{
+    return {{"oneOf", Json::array({string(), {{"type", "array"}, {"items", string()}}})}};
+}
+
+Json valueLists(const std::string& description)
+{
+    return {{"type", "object"}, {"additionalProperties", texts()}, {"description", description}};
+}
+
+Json routingRuleSchema()
+{
+    const Json match = object({{"tenant", texts()}, {"consumer", texts()}, {"key", texts()},
+                                  {"headers", valueLists("Header name (case-insensitive) → values")},
+                                  {"metadata", valueLists("A key of the request's metadata object → values")}},
+        {}, true);
+    Json schema = object({{"name", string("Unique within the model")}, {"match", match},
+                             {"deployments", {{"type", "array"}, {"minItems", 1}, {"items", string("provider/upstream model")}}},
+                             {"fall_back_to_others", {{"type", "boolean"}, {"default", false}}}},
+        {"name", "deployments"}, true);
+    schema["description"] = "match: every condition must hold (none: always): tenant names, consumers (tenant/consumer), "
+                            "key prefixes, header and metadata values; each a value or a list, shown as lists.";
+    return schema;
+}
+
 Json schemas()
 {
     const auto timestamp = integer("Epoch milliseconds");
@@ -220,40 +337,22 @@ Json schemas()
                                     {"allowed_models", allowedModels()}, {"tags", tags("Replaces all tags")},
                                     {"reason", string(kReasonText)}},
                              {}, true)},
-        {"Model", object({{"model", string("The public model name")}, {"mode", enumeration({"open", "approval", "private"})},
-                             {"auto_approve", {{"type", "boolean"}}},
-                             {"served", nullable({{"type", "boolean"},
-                                            {"description", "Served by the gateway now; null when the admin API runs "
-                                                            "without a gateway (the CLI on a data directory)"}})},
-                             {"source", nullable(enumeration({"config", "store"},
-                                            "Where it is defined: the config file (read-only here) or the store; null "
-                                            "for a model that only has an access setting"))},
-                             {"deployments", {{"type", "array"}, {"items", schemaRef("Deployment")}}},
-                             {"problem", nullable(string("Why a stored model is not served"))},
-                             {"created_at_ms", nullable(integer("Epoch milliseconds; null unless stored"))},
-                             {"updated_at_ms", nullable(integer("Epoch milliseconds; null unless stored"))}},
-                      {"model", "mode", "auto_approve", "served", "source", "deployments", "problem", "created_at_ms",
-                          "updated_at_ms"})},
+        {"Model", modelSchema()},
         {"ModelPage", page("Model")},
-        {"Deployment", object({{"provider", string("A provider of the config file or of the store")},
-                                  {"model", string("The model name sent upstream")},
-                                  {"weight", [] {
-                                       Json weight = integer("Relative share of the traffic, 1-1000000");
-                                       weight["minimum"] = 1;
-                                       weight["maximum"] = 1000000;
-                                       weight["default"] = 1;
-                                       return weight;
-                                   }()}},
-                           {"provider", "model"}, true)},
-        {"ModelCreate", object({{"model", string("The public name clients send; unique across the config file and the store")},
-                                   {"deployments", {{"type", "array"}, {"minItems", 1}, {"items", schemaRef("Deployment")}}},
-                                   {"reason", string(kReasonText)}},
-                            {"model", "deployments"}, true)},
-        {"ModelUpdate", object({{"deployments", {{"type", "array"}, {"minItems", 1}, {"items", schemaRef("Deployment")},
-                                                    {"description", "Replaces all deployments"}}},
-                                   {"model", string("If given, the model's own name: models are not renamed")},
-                                   {"reason", string(kReasonText)}},
+        {"Deployment", deploymentSchema()},
+        {"DeploymentPrice", object({{"input_per_million", bounded({{"type", "number"}}, 0, 1000000)},
+                                       {"output_per_million", bounded({{"type", "number"}}, 0, 1000000)}},
+                                {"input_per_million", "output_per_million"}, true)},
+        {"RoutingRule", routingRuleSchema()},
+        {"Canary", object({{"deployment", string("provider/upstream model: one of this model's deployments")},
+                              {"percent", bounded({{"type", "number"}}, 0, 100)}},
+                       {"deployment", "percent"}, true)},
+        {"ModelLimits", object({{"requests_per_minute", bounded(integer("0 refuses every request"), 0, kMaxLimit)},
+                                   {"tokens_per_minute", bounded(integer(), 0, kMaxLimit)},
+                                   {"concurrent", bounded(integer("Requests in flight"), 0, kMaxLimit)}},
                             {}, true)},
+        {"ModelCreate", modelInput(true)},
+        {"ModelUpdate", modelInput(false)},
         {"Credential", object({{"source", enumeration({"none", "env", "stored"})},
                                   {"name", string("env: the environment variable's name")},
                                   {"set", {{"type", "boolean"}, {"description", "stored: a secret is stored (it is never shown)"}}}},
@@ -306,6 +405,33 @@ Json schemas()
         {"ConsumerPage", page("Consumer")},
         {"AccessRequestPage", page("AccessRequest")},
         {"AuditPage", page("AuditEntry")},
+        {"DeploymentHealth", object({{"deployment", string("provider/upstream model")}, {"provider", string()},
+                                         {"model", string("The upstream model")},
+                                         {"models", {{"type", "array"}, {"items", string()}, {"description", "The public models it serves"}}},
+                                         {"circuit", enumeration({"closed", "open", "half_open"})},
+                                         {"consecutive_failures", integer()}, {"window_requests", integer()},
+                                         {"window_failures", integer()}, {"error_rate", {{"type", "number"}}},
+                                         {"retry_in_ms", integer("Open: time until a probe may go")},
+                                         {"successes", integer()}, {"failures", integer()},
+                                         {"rejected", integer("Requests refused while a probe was running or the circuit open")},
+                                         {"times_opened", integer()}, {"last_failure", string()},
+                                         {"latency_ms", nullable({{"type", "number"}, {"description", "Moving average of the time to first token"}})},
+                                         {"latency_samples", integer()}},
+                                {"deployment", "provider", "model", "models", "circuit"})},
+        {"RateLimitUsage", object({{"scope", enumeration({"key", "consumer", "tenant", "model"})}, {"id", string()},
+                                       {"requests_per_minute", nullable(integer())}, {"tokens_per_minute", nullable(integer())},
+                                       {"concurrent", nullable(integer())}, {"requests_remaining", nullable(integer())},
+                                       {"requests_reset_ms", nullable(integer())}, {"tokens_remaining", nullable(integer())},
+                                       {"tokens_reset_ms", nullable(integer())}, {"in_flight", integer()}},
+                              {"scope", "id"})},
+        {"BudgetUsage", object({{"scope", enumeration({"key", "consumer", "tenant"})}, {"id", string()},
+                                    {"period", enumeration({"daily", "weekly", "monthly", "total"})},
+                                    {"limit_usd", {{"type", "number"}}}, {"soft_limit_usd", nullable({{"type", "number"}})},
+                                    {"spent_usd", {{"type", "number"}}}, {"reserved_usd", {{"type", "number"}}},
+                                    {"remaining_usd", {{"type", "number"}}}, {"period_start", string()},
+                                    {"resets_at", nullable(string("UTC; null for a total budget"))},
+                                    {"soft_threshold_reached", {{"type", "boolean"}}}, {"loaded", {{"type", "boolean"}}}},
+                           {"scope", "id", "period", "limit_usd", "spent_usd"})},
         {"TenantCreate", object({{"name", string(kNameRule)}, {"reason", string(kReasonText)}}, {"name"}, true)},
         {"TenantRename", object({{"name", string("The new name; " + kNameRule)}, {"reason", string(kReasonText)}}, {"name"}, true)},
         {"ConsumerCreate", object({{"tenant_id", integer()}, {"name", string(kNameRule)},
@@ -466,6 +592,15 @@ Json decision(const std::string& action, const std::string& summary, const std::
         schemaRef("AccessRequest"), {"BadRequest", "NotFound", "Conflict"}});
 }
 
+// The traffic policy's live state: a whole list (not paged), answered by the running gateway.
+Json trafficOperation(const std::string& id, const std::string& summary, const std::string& description, const std::string& item)
+{
+    const Json list = object({{"data", {{"type", "array"}, {"items", schemaRef(item)}}}}, {"data"});
+    return operation({id, "traffic", summary,
+        description + " Needs the running gateway: the CLI on a bare data directory gets 503 gateway_required.", "viewer",
+        Json::array(), "", 200, "The whole list", list, {"Unavailable"}});
+}
+
 Json paths()
 {
     const Json deleteParameters = Json::array({idParameter(), ref("parameters", "DeleteReason")});
@@ -563,20 +698,23 @@ Json paths()
                          "viewer", paging(), "", 200, "A page of models", schemaRef("ModelPage"), {"BadRequest"}})},
                 {"post", operation({"createModel", "models", "Add a model",
                              "Its deployments may use providers of the config file or of the store (404 naming "
-                             "deployments[N].provider for one that does not exist). Callable at once; its access mode is "
-                             "set under /models/{model}/access.",
+                             "deployments[N].provider for one that does not exist), its fallbacks any model of either (400 "
+                             "naming fallbacks[N] for one that does not exist). Callable at once; its access mode is set "
+                             "under /models/{model}/access.",
                              "admin", Json::array(), "ModelCreate", 201, "The model", schemaRef("Model"),
                              {"BadRequest", "NotFound", "Conflict"}})}}},
         {"/admin/v1/models/{model}",
             {{"parameters", Json::array({modelName()})},
                 {"get", operation({"getModel", "models", "Get a model", "", "viewer", Json::array(), "", 200, "The model",
                             schemaRef("Model"), {"NotFound"}})},
-                {"patch", operation({"updateModel", "models", "Replace a stored model's deployments",
-                              "Takes effect on the data plane at once. A model of the config file is a 409 (edit it there).",
+                {"patch", operation({"updateModel", "models", "Change a stored model's deployments or traffic policy",
+                              "Replaces the fields given; the result is checked as a whole. Takes effect on the data plane "
+                              "at once. A model of the config file is a 409 (edit it there).",
                               "admin", Json::array(), "ModelUpdate", 200, "The model", schemaRef("Model"),
                               {"BadRequest", "NotFound", "Conflict"}})},
                 {"delete", operation({"deleteModel", "models", "Delete a stored model",
-                               "Its access setting and access requests stay (history).", "admin",
+                               "Its access setting and access requests stay (history). Other models' fallbacks to it stay "
+                               "and are skipped.", "admin",
                                Json::array({ref("parameters", "DeleteReason")}), "", 200, "The model as it was",
                                schemaRef("Model"), {"BadRequest", "NotFound", "Conflict"}})}}},
         {"/admin/v1/models/{model}/access",
@@ -657,6 +795,16 @@ Json paths()
                              "admin", Json::array(), "AdminTokenRevoke", 200, "The revoked token", schemaRef("AdminToken"),
                              {"BadRequest", "NotFound", "Conflict"}})}}},
         {"/admin/v1/audit", {{"get", std::move(auditAnswer)}}},
+        {"/admin/v1/traffic/deployments", {{"get", trafficOperation("trafficDeployments", "Deployment health",
+            "Every served deployment (provider/upstream model) with its circuit state, its results in the breaker's "
+            "window and since start, and the moving average of its time to first token. docs/traffic-policy.md.",
+            "DeploymentHealth")}}},
+        {"/admin/v1/traffic/rate-limits", {{"get", trafficOperation("trafficRateLimits", "Rate-limit usage",
+            "Every configured rate limit (policy.limits and the models' own limits) with what is left now and when it is full again.",
+            "RateLimitUsage")}}},
+        {"/admin/v1/traffic/budgets", {{"get", trafficOperation("trafficBudgets", "Budget usage",
+            "Every configured budget with its current period: spent, reserved by calls in flight, remaining, and when it resets.",
+            "BudgetUsage")}}},
     };
 }
 
@@ -679,7 +827,7 @@ Json adminOpenApi()
         {"tags", Json::array({{{"name", "tenants"}}, {{"name", "consumers"}}, {{"name", "providers"}}, {{"name", "models"}},
                      {{"name", "model access"}},
                      {{"name", "access requests"}}, {{"name", "api keys"}}, {{"name", "admin tokens"}}, {{"name", "audit"}},
-                     {{"name", "meta"}}})},
+                     {{"name", "traffic"}}, {{"name", "meta"}}})},
         {"paths", paths()},
         {"components",
             {{"securitySchemes", {{"adminToken", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "gat-<40 base62>"},

@@ -193,6 +193,10 @@ AdminResult AdminOperations::run(const AdminCall& call)
         return adminTokens(call);
     case Op::QueryAudit:
         return audit(call);
+    case Op::TrafficDeployments:
+    case Op::TrafficRateLimits:
+    case Op::TrafficBudgets:
+        throw std::logic_error("the traffic policy's state is the running gateway's: AdminService asks it");
     }
     throw std::logic_error("admin operation without an implementation");
 }

@@ -58,6 +58,9 @@ const std::array kRoutes{
     AdminRoute{"/admin/v1/admin-tokens", verb::post, Op::CreateAdminToken, "createAdminToken", kAdmin},
     AdminRoute{"/admin/v1/admin-tokens/{name}/revoke", verb::post, Op::RevokeAdminToken, "revokeAdminToken", kAdmin},
     AdminRoute{"/admin/v1/audit", verb::get, Op::QueryAudit, "queryAudit", kViewer},
+    AdminRoute{"/admin/v1/traffic/deployments", verb::get, Op::TrafficDeployments, "trafficDeployments", kViewer},
+    AdminRoute{"/admin/v1/traffic/rate-limits", verb::get, Op::TrafficRateLimits, "trafficRateLimits", kViewer},
+    AdminRoute{"/admin/v1/traffic/budgets", verb::get, Op::TrafficBudgets, "trafficBudgets", kViewer},
 };
 
 std::vector<std::string_view> splitSegments(std::string_view path)

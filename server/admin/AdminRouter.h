@@ -57,6 +57,9 @@ enum class AdminOperation {
     CreateAdminToken,
     RevokeAdminToken,
     QueryAudit,
+    TrafficDeployments, // the traffic policy's live state: answered by the running gateway
+    TrafficRateLimits,
+    TrafficBudgets,
 };
 
 struct AdminRoute {

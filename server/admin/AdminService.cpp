@@ -19,6 +19,20 @@ namespace {
 constexpr std::string_view kBearer = "bearer ";
 constexpr std::size_t kShownTokenCharacters = 8; // "gat-AbCd": enough to tell tokens apart, never the secret
 
+std::optional<TrafficView> trafficViewOf(AdminOperation operation)
+{
+    switch (operation) {
+    case AdminOperation::TrafficDeployments:
+        return TrafficView::Deployments;
+    case AdminOperation::TrafficRateLimits:
+        return TrafficView::RateLimits;
+    case AdminOperation::TrafficBudgets:
+        return TrafficView::Budgets;
+    default:
+        return std::nullopt;
+    }
+}
+
 AdminResult errorResult(const ApiError& error)
 {
     AdminResult result;
@@ -93,6 +107,7 @@ struct AdminService::State {
         std::optional<ProviderTestCall> test;
     };
     Outcome respond(const AdminRequest& request);
+    AdminResult trafficReport(TrafficView view) const;
     // Runs `test` on the gateway; `done` gets the answer (after auditing it), later, on a gateway thread.
     void runTest(ProviderTestCall test, std::function<void(AdminResult)> done);
     // The actor the change is made as; throws AdminInputError (401/403) when the caller may not.
@@ -178,6 +193,17 @@ void AdminService::State::runTest(ProviderTestCall test, std::function<void(Admi
     }
 }
 
+AdminResult AdminService::State::trafficReport(TrafficView view) const
+{
+    if (!gateway)
+        return errorResult({503, "The traffic policy's state (circuits, rate limits, budgets) lives in the running gateway: "
+                                 "use the admin API of `gatehouse serve` (--remote) or the console.",
+            "server_error", {}, "gateway_required"});
+    AdminResult result;
+    result.body = gateway->trafficReport(view).dump();
+    return result;
+}
+
 AdminService::State::Outcome AdminService::State::respond(const AdminRequest& request)
 {
     const std::string_view target = request.target;
@@ -203,6 +229,8 @@ AdminService::State::Outcome AdminService::State::respond(const AdminRequest& re
         const AdminCall call{*route, match->parameters, query, request.body, actor};
         if (route->operation == AdminOperation::TestProvider)
             return operations.providerTest(call);
+        if (const auto view = trafficViewOf(route->operation))
+            return trafficReport(*view);
         auto result = operations.run(call);
         if (result.changed)
             log->info("{} {} by '{}': {}", methodName(request.method), path, actor, result.status);

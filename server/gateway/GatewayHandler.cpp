@@ -1,10 +1,14 @@
 #include "gateway/GatewayHandler.h"
 
 #include "calls/RequestId.h"
+#include "gateway/AnswerChannels.h"
+#include "gateway/AttemptLoop.h"
 #include "gateway/Responses.h"
 #include "json/Json.h"
 #include "json/JsonString.h"
 #include "logging/Logging.h"
+
+#include <random>
 
 namespace gatehouse {
 namespace {
@@ -23,29 +27,43 @@ std::chrono::microseconds micros(Clock::duration duration)
     return std::chrono::duration_cast<std::chrono::microseconds>(duration);
 }
 
+// Each worker thread draws deployment choices and retry jitter from its own generator.
+RandomSource& threadRandom()
+{
+    thread_local SeededRandom random{std::random_device{}()};
+    return random;
+}
+
 } // namespace
 
-GatewayHandler::GatewayHandler(SnapshotStore& snapshots, CallRecordWriter& records, std::vector<std::unique_ptr<UpstreamPool>>& pools)
+GatewayHandler::GatewayHandler(SnapshotStore& snapshots, CallRecordWriter& records, std::vector<std::unique_ptr<UpstreamPool>>& pools,
+    TrafficControl& traffic)
     : m_snapshots(snapshots)
     , m_records(records)
     , m_pools(pools)
+    , m_traffic(traffic)
+    , m_admission(traffic.limiter(), traffic.budgets())
+    , m_cache(traffic.cache())
     , m_log(componentLogger("server"))
 {
 }
 
-Awaitable<void> GatewayHandler::handle(IncomingRequest& request, ResponseChannel& channel)
+Awaitable<void> GatewayHandler::handle(IncomingRequest& request, ResponseChannel& client)
 {
     const auto path = pathOf(request.message);
     const auto method = request.message.method();
     if (path == "/healthz") {
         const ResponseHead head;
-        co_await channel.send(head, R"({"status":"ok"})");
+        const auto body = healthBody(request.message.target().find("detail=") != std::string_view::npos);
+        co_await client.send(head, body);
         co_return;
     }
 
     const auto* endpoint = findEndpoint(path);
     RequestContext context(request, m_snapshots.current(), newRequestId(), endpoint ? endpoint->api : IngressApi::ChatCompletions);
-    const InFlightCall call(*this, context, channel);
+    const InFlightCall call(*this, context, client);
+    // Every answer carries the x-gatehouse-* (and x-ratelimit-*) headers, whoever sends it.
+    AnnotatedChannel channel(client, context);
     context.record.startedAt = request.receivedAtWallClock;
     context.record.endpoint = std::string(path.substr(0, 128));
     const auto methodName = request.message.method_string();
@@ -93,6 +111,20 @@ GatewayHandler::InFlightCall::~InFlightCall()
     }
 }
 
+std::string GatewayHandler::healthBody(bool detail) const
+{
+    if (!detail)
+        return R"({"status":"ok"})";
+    // Each deployment's circuit: what a load balancer or an operator checks. No failure texts
+    // here (this path needs no key); the admin API has them.
+    Json deployments = Json::array();
+    for (const auto& [id, breaker] : m_traffic.breakers().snapshots()) {
+        deployments.push_back({{"deployment", id}, {"circuit", breakerStateName(breaker.state)},
+            {"retry_in_ms", breaker.retryIn.count()}, {"consecutive_failures", breaker.consecutiveFailures}});
+    }
+    return Json{{"status", "ok"}, {"deployments", deployments}}.dump();
+}
+
 const GatewayHandler::Endpoint* GatewayHandler::findEndpoint(std::string_view path)
 {
     static const Endpoint endpoints[] = {
@@ -110,12 +142,43 @@ const GatewayHandler::Endpoint* GatewayHandler::findEndpoint(std::string_view pa
 
 Awaitable<void> GatewayHandler::callProvider(RequestContext& context, ResponseChannel& channel)
 {
-    if (runStages({&m_authenticate, &m_parseChat, &m_resolveRoute, &m_authorizeAccess, &m_selectDeployment}, context) == StageStatus::Stop) {
+    if (runStages({&m_authenticate, &m_parseChat, &m_resolveRoute, &m_authorizeAccess}, context) == StageStatus::Stop) {
         co_await sendError(context, channel, *context.error);
         co_return;
     }
-    const auto& adapter = adapterFor(context.api, context.deployment->provider->kind);
-    co_await adapter.answer(context, channel, *m_pools[context.request.workerIndex]);
+    ResponseHeaders refusalHeaders;
+    if (m_admission.admit(context, refusalHeaders) == StageStatus::Stop) {
+        co_await sendError(context, channel, *context.error, refusalHeaders);
+        co_return;
+    }
+    const auto cachePlan = m_cache.plan(context);
+    if (co_await m_cache.answerIfCached(context, channel, cachePlan)) {
+        settleCall(context);
+        co_return;
+    }
+    // A whole answer that may be stored is kept as it goes out; a stream is not stored.
+    const bool capture = cachePlan.mayStore() && !context.chat.stream;
+    CapturingChannel capturing(channel, capture ? m_traffic.cache().shardBudget() : 0);
+    AttemptLoop attempts(context, capture ? static_cast<ResponseChannel&>(capturing) : channel, *m_pools[context.request.workerIndex],
+        [this](IngressApi api, ProviderKind kind) -> const ProviderAdapter& { return adapterFor(api, kind); }, threadRandom());
+    co_await attempts.run();
+    settleCall(context);
+    if (capture) {
+        if (auto body = capturing.captured())
+            m_cache.store(context, cachePlan, std::move(*body));
+    }
+}
+
+void GatewayHandler::settleCall(RequestContext& context) const
+{
+    auto& record = context.record;
+    record.attempts = context.facts.attempts;
+    if (context.facts.cache)
+        record.cache = std::string(cacheHeaderValue(*context.facts.cache));
+    const auto* deployment = context.deployment;
+    if (!record.costMicros && deployment && deployment->price && context.facts.attempts > 0)
+        record.costMicros = deployment->price->costMicros(record.promptTokens.value_or(0), record.completionTokens.value_or(0));
+    m_admission.settle(context);
 }
 
 Awaitable<void> GatewayHandler::listModels(RequestContext& context, ResponseChannel& channel)

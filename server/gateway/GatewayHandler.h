@@ -3,9 +3,12 @@
 #pragma once
 
 #include "calls/CallRecordWriter.h"
+#include "gateway/AnswerCache.h"
+#include "gateway/CallAdmission.h"
 #include "gateway/ProviderProbe.h"
 #include "gateway/RequestStages.h"
 #include "gateway/SnapshotStore.h"
+#include "gateway/TrafficControl.h"
 #include "logging/Logging.h"
 #include "providers/MockProvider.h"
 #include "providers/PassThroughProvider.h"
@@ -22,7 +25,8 @@ namespace gatehouse {
 class GatewayHandler {
 public:
     // `pools` holds one upstream pool per worker thread, indexed like the workers.
-    GatewayHandler(SnapshotStore& snapshots, CallRecordWriter& records, std::vector<std::unique_ptr<UpstreamPool>>& pools);
+    GatewayHandler(SnapshotStore& snapshots, CallRecordWriter& records, std::vector<std::unique_ptr<UpstreamPool>>& pools,
+        TrafficControl& traffic);
 
     Awaitable<void> handle(IncomingRequest& request, ResponseChannel& channel);
 
@@ -59,8 +63,13 @@ private:
         bool listsModels;
     };
     static const Endpoint* findEndpoint(std::string_view path);
+    // GET /healthz: {"status":"ok"}; with ?detail=true also every deployment's circuit state.
+    std::string healthBody(bool detail) const;
 
     Awaitable<void> callProvider(RequestContext& context, ResponseChannel& channel);
+    // What the call cost, what the cache did, how many attempts: into the record, and the rate
+    // limits and budgets settled with it.
+    void settleCall(RequestContext& context) const;
     Awaitable<void> listModels(RequestContext& context, ResponseChannel& channel);
     void finishRecord(RequestContext& context, const ResponseChannel& channel);
     const ProviderAdapter& adapterFor(IngressApi api, ProviderKind kind) const;
@@ -73,7 +82,9 @@ private:
     ParseChatRequestStage m_parseChat;
     ResolveRouteStage m_resolveRoute;
     AuthorizeAccessStage m_authorizeAccess;
-    SelectDeploymentStage m_selectDeployment;
+    TrafficControl& m_traffic;
+    CallAdmission m_admission;
+    AnswerCache m_cache;
     MockProvider m_mockProvider;
     PassThroughProvider m_passThroughProvider;
     TranslatingProvider m_translatingProvider;

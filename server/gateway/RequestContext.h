@@ -7,10 +7,25 @@
 #include "ingress/AnswerEncoder.h"
 #include "openai/ApiError.h"
 #include "openai/ChatRequest.h"
+#include "policy/BudgetLedger.h"
+#include "policy/RateLimiter.h"
+#include "policy/ResponseCache.h"
 
 #include <optional>
 
 namespace gatehouse {
+
+// What the answer's x-gatehouse-* and x-ratelimit-* headers say (docs/traffic-policy.md); filled as
+// the request goes, read when its head is sent.
+struct AnswerFacts {
+    int attempts = 0;                     // calls made to deployments (0: refused or answered before any)
+    std::optional<CacheOutcome> cache;    // unset: the cache was not consulted (not cacheable)
+    HeaderList rateLimitHeaders;          // from the limiter's decision, allowed or refused
+    // The gateway's own time: everything before the answering attempt was sent, except the time
+    // earlier attempts spent upstream and the backoff between attempts.
+    std::chrono::steady_clock::duration notOverhead{0};
+    std::optional<std::chrono::steady_clock::time_point> answeringAttemptStartedAt;
+};
 
 struct RequestContext {
     RequestContext(IncomingRequest& incoming, SnapshotPtr currentSnapshot, std::string id, IngressApi ingress = IngressApi::ChatCompletions)
@@ -36,6 +51,10 @@ struct RequestContext {
     // Time spent waiting on the provider, so the record can tell the gateway's own overhead.
     std::chrono::steady_clock::duration upstreamTime{0};
     bool completed = false; // the handler ran to its end (false: cut off at shutdown)
+
+    AnswerFacts facts;
+    RatePermit ratePermit;          // the rate limits' claim: settled with the real tokens, freed at the end
+    BudgetReservation budget;       // the worst-case cost reserved: settled with the real cost
 };
 
 } // namespace gatehouse

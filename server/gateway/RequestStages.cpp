@@ -47,6 +47,7 @@ StageStatus AuthenticateStage::run(RequestContext& context) const
     }
     context.record.keyPrefix = context.caller->keyPrefix;
     context.record.tenant = context.caller->tenant;
+    context.record.consumer = context.caller->consumerName;
     return StageStatus::Continue;
 }
 
@@ -80,25 +81,6 @@ StageStatus AuthorizeAccessStage::run(RequestContext& context) const
     const auto& caller = *context.caller;
     if (auto denied = context.snapshot->access().check(caller.consumerId, caller.consumerName, caller.keyName, context.chat.model)) {
         context.error = std::move(*denied);
-        return StageStatus::Stop;
-    }
-    return StageStatus::Continue;
-}
-
-StageStatus SelectDeploymentStage::run(RequestContext& context) const
-{
-    thread_local std::minstd_rand random{std::random_device{}()};
-    const auto& route = *context.route;
-    const int draw = route.deployments.size() == 1 ? 0 : static_cast<int>(random() % static_cast<unsigned>(route.totalWeight));
-    context.deployment = &route.pick(draw);
-    context.record.provider = context.deployment->provider->name;
-    context.record.deployment = context.deployment->upstreamModel;
-    // A provider added at run time whose credential cannot be resolved (an unset environment
-    // variable): nothing is sent, and the message says what to fix. Never the secret.
-    if (const auto& problem = context.deployment->provider->unavailable; !problem.empty()) {
-        context.error = ApiError::unavailable("Provider '" + context.deployment->provider->name + "' cannot be called: "
-            + problem + ". An admin can fix it with PATCH /admin/v1/providers/" + context.deployment->provider->name + ".");
-        context.error->code = "provider_unavailable";
         return StageStatus::Stop;
     }
     return StageStatus::Continue;

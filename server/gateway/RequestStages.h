@@ -4,8 +4,6 @@
 
 #include "gateway/RequestContext.h"
 
-#include <random>
-
 namespace gatehouse {
 
 enum class StageStatus { Continue, Stop };
@@ -37,12 +35,6 @@ public:
 // The model's access mode and the caller's consumer's access request decide (403 permission_denied
 // naming the state and what to do).
 class AuthorizeAccessStage final : public RequestStage {
-public:
-    StageStatus run(RequestContext& context) const override;
-};
-
-// Picks a deployment of the route by weight.
-class SelectDeploymentStage final : public RequestStage {
 public:
     StageStatus run(RequestContext& context) const override;
 };

@@ -395,11 +395,15 @@ function yamlList(key, items) {
  *   providers: [{name, kind, base_url, api_key: 'env:NAME', api_version, ...}]
  *   models:    [{name, deployments: [{provider, model, weight}]}]
  *   keys:      [{name, key: 'env:NAME', tenant, models: [...]}]
+ *   policy:    YAML text of the `policy:` section's body, indented by two spaces (optional)
  * Keys whose value is undefined are left out.
  */
-export function gatewayConfigYaml({ providers = [], models = [], keys = [] }) {
-  return yamlList('providers', providers) + yamlList('models', models) + yamlList('keys', keys);
+export function gatewayConfigYaml({ providers = [], models = [], keys = [], policy = '' }) {
+  return yamlList('providers', providers) + yamlList('models', models) + yamlList('keys', keys) + (policy ? `policy:\n${policy}` : '');
 }
+
+/** A policy section that answers every call with one attempt and never opens a circuit. */
+export const SINGLE_ATTEMPT_POLICY = '  retry: {max_attempts: 1}\n  circuit_breaker: {consecutive_failures: 0, failure_ratio: 0}\n';
 
 /**
  * Writes `config` (YAML text) into work.workDir and starts `gatehouse serve` on 127.0.0.1:0 with

@@ -19,6 +19,7 @@ import OpenAI from 'openai';
 import {
   FLAVORS,
   PROVIDER_KIND,
+  SINGLE_ATTEMPT_POLICY,
   closedLoopbackPort,
   gatehouseBin,
   gatewayConfigYaml,
@@ -234,7 +235,14 @@ before(async () => {
 
   gatewayKey = randomGatewayKey();
   secrets.E2E_GATEHOUSE_KEY = gatewayKey;
-  const config = gatewayConfigYaml({ providers, models, keys: [{ name: 'e2e', key: 'env:E2E_GATEHOUSE_KEY' }] });
+  // These tests check how each provider answer is translated, errors included, so every call makes
+  // one attempt and no circuit opens; traffic.test.mjs covers retries and breakers.
+  const config = gatewayConfigYaml({
+    providers,
+    models,
+    keys: [{ name: 'e2e', key: 'env:E2E_GATEHOUSE_KEY' }],
+    policy: SINGLE_ATTEMPT_POLICY,
+  });
   gateway = await startGateway({ work, config, env: secrets });
 }, { timeout: 40_000 });
 

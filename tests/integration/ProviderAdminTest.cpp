@@ -2,7 +2,8 @@
 // in front of an in-process mock upstream that requires its API key: the stored secret reaches the
 // upstream and nowhere else (answers, audit, CSV export, logs), env references, the config file's
 // entries read-only, providers in use, roles, changes taking effect at once, streams in flight
-// keeping what they started with, and changes made by another process.
+// keeping what they started with, a stored model's traffic policy routing its calls, and changes
+// made by another process.
 #include "GatewayTestSupport.h"
 #include "TestHttpClient.h"
 #include "logging/Logging.h"
@@ -70,6 +71,7 @@ private slots:
     void rolesDecideWhoMayDoWhat();
     void changesTakeEffectOnTheDataPlaneAtOnce();
     void aStreamInFlightKeepsItsProviderAcrossAnEdit();
+    void aStoredModelsStrategyAndPrioritiesRouteItsCalls();
     void testingAProviderMakesOneRealCall();
     void modelsListShowsSourceDeploymentsAndAccess();
     void changesByAnotherProcessArePickedUp();
@@ -325,6 +327,9 @@ void ProviderAdminTest::validationErrorsNameTheField()
         {"POST", "/admin/v1/models", R"({"model":"m","deployments":[]})", 400, "deployments", "missing_required_parameter"},
         {"POST", "/admin/v1/models", R"({"model":"m","deployments":[{"provider":"mock","model":"x","weight":0}]})", 400,
             "deployments[0].weight", "invalid_value"},
+        {"POST", "/admin/v1/models", R"({"model":"m","fallbacks":["ghost"],"deployments":[{"provider":"mock","model":"x"}]})", 400,
+            "fallbacks[0]", "invalid_value"},
+        {"PATCH", "/admin/v1/models/nope", R"({"strategy":"fallback"})", 404, "", "not_found"},
         {"PATCH", "/admin/v1/providers/nope", R"({})", 404, "", "not_found"},
     };
     for (const auto& c : cases) {
@@ -422,6 +427,48 @@ void ProviderAdminTest::aStreamInFlightKeepsItsProviderAcrossAnEdit()
     QVERIFY(streamed.body.find("\"error\"") == std::string::npos);
 }
 
+void ProviderAdminTest::aStoredModelsStrategyAndPrioritiesRouteItsCalls()
+{
+    QCOMPARE(asAdmin("POST", "/admin/v1/providers",
+                 R"({"name":"team-openai","kind":"openai","base_url":")" + upstreamUrl() + R"(","credential":{"source":"stored","secret":")"
+                     + kSecret + R"("}})").status,
+        201);
+    // Written second but priority 0: with the fallback strategy it answers every call, and the
+    // priority 1 deployment is only its fallback.
+    const auto created = asAdmin("POST", "/admin/v1/models",
+        R"({"model":"ordered","strategy":"fallback","fallbacks":["mock-chat"],"cache_ttl_s":0,"deployments":[)"
+        R"({"provider":"team-openai","model":"second-choice","priority":1},)"
+        R"({"provider":"team-openai","model":"first-choice","priority":0,"price":{"input_per_million":2.5,"output_per_million":10}}]})");
+    QVERIFY2(created.status == 201, qPrintable(test::describe(created)));
+    const auto item = test::jsonBody(created);
+    QCOMPARE(item["strategy"].toString(), QString("fallback"));
+    QCOMPARE(item["fallbacks"].toArray(), QJsonArray({"mock-chat"}));
+    QCOMPARE(item["deployments"].toArray()[0].toObject()["priority"].toInt(), 1);
+    QCOMPARE(item["deployments"].toArray()[1].toObject()["price"].toObject()["output_per_million"].toDouble(), 10.0);
+    QCOMPARE(test::jsonBody(asAdmin("GET", "/admin/v1/models/ordered")), item);
+
+    for (int i = 0; i < 5; ++i) {
+        const auto answer = chat("ordered");
+        QVERIFY2(answer.status == 200, qPrintable(test::describe(answer)));
+        QCOMPARE(test::jsonBody(answer)["model"].toString(), QString("first-choice"));
+    }
+    QCOMPARE(m_upstream->requestCount("first-choice"), 5);
+    QCOMPARE(m_upstream->requestCount("second-choice"), 0);
+
+    // A PATCH of the priorities alone turns the order round.
+    const auto swapped = asAdmin("PATCH", "/admin/v1/models/ordered",
+        R"({"deployments":[{"provider":"team-openai","model":"second-choice","priority":0},)"
+        R"({"provider":"team-openai","model":"first-choice","priority":1}]})");
+    QVERIFY2(swapped.status == 200, qPrintable(test::describe(swapped)));
+    QCOMPARE(test::jsonBody(swapped)["strategy"].toString(), QString("fallback")); // kept
+    QCOMPARE(test::jsonBody(chat("ordered"))["model"].toString(), QString("second-choice"));
+    const auto audit = test::jsonBody(asAdmin("GET", "/admin/v1/audit?entity_type=model&entity_id=ordered"));
+    const auto entry = audit["data"].toArray()[0].toObject();
+    QCOMPARE(entry["action"].toString(), QString("model.update"));
+    QCOMPARE(entry["before"].toObject()["deployments"].toArray()[1].toObject()["priority"].toInt(), 0);
+    QCOMPARE(entry["after"].toObject()["strategy"].toString(), QString("fallback"));
+}
+
 void ProviderAdminTest::testingAProviderMakesOneRealCall()
 {
     addProviderAndModel("team-openai", R"({"source":"stored","secret":")" + kSecret + R"("})", "team-gpt");
@@ -469,7 +516,9 @@ void ProviderAdminTest::modelsListShowsSourceDeploymentsAndAccess()
     QCOMPARE(team["source"].toString(), QString("store"));
     QCOMPARE(team["mode"].toString(), QString("approval"));
     QCOMPARE(team["deployments"].toArray()[0].toObject(),
-        QJsonObject({{"provider", "team-openai"}, {"model", "gpt-4o-mini"}, {"weight", 1}}));
+        QJsonObject({{"provider", "team-openai"}, {"model", "gpt-4o-mini"}, {"weight", 1}, {"priority", 0}, {"price", QJsonValue::Null}}));
+    QCOMPARE(team["strategy"].toString(), QString("weighted"));
+    QVERIFY(team["canary"].isNull());
     QCOMPARE(test::jsonBody(call(m_viewerToken, "GET", "/admin/v1/models/team-gpt")), team);
     QCOMPARE(call(m_viewerToken, "GET", "/admin/v1/models/nope").status, 404);
 }

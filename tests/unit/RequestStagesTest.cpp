@@ -112,16 +112,6 @@ private slots:
         }
     }
 
-    void selectFillsProviderAndDeployment()
-    {
-        Fixture fixture;
-        auto context = fixture.context();
-        context.route = fixture.snapshot->route("allowed");
-        QCOMPARE(SelectDeploymentStage().run(context), StageStatus::Continue);
-        QCOMPARE(context.record.provider, std::string("p"));
-        QCOMPARE(context.record.deployment, std::string("up-allowed"));
-    }
-
     void runStagesStopsAtTheFirstStop()
     {
         Fixture fixture; // no key: authentication stops, parsing never runs

@@ -34,6 +34,7 @@ struct ConsoleOptions {
     QCommandLineOption screenshotCalls{QStringLiteral("screenshot-calls"), QStringLiteral("Demo calls to send for --screenshot (default 24)."), QStringLiteral("N"), QStringLiteral("24")};
     QCommandLineOption screenshotPage{QStringLiteral("screenshot-page"),
         QStringLiteral("Page to picture for --screenshot: overview (default), providers (tests every provider first), calls, "
+                       "traffic (circuits, rate limits and budgets after demo calls), "
                        "or a governance page with demo tenants, keys and requests: tenants, keys, approvals, audit."),
         QStringLiteral("PAGE"), QStringLiteral("overview")};
     QCommandLineOption screenshotSize{QStringLiteral("screenshot-size"),

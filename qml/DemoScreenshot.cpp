@@ -67,7 +67,7 @@ void DemoScreenshot::start()
     if (!shown.toBool()) {
         m_done = true;
         QTimer::singleShot(0, this, [this] {
-            emit finished(false, tr("there is no page named \"%1\" (overview, providers, calls, tenants, keys, approvals, audit)").arg(m_page));
+            emit finished(false, tr("there is no page named \"%1\" (overview, providers, traffic, calls, tenants, keys, approvals, audit)").arg(m_page));
         });
         return;
     }
@@ -94,6 +94,8 @@ void DemoScreenshot::onStateChanged()
         testProviders();
     else if (isGovernancePage(m_page))
         fileGovernanceDemo();
+    else if (m_page == QLatin1String("traffic"))
+        sendTrafficDemo();
     else
         sendFirstWave();
 }
@@ -261,8 +263,56 @@ void DemoScreenshot::sendFirstWave()
         m_controller->sendTestRequest(models.value(i % 4 == 3 ? 1 : 0), i % 3 == 1);
 }
 
+// Every model in turn, whole answers: the call log counts them; then onCallsLogged sends the
+// streamed calls that are in flight in the picture.
+void DemoScreenshot::sendTrafficDemo()
+{
+    m_trafficDemo = true;
+    const QStringList models = m_controller->modelNames();
+    for (int i = 0; i < m_calls; ++i)
+        m_controller->sendTestRequest(models.value(i % std::max<qsizetype>(1, models.size())), false);
+}
+
+// Refreshes the page once the streamed calls are admitted (they run for seconds with the demo
+// configuration's slow streams), and takes the picture when that refresh is answered.
+void DemoScreenshot::waitForTraffic()
+{
+    constexpr qint64 kAdmissionMs = 500;
+    const QPointer<QQuickItem> page = findItemNamed(m_window->contentItem(), QStringLiteral("trafficPage"));
+    const qint64 admitted = QDateTime::currentMSecsSinceEpoch() + kAdmissionMs;
+    m_settle.setInterval(100);
+    connect(&m_settle, &QTimer::timeout, this, [this, page, admitted] {
+        if (!page) {
+            m_settle.stop();
+            m_done = true;
+            emit finished(false, tr("the traffic page is not shown"));
+            return;
+        }
+        if (page->property("busy").toBool() || QDateTime::currentMSecsSinceEpoch() < admitted)
+            return;
+        if (page->property("updatedAt").toDouble() < static_cast<double>(admitted)) {
+            QMetaObject::invokeMethod(page, "refresh");
+            return;
+        }
+        m_settle.stop();
+        m_done = true;
+        QTimer::singleShot(0, this, &DemoScreenshot::grab);
+    });
+    m_settle.start();
+}
+
 void DemoScreenshot::onCallsLogged()
 {
+    if (m_trafficDemo) {
+        if (m_lastWaveSent || m_controller->callLog()->totalCalls() < m_calls)
+            return;
+        m_lastWaveSent = true;
+        constexpr int kStreamsInFlight = 3;
+        for (int i = 0; i < kStreamsInFlight; ++i)
+            m_controller->sendTestRequest(m_controller->modelNames().value(0), true);
+        waitForTraffic();
+        return;
+    }
     if (!m_firstWaveSent)
         return; // calls of a connection test, not demo calls
     const qint64 logged = m_controller->callLog()->totalCalls();

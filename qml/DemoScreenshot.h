@@ -22,15 +22,17 @@ class QQuickWindow;
 // looks) and waits until the call log holds them all. For the governance pages ("tenants", "keys",
 // "approvals", "audit") it files demo tenants, consumers, keys and access requests through the
 // console's in-process admin client (the gateway's AdminService), waits until every list on the
-// page has loaded them, and takes the picture.
+// page has loaded them, and takes the picture. For "traffic" it sends `calls` requests spread over
+// every model, then a few streamed ones that are still running when the page, refreshed once more,
+// shows its circuits, rate limits and budgets (docs/images/console-traffic.yaml makes that telling).
 class DemoScreenshot : public QObject {
     Q_OBJECT
 
 public:
     static constexpr int kMinimumCalls = 3;
 
-    // `page` is a PageEntry key of Main.qml: "overview", "providers", "calls", "tenants", "keys",
-    // "approvals", "audit".
+    // `page` is a PageEntry key of Main.qml: "overview", "providers", "traffic", "calls", "tenants",
+    // "keys", "approvals", "audit".
     DemoScreenshot(QQuickWindow* window, GatewayController* controller, QString path, int calls,
         QString page = QStringLiteral("overview"), QObject* parent = nullptr);
 
@@ -52,6 +54,9 @@ private:
     void sendDemoCall(std::size_t index);
     void waitForLists();
     void decorateGovernancePage();
+    // The traffic page.
+    void sendTrafficDemo();
+    void waitForTraffic();
 
     // One admin request of the demo; `target` and `body` may use the ids saved by earlier ones.
     struct DemoCall {
@@ -71,6 +76,7 @@ private:
     bool m_started = false;
     bool m_firstWaveSent = false;
     bool m_lastWaveSent = false;
+    bool m_trafficDemo = false;
     bool m_done = false;
     std::vector<DemoCall> m_demoCalls;
     QHash<QString, int> m_ids;

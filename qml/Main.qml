@@ -38,6 +38,16 @@ ApplicationWindow {
             }
         },
         PageEntry {
+            // The live traffic state of the gateway the governance pages manage (controller.admin.client).
+            key: "traffic"
+            title: qsTr("Traffic")
+            page: Component {
+                TrafficPage {
+                    client: window.controller.admin.client
+                }
+            }
+        },
+        PageEntry {
             key: "calls"
             title: qsTr("Call log")
             page: Component {

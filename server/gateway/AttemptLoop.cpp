@@ -1,6 +1,7 @@
 #include "gateway/AttemptLoop.h"
 
 #include "gateway/Responses.h"
+#include "json/Json.h"
 #include "logging/Logging.h"
 
 #include <algorithm>
@@ -29,13 +30,20 @@ AttemptFailure failureOf(const AttemptChannel::HeldAnswer& held, const std::stri
     return failure;
 }
 
+// For the log and the breaker's last failure: the status, and the error's own message (which
+// names the provider and what went wrong, never a secret), cut to a readable length.
 std::string describe(const AttemptFailure& failure)
 {
-    if (failure.kind == FailureKind::TimedOut)
-        return "timed out";
-    if (failure.kind != FailureKind::HttpError)
-        return "connection failed";
-    return "HTTP " + std::to_string(failure.status);
+    std::string text = failure.kind == FailureKind::TimedOut ? "timed out"
+        : failure.kind != FailureKind::HttpError             ? "connection failed"
+                                                              : "HTTP " + std::to_string(failure.status);
+    const auto body = Json::parse(failure.body, nullptr, false);
+    if (body.is_object() && body.contains("error") && body["error"].is_object()) {
+        const auto message = body["error"].value("message", std::string());
+        if (!message.empty())
+            text += ": " + message.substr(0, 200);
+    }
+    return text;
 }
 
 } // namespace

@@ -10,13 +10,31 @@ ColumnLayout {
     // ModelDeploymentsModel, or a ListModel with its roles.
     required property var deployments
     property string emptyText: qsTr("No models.")
+    // Each model's routing as the admin API lists it: name → {caption, source} (the caption under
+    // the name, "least latency · 2 fallbacks"; source "store" or "config"). Empty: no captions.
+    property var routes: ({})
+    // Shows Routing… on each model (editable for those added here, read-only for the config's).
+    property bool canEdit: false
+
+    signal routeRequested(string model)
+
+    // The public models shown, in order.
+    function modelNames() {
+        const names = []
+        for (let i = 0; i < rowRepeater.count; ++i) {
+            const row = rowRepeater.itemAt(i)
+            if (row && names.indexOf(row.model) < 0)
+                names.push(row.model)
+        }
+        return names
+    }
 
     // Column widths as shares of the table; weight and share are numbers, aligned right.
-    readonly property var shares: [0.26, 0.2, 0.3, 0.1, 0.14]
+    readonly property var shares: [0.25, 0.17, 0.26, 0.08, 0.1, 0.14]
     readonly property int padding: Theme.spacing
     readonly property int cellSpacing: Theme.spacing
     function columnWidth(column) {
-        return Math.floor((width - 2 * padding - 4 * cellSpacing) * shares[column])
+        return Math.floor((width - 2 * padding - 5 * cellSpacing) * shares[column])
     }
 
     spacing: 0
@@ -41,7 +59,7 @@ ColumnLayout {
             spacing: table.cellSpacing
 
             Repeater {
-                model: [qsTr("Model"), qsTr("Provider"), qsTr("Upstream model"), qsTr("Weight"), qsTr("Share")]
+                model: [qsTr("Model"), qsTr("Provider"), qsTr("Upstream model"), qsTr("Weight"), qsTr("Share"), ""]
 
                 Cell {
                     required property string modelData
@@ -51,13 +69,14 @@ ColumnLayout {
                     color: Theme.textMuted
                     font.pixelSize: Theme.fontSizeSmall
                     font.bold: true
-                    horizontalAlignment: index >= 3 ? Text.AlignRight : Text.AlignLeft
+                    horizontalAlignment: index >= 3 && index <= 4 ? Text.AlignRight : Text.AlignLeft
                 }
             }
         }
     }
 
     Repeater {
+        id: rowRepeater
         model: table.deployments
 
         Item {
@@ -71,10 +90,11 @@ ColumnLayout {
             required property real sharePercent
             required property bool firstOfModel
             required property int index
+            readonly property var route: table.routes[model] || null
 
             objectName: "deploymentRow"
             Layout.fillWidth: true
-            implicitHeight: 32
+            implicitHeight: firstOfModel && route ? 46 : 32
 
             // A line above each model's first deployment groups its rows.
             Rectangle {
@@ -91,10 +111,25 @@ ColumnLayout {
                 anchors.rightMargin: table.padding
                 spacing: table.cellSpacing
 
-                Cell {
+                Column {
                     width: table.columnWidth(0)
-                    text: deploymentRow.firstOfModel ? deploymentRow.model : ""
-                    font.bold: true
+                    anchors.verticalCenter: parent.verticalCenter
+                    Label {
+                        width: parent.width
+                        text: deploymentRow.firstOfModel ? deploymentRow.model : ""
+                        color: Theme.text
+                        font.bold: true
+                        elide: Text.ElideRight
+                    }
+                    Label {
+                        objectName: "routeCaption"
+                        width: parent.width
+                        visible: deploymentRow.firstOfModel && deploymentRow.route !== null
+                        text: deploymentRow.route ? deploymentRow.route.caption : ""
+                        color: Theme.textMuted
+                        font.pixelSize: Theme.fontSizeSmall
+                        elide: Text.ElideRight
+                    }
                 }
                 Cell {
                     width: table.columnWidth(1)
@@ -116,6 +151,18 @@ ColumnLayout {
                     horizontalAlignment: Text.AlignRight
                     text: qsTr("%1 %").arg(deploymentRow.sharePercent.toLocaleString(Qt.locale(), "f", deploymentRow.sharePercent % 1 === 0 ? 0 : 1))
                     color: Theme.textMuted
+                }
+                Item {
+                    width: table.columnWidth(5)
+                    height: parent.height
+                    ActionButton {
+                        objectName: "routeButton"
+                        anchors.right: parent.right
+                        anchors.verticalCenter: parent.verticalCenter
+                        visible: table.canEdit && deploymentRow.firstOfModel && deploymentRow.route !== null
+                        text: deploymentRow.route && deploymentRow.route.source === "store" ? qsTr("Edit routing…") : qsTr("Routing…")
+                        onClicked: table.routeRequested(deploymentRow.model)
+                    }
                 }
             }
         }

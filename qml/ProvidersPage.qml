@@ -3,6 +3,7 @@ import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Layouts
 import Gatehouse.Console
+import "Governance.js" as Governance
 
 Item {
     id: page
@@ -18,6 +19,40 @@ Item {
     // The admin client of the gateway shown (controller.admin.embeddedClient); null: read-only.
     property var adminClient: null
     readonly property bool canEdit: adminClient !== null && running
+    // Builds the list of models with their routing (GET /admin/v1/models); tests give a stand-in.
+    property Component modelListComponent: Component {
+        AdminListModel {}
+    }
+    // The list is made once the page is complete, from the component its creator gives. Only an
+    // admin client that announces its changes (an AdminClient, a test's FakeAdminApi) gets one.
+    property bool ready: false
+    Component.onCompleted: ready = true
+    readonly property var modelList: ready && adminClient !== null && typeof adminClient.changed === "function"
+        ? Governance.createList(modelListComponent, page, { client: Qt.binding(() => page.adminClient), path: "/admin/v1/models", limit: 500 })
+        : null
+    // Each model's routing for the table: name → {caption, source}.
+    property var routes: ({})
+    function updateRoutes() {
+        const found = {}
+        for (let i = 0; modelList && i < modelList.count; ++i) {
+            const entry = modelList.get(i)
+            const model = entry && entry.item !== undefined ? entry.item : entry
+            if (model && model.source)
+                found[model.model] = { caption: Governance.routeSummary(model), source: model.source }
+        }
+        routes = found
+    }
+    Connections {
+        target: page.modelList
+        function onLoaded() { page.updateRoutes() }
+    }
+
+    // Shows the routing of `model`: editable for a model added here, read-only for the config's.
+    function openRouteEditor(model) {
+        modelEditor.providerNames = page.providerNames()
+        modelEditor.servedModels = modelTable.modelNames()
+        modelEditor.openEdit(model)
+    }
 
     // The providers' names, for the model editor's choice (read from the rows shown).
     function providerNames() {
@@ -30,6 +65,8 @@ Item {
     signal testConnectionRequested(string provider)
 
     readonly property int margin: 24
+
+    objectName: "providersPage"
 
     PageHeader {
         id: header
@@ -157,14 +194,19 @@ Item {
                         text: qsTr("Add model…")
                         onClicked: {
                             modelEditor.providerNames = page.providerNames()
+                            modelEditor.servedModels = modelTable.modelNames()
                             modelEditor.openNew()
                         }
                     }
                 }
 
                 ModelDeploymentTable {
+                    id: modelTable
                     Layout.fillWidth: true
                     deployments: page.deployments
+                    routes: page.routes
+                    canEdit: page.canEdit
+                    onRouteRequested: model => page.openRouteEditor(model)
                     emptyText: qsTr("Models appear here once the gateway runs.")
                 }
             }

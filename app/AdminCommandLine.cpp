@@ -17,6 +17,8 @@ std::string typeName(const ArgumentSpec& argument)
     switch (argument.kind) {
     case ValueKind::Integer:
         return argument.field.ends_with("_id") ? "ID" : "N";
+    case ValueKind::Number:
+        return "NUMBER";
     case ValueKind::DurationSeconds:
         return "DURATION";
     case ValueKind::TimeAhead:

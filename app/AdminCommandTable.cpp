@@ -52,6 +52,10 @@ const std::vector<Column> kModelColumns{{"MODEL", "model"}, {"MODE", "mode"}, {"
     {"SERVED", "served"}};
 const std::vector<Column> kAdminTokenColumns{{"ID", "id"}, {"NAME", "name"}, {"ROLE", "role"}, {"PREFIX", "prefix"},
     {"CREATED", "created_at_ms"}, {"REVOKED", "revoked_at_ms"}};
+const std::vector<Column> kLimitColumns{{"SCOPE", "scope"}, {"ID", "id"}, {"RPM", "requests_per_minute"},
+    {"TPM", "tokens_per_minute"}, {"CONCURRENT", "concurrent"}, {"SOURCE", "source"}, {"UPDATED", "updated_at_ms"}};
+const std::vector<Column> kBudgetColumns{{"SCOPE", "scope"}, {"ID", "id"}, {"PERIOD", "period"}, {"LIMIT_USD", "limit_usd"},
+    {"SOFT_USD", "soft_limit_usd"}, {"SOFT_FRACTION", "soft_limit_fraction"}, {"SOURCE", "source"}, {"UPDATED", "updated_at_ms"}};
 const std::vector<Column> kAuditColumns{{"ID", "id"}, {"AT", "at_ms"}, {"ACTOR", "actor"}, {"ACTION", "action"},
     {"ENTITY", "entity_type"}, {"ENTITY_ID", "entity_id"}, {"REASON", "reason"}};
 
@@ -61,7 +65,31 @@ const CommandGroup kGroups[]{
     {"key", "API keys: list, get, create, update, revoke, rotate"},
     {"access", "Model access: requests and their decisions, grants, access modes"},
     {"admin-token", "Admin API tokens: list, create, revoke"},
+    {"limit", "Rate limits per key, consumer, tenant or model: list, set, delete"},
+    {"budget", "USD budgets per key, consumer or tenant: list, set, delete"},
 };
+
+// The scope a rate limit or a budget applies to, as its body fields or its path.
+ArgumentSpec scopeOption(std::string_view kinds)
+{
+    return {"--scope", "scope", P::Body, K::Text, kRequired, kinds};
+}
+
+ArgumentSpec scopeIdOption()
+{
+    return {"--id", "id", P::Body, K::Text, kRequired, "A tenant's name, a consumer as tenant/consumer, a key's prefix, a model's name"};
+}
+
+// SCOPE ID (and PERIOD) of a stored rate limit or budget to delete, and the reason.
+std::vector<ArgumentSpec> scopeInPath(bool withPeriod)
+{
+    std::vector<ArgumentSpec> arguments{{"SCOPE", "scope", P::Path, K::Text, kRequired, "tenant, consumer, key or model"},
+        {"ID", "id", P::Path, K::Text, kRequired, "The scope's id (a consumer as tenant/consumer)"}};
+    if (withPeriod)
+        arguments.push_back({"PERIOD", "period", P::Path, K::Text, kRequired, "daily, weekly, monthly or total"});
+    arguments.push_back(reasonInQuery());
+    return arguments;
+}
 
 // The decisions on an access request differ only in their name and path.
 CommandSpec decision(std::string_view name, std::string_view path, std::string_view summary)
@@ -194,6 +222,33 @@ const std::vector<CommandSpec>& commandTable()
                 {"--format", "format", P::Output, K::OutputFormat, kOptional,
                     "table (default), json (the API's answer) or csv (RFC 4180, up to 1000 entries a page)"}}),
             AnswerShape::List, kAuditColumns},
+
+        // --- rate limits and budgets (the config file's are listed, and read-only) ---
+        {"limit", "list", "List rate limits: the config file's, then the store's", {{verb::get, "/admin/v1/limits"}},
+            paged({}), AnswerShape::List, kLimitColumns},
+        {"limit", "set", "Set (create or replace) a scope's rate limits", {{verb::put, "/admin/v1/limits"}},
+            {scopeOption("tenant, consumer, key or model"), scopeIdOption(),
+                {"--rpm", "requests_per_minute", P::Body, K::Integer, kOptional, "Requests per minute (0 pauses the scope)"},
+                {"--tpm", "tokens_per_minute", P::Body, K::Integer, kOptional, "Tokens per minute"},
+                {"--concurrent", "concurrent", P::Body, K::Integer, kOptional, "Requests in flight at once"}, reasonInBody()},
+            AnswerShape::Entity},
+        {"limit", "delete", "Delete a scope's stored rate limits", {{verb::delete_, "/admin/v1/limits/{scope}/{id}"}},
+            scopeInPath(false),
+            AnswerShape::Entity},
+        {"budget", "list", "List budgets: the config file's, then the store's", {{verb::get, "/admin/v1/budgets"}},
+            paged({}), AnswerShape::List, kBudgetColumns},
+        {"budget", "set", "Set (create or replace) a scope's budget for a period", {{verb::put, "/admin/v1/budgets"}},
+            {scopeOption("tenant, consumer or key"), scopeIdOption(),
+                {"--period", "period", P::Body, K::Text, kOptional, "daily, weekly, monthly (the default) or total"},
+                {"--limit-usd", "limit_usd", P::Body, K::Number, kRequired, "The hard limit in USD"},
+                {"--soft-usd", "soft_limit_usd", P::Body, K::Number, kOptional, "Alert when spending reaches this (USD)"},
+                {"--soft-fraction", "soft_limit_fraction", P::Body, K::Number, kOptional,
+                    "Alert at this fraction of the limit (0.8), instead of --soft-usd"},
+                reasonInBody()},
+            AnswerShape::Entity},
+        {"budget", "delete", "Delete a stored budget", {{verb::delete_, "/admin/v1/budgets/{scope}/{id}/{period}"}},
+            scopeInPath(true),
+            AnswerShape::Entity},
 
         // --- admin tokens ---
         {"admin-token", "list", "List admin tokens (never the tokens themselves)", {{verb::get, "/admin/v1/admin-tokens"}},

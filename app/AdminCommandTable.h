@@ -1,4 +1,4 @@
-// The admin commands (`gatehouse tenant|consumer|key|access|audit|admin-token ...`) as data: each
+// The admin commands (`gatehouse tenant|consumer|key|access|audit|admin-token|limit|budget ...`) as data: each
 // names the admin API request it makes, where each of its arguments goes in that request, and how
 // the answer is shown. The CLI registration, the request builder and the printer all read this
 // table, so a command is one entry here, whether it runs locally or against --remote.
@@ -24,6 +24,7 @@ enum class Placement {
 enum class ValueKind {
     Text,            // a JSON string
     Integer,         // a JSON number (ids, paging)
+    Number,          // a JSON number that may have decimals (amounts: "12.5")
     Switch,          // a flag that sends true
     Literal,         // a flag that sends ArgumentSpec::literal (JSON), e.g. [] to clear a list
     DurationSeconds, // "24h" → 86400

@@ -4,6 +4,7 @@
 #include "json/Json.h"
 
 #include <charconv>
+#include <cmath>
 
 namespace gatehouse {
 namespace {
@@ -13,6 +14,16 @@ std::optional<int64_t> parseInteger(std::string_view text)
     int64_t value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (error != std::errc() || end != text.data() + text.size())
+        return std::nullopt;
+    return value;
+}
+
+// A finite decimal number ("12.5", "100"); nothing else, not even surrounding spaces.
+std::optional<double> parseNumber(std::string_view text)
+{
+    double value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
         return std::nullopt;
     return value;
 }
@@ -51,6 +62,8 @@ Json typedValue(const ArgumentSpec& argument, const std::vector<std::string>& te
         return text;
     case ValueKind::Integer:
         return *parseInteger(text);
+    case ValueKind::Number:
+        return *parseNumber(text);
     case ValueKind::Switch:
         return true;
     case ValueKind::Literal:
@@ -115,6 +128,10 @@ std::optional<std::string> valueProblem(ValueKind kind, const std::string& text)
     case ValueKind::Integer:
         if (!parseInteger(text))
             return "'" + text + "' is not a whole number";
+        break;
+    case ValueKind::Number:
+        if (!parseNumber(text))
+            return "'" + text + "' is not a number";
         break;
     case ValueKind::DurationSeconds:
         if (!parseDurationSeconds(text))

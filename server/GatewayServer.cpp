@@ -5,6 +5,8 @@
 #include "store/CallSpending.h"
 #include "store/DataDirectory.h"
 
+#include <algorithm>
+
 namespace gatehouse {
 namespace {
 
@@ -36,6 +38,7 @@ GatewayServer::GatewayServer(GatewayConfig config, std::string dataDirectory)
     m_keyStore->syncDeclaredKeys(declaredKeys(m_config));
     m_governance = std::make_unique<GovernanceStore>(*m_database);
     m_providerStore = std::make_unique<ProviderStore>(*m_database);
+    m_policyStore = std::make_unique<PolicyStore>(*m_database);
     // Budgets start from what the recorded calls of their period cost (read on this connection,
     // under m_storeMutex like every other use of it: setBudgets runs in rebuildSnapshot only).
     m_traffic = std::make_unique<TrafficControl>(
@@ -75,6 +78,9 @@ void GatewayServer::watchKeyChanges()
             } else if (m_providerStore->generation() != m_providersGeneration) {
                 rebuildSnapshot();
                 componentLogger("server")->info("providers or models changed in the store: new snapshot");
+            } else if (m_policyStore->generation() != m_policyGeneration) {
+                rebuildSnapshot();
+                componentLogger("server")->info("rate limits or budgets changed in the store: new snapshot");
             }
         } catch (const StoreError& error) {
             componentLogger("server")->warn("cannot check the store for key changes: {}", error.what());
@@ -90,12 +96,33 @@ void GatewayServer::governanceChanged()
 
 // The snapshot serves the config file's providers and models plus the store's (resolving env
 // references now, in this process's environment); requests in flight keep the one they started with.
+// The store's rate limits and budgets after the file's; on a clash the file's win (the admin API
+// refuses clashes, so only a file changed since makes one).
+void GatewayServer::mergeStoredPolicy(PolicySettings& policy)
+{
+    for (auto& stored : m_policyStore->listLimits()) {
+        const auto clash = std::any_of(policy.limits.begin(), policy.limits.end(),
+            [&](const ScopedLimits& limit) { return limit.scope == stored.limit.scope; });
+        if (!clash)
+            policy.limits.push_back(std::move(stored.limit));
+    }
+    for (auto& stored : m_policyStore->listBudgets()) {
+        const auto& budget = stored.budget;
+        const auto clash = std::any_of(policy.budgets.begin(), policy.budgets.end(),
+            [&](const BudgetDefinition& other) { return other.scope == budget.scope && other.period == budget.period; });
+        if (!clash)
+            policy.budgets.push_back(std::move(stored.budget));
+    }
+}
+
 void GatewayServer::rebuildSnapshot()
 {
     m_keysGeneration = m_keyStore->generation();
     m_governanceGeneration = m_governance->generation();
     m_providersGeneration = m_providerStore->generation();
+    m_policyGeneration = m_policyStore->generation();
     auto merged = mergeConfig(m_config, m_providerStore->catalog(), processEnvironment());
+    mergeStoredPolicy(merged.config.policy);
     reportServingProblems(merged);
     AccessPolicy access(m_governance->listModelAccess(), m_governance->latestAccessRequests());
     auto snapshot = std::make_shared<const GatewaySnapshot>(std::move(merged.config), m_keyStore->activeKeys(), std::move(access), m_traffic->health());

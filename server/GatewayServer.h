@@ -15,6 +15,7 @@
 #include "store/Database.h"
 #include "store/GovernanceStore.h"
 #include "store/KeyStore.h"
+#include "store/PolicyStore.h"
 #include "store/ProviderStore.h"
 
 #include <functional>
@@ -92,6 +93,7 @@ private:
     Json trafficReport(TrafficView view) const override;
 
     void rebuildSnapshot();
+    void mergeStoredPolicy(PolicySettings& policy); // the store's limits and budgets, in rebuildSnapshot
     // Logs the store's entries that are not served or cannot be called, when that changes.
     void reportServingProblems(const MergedConfig& merged);
     void watchKeyChanges(); // runs on m_keyWatcher
@@ -104,6 +106,7 @@ private:
     std::unique_ptr<KeyStore> m_keyStore;
     std::unique_ptr<GovernanceStore> m_governance;
     std::unique_ptr<ProviderStore> m_providerStore;
+    std::unique_ptr<PolicyStore> m_policyStore;
     std::mutex m_storeMutex; // the main connection is used from the caller's thread(s) only
     std::unique_ptr<TrafficControl> m_traffic; // before the snapshots: they hold its breakers
     std::unique_ptr<SnapshotStore> m_snapshots;
@@ -128,6 +131,7 @@ private:
     int64_t m_keysGeneration = 0;
     int64_t m_governanceGeneration = 0;
     int64_t m_providersGeneration = 0;
+    int64_t m_policyGeneration = 0;
     std::string m_servingProblems; // as last logged
 };
 

@@ -380,28 +380,11 @@ void readCache(const SettingsNode& node, PolicySettings& policy)
         policy.cacheDefaultTtl = std::chrono::seconds(node.integer("default_ttl_s", 0, kMaxCacheTtlSeconds));
 }
 
-// `scope` and `id` of a limit or budget entry.
-PolicyScope readScope(const SettingsNode& item, bool modelAllowed)
-{
-    const auto name = item.requiredText("scope");
-    const std::string expected = modelAllowed ? "tenant, consumer, key or model" : "tenant, consumer or key";
-    const auto kinds = {ScopeKind::Tenant, ScopeKind::Consumer, ScopeKind::ApiKey, ScopeKind::Model};
-    const auto kind = std::find_if(kinds.begin(), kinds.end(), [&](ScopeKind k) { return scopeKindName(k) == name; });
-    if (kind == kinds.end())
-        item.fail("scope", "unknown scope '" + name + "' (expected " + expected + ")", SettingsProblem::BadValue);
-    if (*kind == ScopeKind::Model && !modelAllowed)
-        item.fail("scope", "budgets apply to a " + expected + ", not to a model", SettingsProblem::BadValue);
-    PolicyScope scope{*kind, item.requiredText("id")};
-    checkScopeId(item, "id", scope.kind, scope.id);
-    return scope;
-}
-
 void readLimits(const SettingsNode& node, const GatewayConfig& config, std::vector<ScopedLimits>& limits)
 {
     std::map<std::pair<ScopeKind, std::string>, std::size_t> seen;
     node.forEach("limits", [&](const SettingsNode& item) {
-        item.expectKeys({"scope", "id", "requests_per_minute", "tokens_per_minute", "concurrent"});
-        ScopedLimits entry{readScope(item, true), readRateLimits(item)};
+        ScopedLimits entry = readLimitEntry(item);
         const auto& scope = entry.scope;
         if (scope.kind == ScopeKind::Model) {
             const auto* model = config.findModel(scope.id);
@@ -411,8 +394,6 @@ void readLimits(const SettingsNode& node, const GatewayConfig& config, std::vect
                 item.fail("id", "the model's entry sets its limits already (models[].limits): set them in one place",
                     SettingsProblem::BadValue);
         }
-        if (!entry.limits.any())
-            item.fail("", "a limit needs at least one of requests_per_minute, tokens_per_minute, concurrent", SettingsProblem::Missing);
         const auto [first, inserted] = seen.emplace(std::pair{scope.kind, scope.id}, limits.size());
         if (!inserted)
             item.fail("id", scope.describe() + " already has limits (policy.limits[" + std::to_string(first->second) + "])",
@@ -421,41 +402,11 @@ void readLimits(const SettingsNode& node, const GatewayConfig& config, std::vect
     });
 }
 
-// Dollars as integer micro-dollars, rounded to the nearest.
-int64_t readMicros(const SettingsNode& item, std::string_view key)
-{
-    return std::llround(item.decimal(key, 0, 1e9) * 1e6);
-}
-
 void readBudgets(const SettingsNode& node, std::vector<BudgetDefinition>& budgets)
 {
     std::map<std::tuple<ScopeKind, std::string, BudgetPeriod>, std::size_t> seen;
     node.forEach("budgets", [&](const SettingsNode& item) {
-        item.expectKeys({"scope", "id", "period", "limit_usd", "soft_limit_usd", "soft_limit_fraction"});
-        BudgetDefinition budget;
-        budget.scope = readScope(item, false);
-        if (item.has("period")) {
-            const auto name = item.text("period");
-            const auto period = parseBudgetPeriod(name);
-            if (!period)
-                item.fail("period", "unknown period '" + name + "' (expected daily, weekly, monthly or total)", SettingsProblem::BadValue);
-            budget.period = *period;
-        }
-        budget.limitMicros = readMicros(item, "limit_usd");
-        if (budget.limitMicros <= 0)
-            item.fail("limit_usd", "must be more than 0", SettingsProblem::BadValue);
-        if (item.has("soft_limit_usd") && item.has("soft_limit_fraction"))
-            item.fail("soft_limit_fraction", "give soft_limit_usd or soft_limit_fraction, not both", SettingsProblem::BadValue);
-        if (item.has("soft_limit_usd")) {
-            budget.softLimitMicros = readMicros(item, "soft_limit_usd");
-            if (*budget.softLimitMicros >= budget.limitMicros)
-                item.fail("soft_limit_usd", "must be less than limit_usd", SettingsProblem::BadValue);
-        }
-        if (item.has("soft_limit_fraction")) {
-            budget.softLimitFraction = item.decimal("soft_limit_fraction", 0, 1);
-            if (*budget.softLimitFraction <= 0 || *budget.softLimitFraction >= 1)
-                item.fail("soft_limit_fraction", "must be more than 0 and less than 1", SettingsProblem::BadValue);
-        }
+        BudgetDefinition budget = readBudgetEntry(item);
         const auto [first, inserted] = seen.emplace(std::tuple{budget.scope.kind, budget.scope.id, budget.period}, budgets.size());
         if (!inserted)
             item.fail("id", "the " + budget.describe() + " is declared twice (policy.budgets[" + std::to_string(first->second) + "])",

@@ -2,7 +2,9 @@
 
 #include "config/AddressParsing.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 
@@ -26,6 +28,28 @@ std::string formatNumber(double value)
 std::string indexed(std::string_view key, std::size_t index)
 {
     return std::string(key) + "[" + std::to_string(index) + "]";
+}
+
+// `scope` and `id` of a limit or budget entry.
+PolicyScope readScope(const SettingsNode& item, bool modelAllowed)
+{
+    const auto name = item.requiredText("scope");
+    const std::string expected = modelAllowed ? "tenant, consumer, key or model" : "tenant, consumer or key";
+    const auto kinds = {ScopeKind::Tenant, ScopeKind::Consumer, ScopeKind::ApiKey, ScopeKind::Model};
+    const auto kind = std::find_if(kinds.begin(), kinds.end(), [&](ScopeKind k) { return scopeKindName(k) == name; });
+    if (kind == kinds.end())
+        item.fail("scope", "unknown scope '" + name + "' (expected " + expected + ")", SettingsProblem::BadValue);
+    if (*kind == ScopeKind::Model && !modelAllowed)
+        item.fail("scope", "budgets apply to a " + expected + ", not to a model", SettingsProblem::BadValue);
+    PolicyScope scope{*kind, item.requiredText("id")};
+    checkScopeId(item, "id", scope.kind, scope.id);
+    return scope;
+}
+
+// Dollars as integer micro-dollars, rounded to the nearest.
+int64_t readMicros(const SettingsNode& item, std::string_view key)
+{
+    return std::llround(item.decimal(key, 0, 1e9) * 1e6);
 }
 
 // Provider and model names appear in URLs, logs and error messages: one line, a sane length.
@@ -366,6 +390,45 @@ void checkScopeId(const SettingsNode& node, std::string_view key, ScopeKind kind
         if (slash == std::string::npos || slash == 0 || slash + 1 == id.size())
             node.fail(key, "'" + id + "': a consumer is named tenant/consumer", SettingsProblem::BadValue);
     }
+}
+
+ScopedLimits readLimitEntry(const SettingsNode& node)
+{
+    node.expectKeys({"scope", "id", "requests_per_minute", "tokens_per_minute", "concurrent"});
+    ScopedLimits entry{readScope(node, true), readRateLimits(node)};
+    if (!entry.limits.any())
+        node.fail("", "a limit needs at least one of requests_per_minute, tokens_per_minute, concurrent", SettingsProblem::Missing);
+    return entry;
+}
+
+BudgetDefinition readBudgetEntry(const SettingsNode& node)
+{
+    node.expectKeys({"scope", "id", "period", "limit_usd", "soft_limit_usd", "soft_limit_fraction"});
+    BudgetDefinition budget;
+    budget.scope = readScope(node, false);
+    if (node.has("period")) {
+        const auto name = node.text("period");
+        const auto period = parseBudgetPeriod(name);
+        if (!period)
+            node.fail("period", "unknown period '" + name + "' (expected daily, weekly, monthly or total)", SettingsProblem::BadValue);
+        budget.period = *period;
+    }
+    budget.limitMicros = readMicros(node, "limit_usd");
+    if (budget.limitMicros <= 0)
+        node.fail("limit_usd", "must be more than 0", SettingsProblem::BadValue);
+    if (node.has("soft_limit_usd") && node.has("soft_limit_fraction"))
+        node.fail("soft_limit_fraction", "give soft_limit_usd or soft_limit_fraction, not both", SettingsProblem::BadValue);
+    if (node.has("soft_limit_usd")) {
+        budget.softLimitMicros = readMicros(node, "soft_limit_usd");
+        if (*budget.softLimitMicros >= budget.limitMicros)
+            node.fail("soft_limit_usd", "must be less than limit_usd", SettingsProblem::BadValue);
+    }
+    if (node.has("soft_limit_fraction")) {
+        budget.softLimitFraction = node.decimal("soft_limit_fraction", 0, 1);
+        if (*budget.softLimitFraction <= 0 || *budget.softLimitFraction >= 1)
+            node.fail("soft_limit_fraction", "must be more than 0 and less than 1", SettingsProblem::BadValue);
+    }
+    return budget;
 }
 
 } // namespace gatehouse

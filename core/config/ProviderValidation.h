@@ -97,4 +97,14 @@ RateLimits readRateLimits(const SettingsNode& node);
 // model by its public name. Fails at `key` when it is empty, or a consumer not so written.
 void checkScopeId(const SettingsNode& node, std::string_view key, ScopeKind kind, const std::string& id);
 
+// One rate limit entry — {scope, id, requests_per_minute?, tokens_per_minute?, concurrent?} with at
+// least one dimension — as policy.limits in the file and the admin API (PUT /admin/v1/limits) take
+// it. Whether a model scope names a model is the caller's to check: it knows the models.
+ScopedLimits readLimitEntry(const SettingsNode& node);
+
+// One budget entry — {scope, id, period? (monthly), limit_usd, soft_limit_usd | soft_limit_fraction} —
+// as policy.budgets in the file and the admin API (PUT /admin/v1/budgets) take it. Amounts become
+// integer micro-dollars, rounded to the nearest.
+BudgetDefinition readBudgetEntry(const SettingsNode& node);
+
 } // namespace gatehouse

@@ -205,9 +205,38 @@ void migrateTo6(Database& db)
     )");
 }
 
+// Rate limits and budgets set through the admin API (docs/traffic-policy.md); the config file's stay
+// in the file. Scope kinds and periods by their names ("tenant", "monthly"); money in micro-dollars.
+void migrateTo7(Database& db)
+{
+    db.exec(R"(
+        CREATE TABLE rate_limits (
+            scope_kind TEXT NOT NULL,
+            scope_id TEXT NOT NULL,
+            requests_per_minute INTEGER,
+            tokens_per_minute INTEGER,
+            concurrent INTEGER,
+            updated_at_ms INTEGER NOT NULL,
+            PRIMARY KEY(scope_kind, scope_id)
+        );
+        CREATE TABLE budgets (
+            scope_kind TEXT NOT NULL,
+            scope_id TEXT NOT NULL,
+            period TEXT NOT NULL,
+            limit_micros INTEGER NOT NULL,
+            soft_limit_micros INTEGER,
+            soft_limit_fraction REAL,
+            updated_at_ms INTEGER NOT NULL,
+            PRIMARY KEY(scope_kind, scope_id, period)
+        );
+        INSERT INTO meta(name, value) VALUES('policy_generation', 0);
+    )");
+}
+
 const std::vector<std::function<void(Database&)>>& migrations()
 {
-    static const std::vector<std::function<void(Database&)>> steps{migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5, migrateTo6};
+    static const std::vector<std::function<void(Database&)>> steps{migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5, migrateTo6,
+        migrateTo7};
     return steps;
 }
 

@@ -58,7 +58,7 @@ public:
     Statement prepare(std::string_view sql) { return Statement(m_db, sql); }
     int schemaVersion();
 
-    static constexpr int kCurrentSchemaVersion = 6;
+    static constexpr int kCurrentSchemaVersion = 7;
     static std::string defaultFileName() { return "gatehouse.db"; }
 
 private:

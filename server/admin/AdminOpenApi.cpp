@@ -1,5 +1,6 @@
 #include "admin/AdminOpenApi.h"
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -263,6 +264,47 @@ Json routingRuleSchema()
     return schema;
 }
 
+// A rate limit or a budget of policy.limits / policy.budgets (docs/config.md): as a PUT body (the
+// file's entry in JSON, plus reason) or as an answer (every key, unset ones null, with its source).
+Json policyEntry(bool budget, bool answer)
+{
+    const auto amount = [&](const std::string& description) {
+        return bounded({{"type", "number"}, {"description", description}}, 0, 1e9);
+    };
+    Json properties{{"scope", budget ? enumeration({"tenant", "consumer", "key"})
+                                     : enumeration({"tenant", "consumer", "key", "model"})},
+        {"id", string("A tenant's name, a consumer as tenant/consumer, a key's prefix" + std::string(budget ? "" : ", a model's public name"))}};
+    std::vector<std::string> required{"scope", "id"};
+    if (budget) {
+        Json period = enumeration({"daily", "weekly", "monthly", "total"}, "UTC calendar periods; total never resets");
+        period["default"] = "monthly";
+        properties["period"] = period;
+        properties["limit_usd"] = amount("The hard limit, more than 0");
+        properties["soft_limit_usd"] = orNull(answer, amount("The alert threshold, less than limit_usd"));
+        properties["soft_limit_fraction"] = orNull(answer, bounded({{"type", "number"}, {"description", "The alert threshold as "
+                                                                   "a fraction of the limit (not with soft_limit_usd)"}}, 0, 1));
+        required.push_back("limit_usd");
+    } else {
+        properties["requests_per_minute"] = orNull(answer, bounded(integer("0 refuses every request"), 0, kMaxLimit));
+        properties["tokens_per_minute"] = orNull(answer, bounded(integer(), 0, kMaxLimit));
+        properties["concurrent"] = orNull(answer, bounded(integer("Requests in flight"), 0, kMaxLimit));
+    }
+    if (!answer) {
+        properties["reason"] = string(kReasonText);
+        Json schema = object(properties, required, true);
+        schema["description"] = budget ? "The config file's policy.budgets entry in JSON, checked by the same rules."
+                                       : "The config file's policy.limits entry in JSON (at least one dimension), checked by the same rules.";
+        return schema;
+    }
+    properties["source"] = enumeration({"config_file", "store"}, "config_file: declared in the config file, read-only here");
+    properties["updated_at_ms"] = nullable(integer("Epoch milliseconds; null for the config file's"));
+    for (const auto& key : properties.items()) {
+        if (std::find(required.begin(), required.end(), key.key()) == required.end())
+            required.push_back(key.key());
+    }
+    return object(properties, required);
+}
+
 Json schemas()
 {
     const auto timestamp = integer("Epoch milliseconds");
@@ -432,6 +474,12 @@ Json schemas()
                                     {"resets_at", nullable(string("UTC; null for a total budget"))},
                                     {"soft_threshold_reached", {{"type", "boolean"}}}, {"loaded", {{"type", "boolean"}}}},
                            {"scope", "id", "period", "limit_usd", "spent_usd"})},
+        {"RateLimit", policyEntry(false, true)},
+        {"RateLimitPage", page("RateLimit")},
+        {"RateLimitPut", policyEntry(false, false)},
+        {"Budget", policyEntry(true, true)},
+        {"BudgetPage", page("Budget")},
+        {"BudgetPut", policyEntry(true, false)},
         {"TenantCreate", object({{"name", string(kNameRule)}, {"reason", string(kReasonText)}}, {"name"}, true)},
         {"TenantRename", object({{"name", string("The new name; " + kNameRule)}, {"reason", string(kReasonText)}}, {"name"}, true)},
         {"ConsumerCreate", object({{"tenant_id", integer()}, {"name", string(kNameRule)},
@@ -599,6 +647,20 @@ Json trafficOperation(const std::string& id, const std::string& summary, const s
     return operation({id, "traffic", summary,
         description + " Needs the running gateway: the CLI on a bare data directory gets 503 gateway_required.", "viewer",
         Json::array(), "", 200, "The whole list", list, {"Unavailable"}});
+}
+
+// {scope}/{id} (and {period}) of a stored rate limit or budget.
+Json policyPathParameters(bool budget)
+{
+    const auto path = [](const std::string& name, Json schema, const std::string& description) {
+        return Json{{"name", name}, {"in", "path"}, {"required", true}, {"description", description}, {"schema", std::move(schema)}};
+    };
+    Json parameters = Json::array({path("scope", budget ? enumeration({"tenant", "consumer", "key"})
+                                                        : enumeration({"tenant", "consumer", "key", "model"}), "The scope's kind"),
+        path("id", string(), "The scope's id; a consumer's tenant/consumer is sent with its '/' as %2F")});
+    if (budget)
+        parameters.push_back(path("period", enumeration({"daily", "weekly", "monthly", "total"}), "The budget's period"));
+    return parameters;
 }
 
 Json paths()
@@ -795,6 +857,41 @@ Json paths()
                              "admin", Json::array(), "AdminTokenRevoke", 200, "The revoked token", schemaRef("AdminToken"),
                              {"BadRequest", "NotFound", "Conflict"}})}}},
         {"/admin/v1/audit", {{"get", std::move(auditAnswer)}}},
+        {"/admin/v1/limits",
+            {{"get", operation({"listLimits", "traffic", "List rate limits",
+                         "The config file's policy.limits (source config_file, read-only here), then the store's (source "
+                         "store, by scope and id). What is left of them now: /admin/v1/traffic/rate-limits.",
+                         "viewer", paging(), "", 200, "A page of rate limits", schemaRef("RateLimitPage"), {"BadRequest"}})},
+                {"put", operation({"putLimit", "traffic", "Set a rate limit",
+                            "Creates or replaces the stored limit of the scope. Checked with the config file's "
+                            "rules; a scope the config file limits is a 409 (change it there). Takes effect on the data "
+                            "plane at once, keeping what was already used.",
+                            "admin", Json::array(), "RateLimitPut", 200, "The rate limit",
+                            schemaRef("RateLimit"), {"BadRequest", "NotFound", "Conflict"}})}}},
+        {"/admin/v1/limits/{scope}/{id}",
+            {{"parameters", policyPathParameters(false)},
+                {"delete", operation({"deleteLimit", "traffic", "Delete a stored rate limit",
+                               "The scope is unlimited from the next request on (unless another limit applies). One of the "
+                               "config file is a 409.",
+                               "admin", Json::array({ref("parameters", "DeleteReason")}), "", 200, "The rate limit as it was",
+                               schemaRef("RateLimit"), {"BadRequest", "NotFound", "Conflict"}})}}},
+        {"/admin/v1/budgets",
+            {{"get", operation({"listBudgets", "traffic", "List budgets",
+                         "The config file's policy.budgets (source config_file, read-only here), then the store's (source "
+                         "store, by scope, id and period). Their spending: /admin/v1/traffic/budgets.",
+                         "viewer", paging(), "", 200, "A page of budgets", schemaRef("BudgetPage"), {"BadRequest"}})},
+                {"put", operation({"putBudget", "traffic", "Set a budget",
+                            "Creates or replaces the stored budget of the scope and period. Checked with the "
+                            "config file's rules; a budget the config file declares is a 409 (change it there). A budget "
+                            "that stays keeps its spending; a new one starts from the recorded calls of its period.",
+                            "admin", Json::array(), "BudgetPut", 200, "The budget", schemaRef("Budget"),
+                            {"BadRequest", "Conflict"}})}}},
+        {"/admin/v1/budgets/{scope}/{id}/{period}",
+            {{"parameters", policyPathParameters(true)},
+                {"delete", operation({"deleteBudget", "traffic", "Delete a stored budget",
+                               "Its calls are no longer limited by it from the next request on. One of the config file is a 409.",
+                               "admin", Json::array({ref("parameters", "DeleteReason")}), "", 200, "The budget as it was",
+                               schemaRef("Budget"), {"BadRequest", "NotFound", "Conflict"}})}}},
         {"/admin/v1/traffic/deployments", {{"get", trafficOperation("trafficDeployments", "Deployment health",
             "Every served deployment (provider/upstream model) with its circuit state, its results in the breaker's "
             "window and since start, and the moving average of its time to first token. docs/traffic-policy.md.",

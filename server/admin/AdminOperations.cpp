@@ -4,7 +4,9 @@
 #include "admin/AdminOpenApi.h"
 #include "admin/AuditCsv.h"
 #include "auth/ApiKey.h"
+#include "config/JsonSettingsNode.h"
 
+#include <algorithm>
 #include <set>
 
 namespace gatehouse {
@@ -94,7 +96,7 @@ Change changeFrom(const AdminCall& call, Json& body)
 
 // A setting the config loader's rules refuse is a 400 (or 404) naming the field.
 template<typename Body>
-Json settingsChecked(Body&& body)
+auto settingsChecked(Body&& body)
 {
     try {
         return body();
@@ -124,13 +126,62 @@ std::optional<AccessState> stateFilter(const QueryParameters& query)
     return state;
 }
 
+// A path segment naming a scope kind; anything else names nothing there (404).
+PolicyScope pathScope(const AdminCall& call, std::string_view what)
+{
+    const auto& kind = call.path.at("scope");
+    const auto& id = call.path.at("id");
+    for (const auto candidate : {ScopeKind::Tenant, ScopeKind::Consumer, ScopeKind::ApiKey, ScopeKind::Model}) {
+        if (scopeKindName(candidate) == kind)
+            return {candidate, id};
+    }
+    throw GovernanceError(GovernanceErrorKind::NotFound,
+        std::string(what) + " for '" + kind + "/" + id + "': no such scope (tenant, consumer, key or model)");
+}
+
+// One of the config file's entries (read-only here) as the API shows it: no time of change.
+template<typename Entry>
+Json fileItem(const Entry& entry)
+{
+    auto item = toJson(entry);
+    item["source"] = "config_file";
+    item["updated_at_ms"] = nullptr;
+    return item;
+}
+
+// The config file's entries (none when it is not known), then the store's: a page.
+template<typename Entry, typename Stored>
+AdminResult policyPage(const AdminCall& call, const std::vector<Entry>* fileEntries, const std::vector<Stored>& stored)
+{
+    const QueryParameters query(call.query, {"limit", "offset"});
+    const auto page = query.page();
+    std::vector<Json> items;
+    if (fileEntries) {
+        for (const auto& entry : *fileEntries)
+            items.push_back(fileItem(entry));
+    }
+    for (const auto& entry : stored)
+        items.push_back(toJson(entry));
+    return read(pageJson(pageOf(std::move(items), page), page));
+}
+
+// The config file's entries are changed in the file: a 409 saying so.
+[[noreturn]] void refuseFileEntry(const GatewayConfig& file, const std::string& what)
+{
+    throw GovernanceError(GovernanceErrorKind::Conflict,
+        what + " is declared in " + configFileLabel(file) + ": change it there (its entries are read-only here)");
+}
+
 } // namespace
 
-AdminOperations::AdminOperations(GovernanceStore& store, KeyStore& keys, AdminTokenStore& tokens, ProviderCatalog& catalog)
+AdminOperations::AdminOperations(GovernanceStore& store, KeyStore& keys, AdminTokenStore& tokens, ProviderCatalog& catalog,
+    PolicyStore& policy, const GatewayConfig* file)
     : m_store(store)
     , m_keys(keys)
     , m_tokens(tokens)
     , m_catalog(catalog)
+    , m_policy(policy)
+    , m_file(file)
 {
 }
 
@@ -193,6 +244,14 @@ AdminResult AdminOperations::run(const AdminCall& call)
         return adminTokens(call);
     case Op::QueryAudit:
         return audit(call);
+    case Op::ListLimits:
+    case Op::PutLimit:
+    case Op::DeleteLimit:
+        return limits(call);
+    case Op::ListBudgets:
+    case Op::PutBudget:
+    case Op::DeleteBudget:
+        return budgets(call);
     case Op::TrafficDeployments:
     case Op::TrafficRateLimits:
     case Op::TrafficBudgets:
@@ -532,6 +591,89 @@ AdminResult AdminOperations::audit(const AdminCall& call)
     result.headers.emplace_back("X-Total-Count", std::to_string(entries.total));
     result.headers.emplace_back("Content-Disposition", "attachment; filename=\"gatehouse-audit.csv\"");
     return result;
+}
+
+// Rate limits: the config file's policy.limits (read-only here), then the store's. A PUT body is
+// the file's entry in JSON (readLimitEntry), plus "reason"; it creates or replaces the stored one
+// (200 either way, like a model's access setting).
+AdminResult AdminOperations::limits(const AdminCall& call)
+{
+    const auto fileDeclares = [&](const PolicyScope& scope) {
+        return m_file && std::any_of(m_file->policy.limits.begin(), m_file->policy.limits.end(),
+                             [&](const ScopedLimits& limit) { return limit.scope == scope; });
+    };
+    switch (call.route.operation) {
+    case Op::ListLimits:
+        return policyPage(call, m_file ? &m_file->policy.limits : nullptr, m_policy.listLimits());
+    case Op::PutLimit: {
+        auto body = parseJsonObject(call.body);
+        const auto change = changeFrom(call, body);
+        const auto limit = settingsChecked([&] { return readLimitEntry(JsonSettingsNode(body)); });
+        if (fileDeclares(limit.scope))
+            refuseFileEntry(*m_file, "the rate limit of " + limit.scope.describe());
+        checkModelScope(limit);
+        // A PUT sets the scope's limits, whether or not it had some: 200, like a model's access.
+        return changedTo(toJson(m_policy.putLimit(m_store, change, limit).entry));
+    }
+    case Op::DeleteLimit: {
+        const auto change = deletion(call);
+        const auto scope = pathScope(call, "no rate limit");
+        if (fileDeclares(scope))
+            refuseFileEntry(*m_file, "the rate limit of " + scope.describe());
+        const auto deleted = m_policy.deleteLimit(m_store, change, scope);
+        return changedTo(toJson(deleted));
+    }
+    default:
+        throw std::logic_error("not a rate limit operation");
+    }
+}
+
+void AdminOperations::checkModelScope(const ScopedLimits& limit)
+{
+    if (limit.scope.kind != ScopeKind::Model)
+        return;
+    const auto model = referring("id", [&] { return m_catalog.model(limit.scope.id); });
+    if (model["source"].is_null()) // only an access setting: nothing serves it
+        throw AdminInputError(ApiError{404, "id: no model named '" + limit.scope.id + "'", "invalid_request_error", "id", "not_found"});
+    if (!model["limits"].is_null())
+        refuseField("id", "the model's entry sets its limits already (its limits): set them in one place", "invalid_value");
+}
+
+// Budgets: the config file's policy.budgets (read-only here), then the store's; a PUT body is the
+// file's entry in JSON (readBudgetEntry), plus "reason". One budget per scope and period.
+AdminResult AdminOperations::budgets(const AdminCall& call)
+{
+    const auto fileDeclares = [&](const PolicyScope& scope, BudgetPeriod period) {
+        return m_file && std::any_of(m_file->policy.budgets.begin(), m_file->policy.budgets.end(),
+                             [&](const BudgetDefinition& budget) { return budget.scope == scope && budget.period == period; });
+    };
+    switch (call.route.operation) {
+    case Op::ListBudgets:
+        return policyPage(call, m_file ? &m_file->policy.budgets : nullptr, m_policy.listBudgets());
+    case Op::PutBudget: {
+        auto body = parseJsonObject(call.body);
+        const auto change = changeFrom(call, body);
+        const auto budget = settingsChecked([&] { return readBudgetEntry(JsonSettingsNode(body)); });
+        if (fileDeclares(budget.scope, budget.period))
+            refuseFileEntry(*m_file, "the " + budget.describe());
+        return changedTo(toJson(m_policy.putBudget(m_store, change, budget).entry));
+    }
+    case Op::DeleteBudget: {
+        const auto change = deletion(call);
+        const auto scope = pathScope(call, "no budget");
+        const auto& periodName = call.path.at("period");
+        const auto period = parseBudgetPeriod(periodName);
+        if (!period)
+            throw GovernanceError(GovernanceErrorKind::NotFound,
+                "no budget for period '" + periodName + "' (daily, weekly, monthly or total)");
+        if (fileDeclares(scope, *period))
+            refuseFileEntry(*m_file, "the " + BudgetDefinition{scope, *period}.describe());
+        const auto deleted = m_policy.deleteBudget(m_store, change, scope, *period);
+        return changedTo(toJson(deleted));
+    }
+    default:
+        throw std::logic_error("not a budget operation");
+    }
 }
 
 } // namespace gatehouse

@@ -10,6 +10,7 @@
 #include "store/AdminTokenStore.h"
 #include "store/GovernanceStore.h"
 #include "store/KeyStore.h"
+#include "store/PolicyStore.h"
 
 #include <string>
 #include <string_view>
@@ -42,9 +43,11 @@ struct ProviderTestCall {
 
 class AdminOperations {
 public:
-    // `keys`, `tokens` and `catalog` must use the same database connection as `store` (their changes
-    // are audited through it).
-    AdminOperations(GovernanceStore& store, KeyStore& keys, AdminTokenStore& tokens, ProviderCatalog& catalog);
+    // `keys`, `tokens`, `catalog` and `policy` must use the same database connection as `store` (their
+    // changes are audited through it). `file` (must outlive the operations) is the gateway's config
+    // file, whose rate limits and budgets are read-only here; null when it is not known.
+    AdminOperations(GovernanceStore& store, KeyStore& keys, AdminTokenStore& tokens, ProviderCatalog& catalog,
+        PolicyStore& policy, const GatewayConfig* file);
 
     // Throws AdminInputError for bad input, GovernanceError for a refused change, StoreError.
     // Not for TestProvider, which waits on the upstream: see providerTest.
@@ -66,11 +69,17 @@ private:
     AdminResult keys(const AdminCall& call);
     AdminResult adminTokens(const AdminCall& call);
     AdminResult audit(const AdminCall& call);
+    AdminResult limits(const AdminCall& call);
+    AdminResult budgets(const AdminCall& call);
+    // A limit for a model scope must name a model that does not set its own limits.
+    void checkModelScope(const ScopedLimits& limit);
 
     GovernanceStore& m_store;
     KeyStore& m_keys;
     AdminTokenStore& m_tokens;
     ProviderCatalog& m_catalog;
+    PolicyStore& m_policy;
+    const GatewayConfig* m_file;
 };
 
 } // namespace gatehouse

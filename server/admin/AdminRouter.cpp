@@ -14,7 +14,7 @@ constexpr auto kAdmin = AdminRole::Admin;
 // Reads for every role; operators run the access-request workflow and look after consumers;
 // tenants, deletes, model access modes, grants and admin tokens are for admins (docs/admin-api.md).
 // Operators also create, change, revoke and rotate API keys, and test providers. Providers and
-// models are changed by admins only: providers hold credentials.
+// models are changed by admins only: providers hold credentials. So are rate limits and budgets.
 const std::array kRoutes{
     AdminRoute{"/admin/v1/openapi.json", verb::get, Op::OpenApiDocument, "getOpenApiDocument", std::nullopt},
     AdminRoute{"/admin/v1/tenants", verb::get, Op::ListTenants, "listTenants", kViewer},
@@ -58,6 +58,12 @@ const std::array kRoutes{
     AdminRoute{"/admin/v1/admin-tokens", verb::post, Op::CreateAdminToken, "createAdminToken", kAdmin},
     AdminRoute{"/admin/v1/admin-tokens/{name}/revoke", verb::post, Op::RevokeAdminToken, "revokeAdminToken", kAdmin},
     AdminRoute{"/admin/v1/audit", verb::get, Op::QueryAudit, "queryAudit", kViewer},
+    AdminRoute{"/admin/v1/limits", verb::get, Op::ListLimits, "listLimits", kViewer},
+    AdminRoute{"/admin/v1/limits", verb::put, Op::PutLimit, "putLimit", kAdmin},
+    AdminRoute{"/admin/v1/limits/{scope}/{id}", verb::delete_, Op::DeleteLimit, "deleteLimit", kAdmin},
+    AdminRoute{"/admin/v1/budgets", verb::get, Op::ListBudgets, "listBudgets", kViewer},
+    AdminRoute{"/admin/v1/budgets", verb::put, Op::PutBudget, "putBudget", kAdmin},
+    AdminRoute{"/admin/v1/budgets/{scope}/{id}/{period}", verb::delete_, Op::DeleteBudget, "deleteBudget", kAdmin},
     AdminRoute{"/admin/v1/traffic/deployments", verb::get, Op::TrafficDeployments, "trafficDeployments", kViewer},
     AdminRoute{"/admin/v1/traffic/rate-limits", verb::get, Op::TrafficRateLimits, "trafficRateLimits", kViewer},
     AdminRoute{"/admin/v1/traffic/budgets", verb::get, Op::TrafficBudgets, "trafficBudgets", kViewer},

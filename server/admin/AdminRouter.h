@@ -57,6 +57,12 @@ enum class AdminOperation {
     CreateAdminToken,
     RevokeAdminToken,
     QueryAudit,
+    ListLimits, // rate limits and budgets: the config file's (read-only here) and the store's
+    PutLimit,
+    DeleteLimit,
+    ListBudgets,
+    PutBudget,
+    DeleteBudget,
     TrafficDeployments, // the traffic policy's live state: answered by the running gateway
     TrafficRateLimits,
     TrafficBudgets,

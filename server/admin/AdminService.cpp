@@ -94,7 +94,8 @@ struct AdminService::State {
         , keys(database)
         , providers(database)
         , catalog(gateway ? gateway->configFile() : nullptr, providers, governance)
-        , operations(governance, keys, tokens, catalog)
+        , policy(database)
+        , operations(governance, keys, tokens, catalog, policy, gateway ? gateway->configFile() : nullptr)
         , log(componentLogger("admin"))
     {
     }
@@ -122,6 +123,7 @@ struct AdminService::State {
     KeyStore keys;
     ProviderStore providers;
     ProviderCatalog catalog;
+    PolicyStore policy;
     AdminOperations operations;
     std::shared_ptr<spdlog::logger> log;
 };

@@ -128,6 +128,14 @@ const std::vector<Mutation>& mutations()
             AdminRole::Admin, 200, "model.update", "model"},
         {"deleteModel", "DELETE", "/admin/v1/models/stored-chat?reason=unused", "", AdminRole::Admin, 200, "model.delete",
             "model"},
+        {"putLimit", "PUT", "/admin/v1/limits", R"({"scope":"consumer","id":"acme/app","concurrent":3,"reason":"fair share"})",
+            AdminRole::Admin, 200, "rate_limit.create", "rate_limit"},
+        {"deleteLimit", "DELETE", "/admin/v1/limits/tenant/spare?reason=unused", "", AdminRole::Admin, 200,
+            "rate_limit.delete", "rate_limit"},
+        {"putBudget", "PUT", "/admin/v1/budgets", R"({"scope":"tenant","id":"acme","period":"daily","limit_usd":2.5})",
+            AdminRole::Admin, 200, "budget.create", "budget"},
+        {"deleteBudget", "DELETE", "/admin/v1/budgets/tenant/spare/monthly?reason=unused", "", AdminRole::Admin, 200,
+            "budget.delete", "budget"},
     };
     return list;
 }
@@ -333,6 +341,13 @@ void AdminApiTest::init()
              {"/admin/v1/models", R"({"model":"stored-chat","deployments":[{"provider":"stored-mock","model":"s-1"}]})"}}) {
         const auto created = service.respond({http::verb::post, target, body, setupCaller});
         QVERIFY2(created.status == 201, created.body.c_str());
+    }
+    // A stored rate limit and budget of tenant "spare", to delete.
+    for (const auto& [target, body] : std::vector<std::pair<std::string, std::string>>{
+             {"/admin/v1/limits", R"({"scope":"tenant","id":"spare","requests_per_minute":60})"},
+             {"/admin/v1/budgets", R"({"scope":"tenant","id":"spare","limit_usd":10})"}}) {
+        const auto set = service.respond({http::verb::put, target, body, setupCaller});
+        QVERIFY2(set.status == 200, set.body.c_str());
     }
 }
 
@@ -884,10 +899,13 @@ void AdminApiTest::everyMutationLeavesExactlyOneAuditEntry()
         replacement.remove("rotated_key");
         entity = entity["rotated_key"].toObject();
     }
-    // Entities are named by their id, else their name (providers), else their model (model access, models).
-    const auto entityId = entity.contains("id") ? QString::number(entity["id"].toInteger())
-        : entity.contains("name")                ? entity["name"].toString()
-                                                 : entity["model"].toString();
+    // Entities are named by their id, else their name (providers), else their model (model access,
+    // models); rate limits and budgets by scope/id (and /period).
+    const auto entityId = entity.contains("scope")
+        ? entity["scope"].toString() + "/" + entity["id"].toString() + (entity.contains("period") ? "/" + entity["period"].toString() : "")
+        : entity.contains("id")   ? QString::number(entity["id"].toInteger())
+        : entity.contains("name") ? entity["name"].toString()
+                                  : entity["model"].toString();
     QCOMPARE(entry["entity_id"].toString(), entityId);
     // The answer is the entity after the change (or as it was, for a delete).
     const auto state = QString(mutation.method) == "DELETE" ? entry["before"].toObject() : entry["after"].toObject();

@@ -139,6 +139,8 @@ private slots:
     void anAnswerThatIsNotJsonNamesTheUrl();
     void anErrorAnswerPrintsTheApiMessageAndExits1();
     void jsonOutputParses();
+    void limitsAndBudgetsAreSetListedAndDeleted();
+    void limitsAndBudgetsReachARemoteGateway();
     void usageErrorsExit2_data();
     void usageErrorsExit2();
 
@@ -382,6 +384,63 @@ void AdminCliTest::jsonOutputParses()
     QVERIFY2(jsonOf(key)["key"].toString().startsWith("gk-"), qPrintable(key.describe()));
 }
 
+void AdminCliTest::limitsAndBudgetsAreSetListedAndDeleted()
+{
+    const auto limit = cli({"limit", "set", "--scope", "tenant", "--id", "acme", "--rpm", "600", "--tpm", "200000", "--concurrent",
+                               "20", "--reason", "team quota", "--json"},
+        m_local);
+    QVERIFY2(limit.exitCode == 0, qPrintable(limit.describe()));
+    QCOMPARE(jsonOf(limit)["requests_per_minute"].toInt(), 600);
+    QCOMPARE(jsonOf(limit)["tokens_per_minute"].toInt(), 200000);
+    QCOMPARE(jsonOf(limit)["source"].toString(), QString("store"));
+
+    const auto budget = cli({"budget", "set", "--scope", "consumer", "--id", "acme/app", "--period", "monthly", "--limit-usd", "100",
+                                "--soft-usd", "80.5"},
+        m_local);
+    QVERIFY2(budget.exitCode == 0, qPrintable(budget.describe()));
+    QVERIFY2(budget.out.contains("limit_usd: 100") && budget.out.contains("soft_limit_usd: 80.5"), qPrintable(budget.describe()));
+
+    const auto limits = cli({"limit", "list"}, m_local);
+    QVERIFY2(limits.exitCode == 0 && QRegularExpression("tenant +acme +600 +200000 +20 +store").match(limits.out).hasMatch(),
+        qPrintable(limits.describe()));
+    const auto budgets = cli({"budget", "list"}, m_local);
+    QVERIFY2(budgets.exitCode == 0 && QRegularExpression("consumer +acme/app +monthly +100.0 +80.5 +- +store").match(budgets.out).hasMatch(),
+        qPrintable(budgets.describe()));
+
+    // Refused by the API: its message, exit 1.
+    const auto refused = cli({"limit", "set", "--scope", "consumer", "--id", "app", "--rpm", "1"}, m_local);
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains("a consumer is named tenant/consumer"), qPrintable(refused.describe()));
+
+    QCOMPARE(cli({"limit", "delete", "tenant", "acme", "--reason", "done"}, m_local).exitCode, 0);
+    QCOMPARE(cli({"budget", "delete", "consumer", "acme/app", "monthly"}, m_local).exitCode, 0);
+    QCOMPARE(jsonOf(cli({"limit", "list", "--json"}, m_local))["total"].toInt(), 0);
+    QCOMPARE(jsonOf(cli({"budget", "list", "--json"}, m_local))["total"].toInt(), 0);
+    const auto again = cli({"limit", "delete", "tenant", "acme"}, m_local);
+    QCOMPARE(again.exitCode, 1);
+
+    const auto audit = jsonOf(cli({"audit", "--json", "--entity-type", "rate_limit"}, m_local))["data"].toArray();
+    QCOMPARE(audit.size(), 2);
+    QCOMPARE(audit[0].toObject()["action"].toString(), QString("rate_limit.delete"));
+    QCOMPARE(audit[1].toObject()["reason"].toString(), QString("team quota"));
+    QCOMPARE(audit[1].toObject()["actor"].toString(), QString("cli:") + kUser);
+}
+
+void AdminCliTest::limitsAndBudgetsReachARemoteGateway()
+{
+    startRemoteGateway();
+    const auto limit = cli({"limit", "set", "--scope", "tenant", "--id", "default", "--rpm", "0"});
+    QVERIFY2(limit.exitCode == 0, qPrintable(limit.describe()));
+    const auto key = m_gateway->server().createKey("cli-limit");
+    const auto chat = m_gateway->client().postJson("/v1/chat/completions",
+        R"({"model":")" + kModel.toStdString() + R"(","messages":[{"role":"user","content":"hi"}]})", key);
+    QCOMPARE(chat.status, 429);
+    QCOMPARE(cli({"limit", "delete", "tenant", "default"}).exitCode, 0);
+    const auto again = m_gateway->client().postJson("/v1/chat/completions",
+        R"({"model":")" + kModel.toStdString() + R"(","messages":[{"role":"user","content":"hi"}]})", key);
+    QCOMPARE(again.status, 200);
+}
+
 void AdminCliTest::usageErrorsExit2_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -397,6 +456,9 @@ void AdminCliTest::usageErrorsExit2_data()
     QTest::newRow("--token without --remote") << QStringList{"tenant", "list", "--token", "gat-x"} << "--token is for --remote";
     QTest::newRow("--remote without a token") << QStringList{"tenant", "list", "--remote", "http://127.0.0.1:9"} << "needs an admin token: set GATEHOUSE_ADMIN_TOKEN";
     QTest::newRow("--data and --remote") << QStringList{"tenant", "list", "--data", "d", "--remote", "http://127.0.0.1:9"} << "excludes";
+    QTest::newRow("amount not a number") << QStringList{"budget", "set", "--scope", "tenant", "--id", "a", "--limit-usd", "lots"}
+                                         << "'lots' is not a number";
+    QTest::newRow("budget without limit") << QStringList{"budget", "set", "--scope", "tenant", "--id", "a"} << "--limit-usd is required";
     QTest::newRow("tenant key with consumer options") << QStringList{"key", "create", "--name", "k", "--expires", "1d"} << "--expires needs --consumer";
 }
 

@@ -1,5 +1,7 @@
 #include "policy/ResponseCache.h"
 
+#include "policy/HeaderText.h"
+
 #include <algorithm>
 #include <cctype>
 #include <utility>
@@ -121,14 +123,6 @@ ResponseCacheCounters ResponseCache::counters() const
 
 namespace {
 
-std::string_view trimmed(std::string_view text)
-{
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
 
 bool equalsIgnoringCase(std::string_view a, std::string_view b)
 {
@@ -144,9 +138,9 @@ CacheControls parseCacheControls(std::string_view cacheControl, std::string_view
     CacheControls controls;
     while (!cacheControl.empty()) {
         const auto comma = cacheControl.find(',');
-        auto directive = trimmed(cacheControl.substr(0, comma));
+        auto directive = trimmedHeaderText(cacheControl.substr(0, comma));
         cacheControl = comma == std::string_view::npos ? std::string_view{} : cacheControl.substr(comma + 1);
-        directive = trimmed(directive.substr(0, directive.find('='))); // "max-age=0" → "max-age"
+        directive = trimmedHeaderText(directive.substr(0, directive.find('='))); // "max-age=0" → "max-age"
         if (equalsIgnoringCase(directive, "no-cache")) {
             controls.read = false;
         } else if (equalsIgnoringCase(directive, "no-store")) {
@@ -154,7 +148,7 @@ CacheControls parseCacheControls(std::string_view cacheControl, std::string_view
             controls.write = false;
         }
     }
-    const auto value = trimmed(gatehouseCache);
+    const auto value = trimmedHeaderText(gatehouseCache);
     if (equalsIgnoringCase(value, "bypass")) {
         controls.read = false;
         controls.write = false;

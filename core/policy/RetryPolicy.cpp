@@ -1,6 +1,7 @@
 #include "policy/RetryPolicy.h"
 
 #include "json/Json.h"
+#include "policy/HeaderText.h"
 
 #include <algorithm>
 #include <cctype>
@@ -20,19 +21,11 @@ std::string lowercase(std::string_view text)
     return out;
 }
 
-std::string_view trimmed(std::string_view text)
-{
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
 
 // "120", "1.5": non-negative seconds (or milliseconds, by `unit`); nothing for anything else.
 std::optional<milliseconds> parseNumber(std::string_view text, double unitMs)
 {
-    text = trimmed(text);
+    text = trimmedHeaderText(text);
     if (text.empty() || text.size() > 24)
         return std::nullopt;
     bool dot = false;
@@ -64,7 +57,7 @@ int parseDigits(std::string_view text)
 // IMF-fixdate (RFC 9110 5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT".
 std::optional<std::chrono::system_clock::time_point> parseHttpDate(std::string_view text)
 {
-    text = trimmed(text);
+    text = trimmedHeaderText(text);
     if (text.size() != 29 || text[3] != ',' || text[4] != ' ' || text[7] != ' ' || text[11] != ' ' || text[16] != ' '
         || text[19] != ':' || text[22] != ':' || text.substr(25) != " GMT")
         return std::nullopt;

@@ -60,14 +60,23 @@ int64_t CallAdmission::worstCaseMicros(const RequestContext& context)
 StageStatus CallAdmission::admit(RequestContext& context, ResponseHeaders& refusalHeaders) const
 {
     const auto& caller = *context.caller;
-    auto rate = m_limiter.admit(context.snapshot->rateLimitsFor(caller, *context.route), estimatedTokens(context));
-    context.facts.rateLimitHeaders = rateLimitHeaders(rate.snapshot);
+    // A call no limit and no budget applies to touches neither the limiter's nor the ledger's locks.
+    const auto limited = context.snapshot->rateLimitsFor(caller, *context.route);
+    RateDecision rate;
+    if (!limited.empty()) {
+        rate = m_limiter.admit(limited, estimatedTokens(context));
+        context.facts.rateLimitHeaders = rateLimitHeaders(rate.snapshot);
+    }
     if (rate.refusal) {
         context.error = rate.refusal->toApiError();
         refusalHeaders = rate.headers();
         // The x-ratelimit-* trio goes out with every answer already; keep only Retry-After here.
         std::erase_if(refusalHeaders, [](const auto& header) { return header.first.rfind("x-ratelimit-", 0) == 0; });
         return StageStatus::Stop;
+    }
+    if (context.snapshot->config().policy.budgets.empty()) {
+        context.ratePermit = std::move(rate.permit);
+        return StageStatus::Continue;
     }
     const auto nowMs = epochMs(context.request.receivedAtWallClock);
     auto budget = m_budgets.reserve(GatewaySnapshot::budgetScopesFor(caller), worstCaseMicros(context), nowMs);

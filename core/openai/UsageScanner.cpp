@@ -3,7 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <functional>
+#include <cstring>
 
 namespace gatehouse {
 namespace {
@@ -48,14 +48,15 @@ void UsageScanner::scanFrom(std::string_view text)
     while (i < text.size()) {
         switch (m_state) {
         case State::Searching: {
-            static const std::boyer_moore_horspool_searcher searcher(kKey.begin(), kKey.end());
-            const auto hit = std::search(text.begin() + i, text.end(), searcher);
-            if (hit == text.end()) {
+            // glibc's memmem (vectorised two-way search): several times faster here than a
+            // Boyer-Moore-Horspool std::search.
+            const auto* found = static_cast<const char*>(memmem(text.data() + i, text.size() - i, kKey.data(), kKey.size()));
+            if (!found) {
                 const auto keep = std::min(text.size() - i, kKey.size() - 1);
                 m_tail.assign(text.substr(text.size() - keep));
                 return;
             }
-            i = static_cast<std::size_t>(hit - text.begin()) + kKey.size();
+            i = static_cast<std::size_t>(found - text.data()) + kKey.size();
             m_state = State::AfterKey;
             break;
         }

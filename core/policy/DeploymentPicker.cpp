@@ -275,8 +275,8 @@ PickResult DeploymentPicker::pick(const PickRequest& request, RandomSource& rand
 
 std::vector<std::size_t> DeploymentPicker::ordered(std::vector<std::size_t> candidates, const PickRequest& request, RandomSource& random) const
 {
-    if (candidates.empty())
-        return candidates;
+    if (candidates.size() < 2)
+        return candidates; // nothing to order (the common single-deployment route: no allocation)
     const auto& deployments = m_policy.deployments;
     std::stable_sort(candidates.begin(), candidates.end(),
         [&](std::size_t a, std::size_t b) { return deployments[a].priority < deployments[b].priority; });

@@ -41,13 +41,13 @@ Awaitable<bool> AnswerCache::answerIfCached(RequestContext& context, ResponseCha
     record.costMicros = 0;
     record.savedMicros = static_cast<int64_t>(answer->costUsd * 1e6 + 0.5);
     if (!context.chat.stream) {
-        const auto head = responseHead(context, 200);
+        const ResponseHead head{200};
         co_await channel.send(head, answer->body);
         co_return true;
     }
     const auto encoder = answerEncoderFor(context.api, context.chat.model, context.chat.includeUsage);
     const auto events = replayAsSse(*answer, *encoder, context.chat.includeUsage);
-    const auto head = responseHead(context, 200, "text/event-stream");
+    const ResponseHead head{200, "text/event-stream"};
     if (co_await channel.begin(head, events))
         co_await channel.end();
     co_return true;

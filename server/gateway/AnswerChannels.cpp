@@ -2,7 +2,7 @@
 
 #include "policy/DeploymentPicker.h"
 
-#include <cstdio>
+#include <charconv>
 
 namespace gatehouse {
 
@@ -12,47 +12,80 @@ AnnotatedChannel::AnnotatedChannel(ResponseChannel& client, const RequestContext
 {
 }
 
-ResponseHead AnnotatedChannel::annotated(const ResponseHead& head)
+void AnnotatedChannel::annotateNextHead()
 {
     markFirstByte();
-    ResponseHead result = head;
-    const auto extra = policyHeaders(m_context, std::chrono::steady_clock::now());
-    result.headers.insert(result.headers.end(), extra.begin(), extra.end());
-    return result;
+    m_client.addHeaderLinesToNextHead(policyHeaderLines(m_context, std::chrono::steady_clock::now()));
 }
 
 Awaitable<bool> AnnotatedChannel::send(const ResponseHead& head, std::string_view body)
 {
-    const auto withHeaders = annotated(head);
-    co_return co_await m_client.send(withHeaders, body);
+    annotateNextHead();
+    co_return co_await m_client.send(head, body);
 }
 
 Awaitable<bool> AnnotatedChannel::begin(const ResponseHead& head, std::string_view firstPiece)
 {
-    const auto withHeaders = annotated(head);
-    co_return co_await m_client.begin(withHeaders, firstPiece);
+    annotateNextHead();
+    co_return co_await m_client.begin(head, firstPiece);
 }
 
-ResponseHeaders policyHeaders(const RequestContext& context, std::chrono::steady_clock::time_point now)
+namespace {
+
+void appendHeaderLine(std::string& lines, std::string_view name, std::string_view value)
+{
+    lines += name;
+    lines += ": ";
+    lines += value;
+    lines += "\r\n";
+}
+
+template<typename Integer>
+std::string_view decimal(char (&digits)[24], Integer number)
+{
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, number);
+    return {digits, static_cast<std::size_t>(end - digits)};
+}
+
+// Milliseconds with three decimals ("12.345"), from whole microseconds: no printf on every answer.
+void appendMilliseconds(std::string& lines, std::chrono::microseconds duration)
+{
+    char digits[24];
+    lines += decimal(digits, duration.count() / 1000);
+    lines += '.';
+    const auto fraction = decimal(digits, duration.count() % 1000 + 1000); // "1xyz": keeps the zeros
+    lines += fraction.substr(1);
+}
+
+} // namespace
+
+std::string policyHeaderLines(const RequestContext& context, std::chrono::steady_clock::time_point now)
 {
     const auto& facts = context.facts;
-    ResponseHeaders headers;
+    std::string lines;
+    lines.reserve(256);
+    appendHeaderLine(lines, "x-gatehouse-request-id", context.requestId);
     if (const auto* deployment = context.deployment; deployment && facts.attempts > 0) {
-        headers.emplace_back("x-gatehouse-deployment", deployment->id.empty() ? deploymentId(deployment->provider->name, deployment->upstreamModel) : deployment->id);
-        headers.emplace_back("x-gatehouse-provider", deployment->provider->name);
+        if (deployment->id.empty())
+            appendHeaderLine(lines, "x-gatehouse-deployment", deploymentId(deployment->provider->name, deployment->upstreamModel));
+        else
+            appendHeaderLine(lines, "x-gatehouse-deployment", deployment->id);
+        appendHeaderLine(lines, "x-gatehouse-provider", deployment->provider->name);
     }
-    headers.emplace_back("x-gatehouse-attempts", std::to_string(facts.attempts));
+    char digits[24];
+    appendHeaderLine(lines, "x-gatehouse-attempts", decimal(digits, facts.attempts));
     if (facts.cache)
-        headers.emplace_back("x-gatehouse-cache", std::string(cacheHeaderValue(*facts.cache)));
+        appendHeaderLine(lines, "x-gatehouse-cache", cacheHeaderValue(*facts.cache));
     // Until the answering attempt was sent upstream; an answer the gateway gives itself (an error,
     // a cache hit) is all overhead.
     const auto until = facts.answeringAttemptStartedAt.value_or(now);
     const auto overhead = std::max(std::chrono::steady_clock::duration::zero(), until - context.request.receivedAt - facts.notOverhead);
-    char text[32];
-    std::snprintf(text, sizeof text, "%.3f", std::chrono::duration<double, std::milli>(overhead).count());
-    headers.emplace_back("x-gatehouse-overhead-ms", text);
-    headers.insert(headers.end(), facts.rateLimitHeaders.begin(), facts.rateLimitHeaders.end());
-    return headers;
+    lines += "x-gatehouse-overhead-ms: ";
+    appendMilliseconds(lines, std::chrono::duration_cast<std::chrono::microseconds>(overhead));
+    lines += "\r\n";
+    for (const auto& [name, value] : facts.rateLimitHeaders)
+        appendHeaderLine(lines, name, value);
+    return lines;
 }
 
 Awaitable<bool> AttemptChannel::send(const ResponseHead& head, std::string_view body)

@@ -1,6 +1,7 @@
 // Two channels that sit between a provider adapter and the client's connection:
-// - AnnotatedChannel adds the traffic-policy headers (x-gatehouse-*, x-ratelimit-*) to whatever
-//   head goes to the client, from the facts the request has gathered by then;
+// - AnnotatedChannel adds the request id and the traffic-policy headers (x-gatehouse-*,
+//   x-ratelimit-*) to whatever head goes to the client, from the facts the request has gathered
+//   by then;
 // - AttemptChannel holds back one attempt's error answer, so the attempt loop can try another
 //   deployment instead, and forwards everything else (a started answer is never taken back).
 #pragma once
@@ -23,16 +24,16 @@ public:
     void abort() override { m_client.abort(); }
 
 private:
-    ResponseHead annotated(const ResponseHead& head);
+    void annotateNextHead();
 
     ResponseChannel& m_client;
     const RequestContext& m_context;
 };
 
-// The headers AnnotatedChannel adds, in this order: x-gatehouse-deployment and -provider (when a
-// deployment was called), -attempts, -cache (when the cache was consulted), -overhead-ms, then the
-// x-ratelimit-* headers.
-ResponseHeaders policyHeaders(const RequestContext& context, std::chrono::steady_clock::time_point now);
+// The header lines ("name: value\r\n") AnnotatedChannel adds, in this order:
+// x-gatehouse-request-id, -deployment and -provider (when a deployment was called), -attempts,
+// -cache (when the cache was consulted), -overhead-ms, then the x-ratelimit-* headers.
+std::string policyHeaderLines(const RequestContext& context, std::chrono::steady_clock::time_point now);
 
 class AttemptChannel final : public ResponseChannel {
 public:

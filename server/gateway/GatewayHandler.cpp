@@ -196,7 +196,7 @@ Awaitable<void> GatewayHandler::listModels(RequestContext& context, ResponseChan
     }
     body += "]}";
     context.record.status = 200;
-    const auto head = responseHead(context, 200);
+    const ResponseHead head{200};
     co_await channel.send(head, body);
 }
 

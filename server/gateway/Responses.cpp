@@ -4,15 +4,6 @@
 
 namespace gatehouse {
 
-ResponseHead responseHead(const RequestContext& context, int status, std::string contentType)
-{
-    ResponseHead head;
-    head.status = status;
-    head.contentType = std::move(contentType);
-    head.headers.emplace_back("x-gatehouse-request-id", context.requestId);
-    return head;
-}
-
 Awaitable<void> sendError(RequestContext& context, ResponseChannel& channel, const ApiError& error)
 {
     static const ResponseHeaders none;
@@ -27,7 +18,7 @@ Awaitable<void> sendError(RequestContext& context, ResponseChannel& channel, con
         channel.abort();
         co_return;
     }
-    auto head = responseHead(context, error.status);
+    ResponseHead head{error.status};
     head.headers.insert(head.headers.end(), extraHeaders.begin(), extraHeaders.end());
     // Each ingress API answers errors in its own shape: Anthropic SDK clients read Anthropic's.
     const auto body = context.api == IngressApi::Messages ? messages::errorBody(error) : error.toJson();

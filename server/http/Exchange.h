@@ -51,7 +51,16 @@ public:
     bool started() const { return m_firstByteAt.has_value(); }
     std::optional<std::chrono::steady_clock::time_point> firstByteAt() const { return m_firstByteAt; }
 
+    // Header lines ("name: value\r\n" each) the next head this channel writes carries after its
+    // own headers. The gateway's AnnotatedChannel hands the connection's channel its x-gatehouse-*
+    // lines this way, formatted once, instead of copying every head to add them (the copy cost a
+    // dozen allocations per call). Only a channel that writes heads itself reads them.
+    void addHeaderLinesToNextHead(std::string_view lines) { m_nextHeadLines.append(lines); }
+    const std::string& headerLinesForNextHead() const { return m_nextHeadLines; }
+
 protected:
+    void clearHeaderLinesForNextHead() { m_nextHeadLines.clear(); }
+
     void markFirstByte()
     {
         if (!m_firstByteAt)
@@ -60,6 +69,7 @@ protected:
 
 private:
     std::optional<std::chrono::steady_clock::time_point> m_firstByteAt;
+    std::string m_nextHeadLines;
 };
 
 using RequestHandler = std::function<Awaitable<void>(IncomingRequest&, ResponseChannel&)>;

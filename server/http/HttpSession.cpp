@@ -89,19 +89,21 @@ private:
         return std::string(buffer, end);
     }
 
-    std::string formatHead(const ResponseHead& head, std::optional<std::size_t> contentLength) const
+    std::string formatHead(const ResponseHead& head, std::optional<std::size_t> contentLength)
     {
         std::string out;
-        out.reserve(256);
+        out.reserve(384);
         out += m_version >= 11 ? "HTTP/1.1 " : "HTTP/1.0 ";
-        out += std::to_string(head.status);
+        appendNumber(out, head.status);
         out += ' ';
         out += reasonPhrase(head.status);
         out += "\r\nServer: gatehouse\r\nContent-Type: ";
         out += head.contentType;
         out += "\r\n";
         if (contentLength) {
-            out += "Content-Length: " + std::to_string(*contentLength) + "\r\n";
+            out += "Content-Length: ";
+            appendNumber(out, *contentLength);
+            out += "\r\n";
         } else if (m_chunked) {
             out += "Transfer-Encoding: chunked\r\n";
         }
@@ -111,12 +113,22 @@ private:
             out += value;
             out += "\r\n";
         }
+        out += headerLinesForNextHead();
+        clearHeaderLinesForNextHead();
         if (!m_keepAlive)
             out += "Connection: close\r\n";
         else if (m_version < 11)
             out += "Connection: keep-alive\r\n";
         out += "\r\n";
         return out;
+    }
+
+    template<typename Number>
+    static void appendNumber(std::string& out, Number number)
+    {
+        char digits[24];
+        const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, number);
+        out.append(digits, end);
     }
 
     template<typename Buffers>

@@ -69,7 +69,7 @@ Awaitable<void> MockProvider::answerChat(RequestContext& context, ResponseChanne
         toolCall = OpenAiFlavor::toolCallFor(Json::parse(body));
     const MockCompletion completion(context.deployment->upstreamModel, "chatcmpl-" + context.requestId,
         MockContent(body.size(), std::move(toolCall)));
-    const auto head = responseHead(context, 200);
+    const ResponseHead head{200};
     const auto pace = paceOf(context);
     const bool delivered = co_await replayMockCompletion(channel, completion, context.chat, head, pace);
     recordDelivery(context, delivered);
@@ -97,11 +97,11 @@ Awaitable<void> MockProvider::answerMessages(RequestContext& context, ResponseCh
     const auto pace = paceOf(context);
     bool delivered = false;
     if (context.chat.stream) {
-        const auto head = responseHead(context, 200, "text/event-stream");
+        const ResponseHead head{200, "text/event-stream"};
         const auto pieces = encodedStream(completion, pace.streamChunks, *encoder);
         delivered = co_await replayPieces(channel, head, pieces, pace);
     } else {
-        const auto head = responseHead(context, 200);
+        const ResponseHead head{200};
         const auto body = encoder->wholeAnswer(Json::parse(completion.completionJson()));
         delivered = co_await replayBody(channel, head, body, pace);
     }
@@ -117,7 +117,7 @@ Awaitable<void> MockProvider::answerEmbeddings(RequestContext& context, Response
         co_return;
     }
     const auto& embeddings = std::get<OpenAiFlavor::EmbeddingsAnswer>(answer);
-    const auto head = responseHead(context, 200);
+    const ResponseHead head{200};
     const auto pace = paceOf(context);
     const bool delivered = co_await replayBody(channel, head, embeddings.body, pace);
     recordDelivery(context, delivered);

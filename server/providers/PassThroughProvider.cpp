@@ -162,7 +162,7 @@ private:
 
     Awaitable<void> relayBody()
     {
-        auto head = responseHead(m_context, m_exchange.status());
+        ResponseHead head{m_exchange.status()};
         if (const auto type = m_exchange.header(http::field::content_type); !type.empty())
             head.contentType = std::string(type);
         if (const auto length = m_exchange.contentLength(); length && !m_dropUsageChunk)

@@ -130,7 +130,7 @@ private:
             co_return;
         }
         m_context.record.status = 200;
-        const auto head = responseHead(m_context, 200);
+        const ResponseHead head{200};
         if (!co_await m_channel.send(head, answer))
             clientGone();
     }
@@ -200,7 +200,7 @@ private:
             delivered = co_await m_channel.piece(text);
         } else {
             m_context.record.status = 200;
-            const auto head = responseHead(m_context, 200, "text/event-stream");
+            const ResponseHead head{200, "text/event-stream"};
             delivered = co_await m_channel.begin(head, text);
             m_began = true;
         }

@@ -48,13 +48,14 @@ void run(std::function<Awaitable<void>()> body)
     loop.run();
 }
 
-std::string header(const ResponseHeaders& headers, const std::string& name)
+// The value of `name` in header lines ("name: value\r\n" each); "<absent>" when it is not there.
+std::string header(const std::string& lines, const std::string& name)
 {
-    for (const auto& [key, value] : headers) {
-        if (key == name)
-            return value;
-    }
-    return "<absent>";
+    const auto start = lines.starts_with(name + ": ") ? 0 : lines.find("\r\n" + name + ": ");
+    if (start == std::string::npos)
+        return "<absent>";
+    const auto value = lines.find(": ", start) + 2;
+    return lines.substr(value, lines.find("\r\n", value) - value);
 }
 
 struct Fixture {
@@ -176,7 +177,9 @@ private slots:
         const auto start = fixture.request.receivedAt;
 
         // Refused before any deployment: attempts 0, no deployment, the overhead until now.
-        auto headers = policyHeaders(context, start + std::chrono::milliseconds(2));
+        auto headers = policyHeaderLines(context, start + std::chrono::milliseconds(2));
+        QVERIFY(headers.starts_with("x-gatehouse-request-id: " + context.requestId + "\r\n"));
+        QVERIFY(headers.ends_with("\r\n"));
         QCOMPARE(header(headers, "x-gatehouse-attempts"), std::string("0"));
         QCOMPARE(header(headers, "x-gatehouse-deployment"), std::string("<absent>"));
         QCOMPARE(header(headers, "x-gatehouse-cache"), std::string("<absent>"));
@@ -190,13 +193,37 @@ private slots:
         context.facts.notOverhead = std::chrono::milliseconds(30);
         context.facts.answeringAttemptStartedAt = start + std::chrono::milliseconds(31);
         context.facts.rateLimitHeaders = {{"x-ratelimit-limit-requests", "60"}};
-        headers = policyHeaders(context, start + std::chrono::seconds(5));
+        headers = policyHeaderLines(context, start + std::chrono::seconds(5));
         QCOMPARE(header(headers, "x-gatehouse-deployment"), std::string("p/up"));
         QCOMPARE(header(headers, "x-gatehouse-provider"), std::string("p"));
         QCOMPARE(header(headers, "x-gatehouse-attempts"), std::string("2"));
         QCOMPARE(header(headers, "x-gatehouse-cache"), std::string("miss"));
         QCOMPARE(header(headers, "x-gatehouse-overhead-ms"), std::string("1.000")); // the provider's 5 s are not overhead
         QCOMPARE(header(headers, "x-ratelimit-limit-requests"), std::string("60"));
+
+        // Milliseconds with three decimals, leading zeros of the fraction kept.
+        context.facts.notOverhead = {};
+        context.facts.answeringAttemptStartedAt = start + std::chrono::microseconds(12045);
+        QCOMPARE(header(policyHeaderLines(context, start), "x-gatehouse-overhead-ms"), std::string("12.045"));
+        context.facts.answeringAttemptStartedAt = start + std::chrono::microseconds(7);
+        QCOMPARE(header(policyHeaderLines(context, start), "x-gatehouse-overhead-ms"), std::string("0.007"));
+    }
+
+    void annotatedChannelHandsItsLinesToTheClientsNextHead()
+    {
+        Fixture fixture;
+        auto context = fixture.context();
+        RecordingChannel client;
+        AnnotatedChannel annotated(client, context);
+        run([&]() -> Awaitable<void> {
+            const ResponseHead head{200};
+            co_await annotated.send(head, "{}");
+        });
+        QCOMPARE(client.heads.size(), std::size_t(1));
+        QVERIFY(client.heads[0].headers.empty()); // the head itself is passed on, not copied
+        QCOMPARE(header(client.headerLinesForNextHead(), "x-gatehouse-request-id"), context.requestId);
+        QCOMPARE(header(client.headerLinesForNextHead(), "x-gatehouse-attempts"), std::string("0"));
+        QVERIFY(annotated.started());
     }
 
     void admissionEstimatesTokensAndTheWorstCaseCost()

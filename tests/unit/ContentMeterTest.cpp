@@ -44,6 +44,19 @@ private slots:
         QCOMPARE(meter.contentBytes(), std::size_t(6));
     }
 
+    void countsEscapesOfEveryKindInAnyPieces()
+    {
+        // a \\ b \n \" c \\ as written: 1+2+1+2+2+1+2 = 11 bytes; the string ends at the quote after
+        // the escaped backslash, so the "content" value after it is not part of it.
+        const std::string answer = "{\"content\":\"a\\\\b\\n\\\"c\\\\\",\"x\":\"content\",\"content\":\"ok\"}";
+        for (std::size_t pieceSize = 1; pieceSize <= answer.size(); ++pieceSize) {
+            ContentMeter meter;
+            for (std::size_t i = 0; i < answer.size(); i += pieceSize)
+                meter.feed(std::string_view(answer).substr(i, pieceSize));
+            QCOMPARE(meter.contentBytes(), std::size_t(11 + 2));
+        }
+    }
+
     void ignoresOtherStrings()
     {
         ContentMeter meter;

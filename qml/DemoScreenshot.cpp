@@ -47,6 +47,19 @@ void collectLists(QQuickItem* item, QList<AdminListModel*>& lists)
         collectLists(child, lists);
 }
 
+// The ScopePolicyPanels shown (they have `settled`).
+void collectPolicyPanels(QQuickItem* item, QList<QQuickItem*>& panels)
+{
+    if (!item->isVisible())
+        return;
+    if (item->property("settled").isValid() && item->property("scopeId").isValid()) {
+        panels.append(item);
+        return;
+    }
+    for (QQuickItem* child : item->childItems())
+        collectPolicyPanels(child, panels);
+}
+
 } // namespace
 
 DemoScreenshot::DemoScreenshot(QQuickWindow* window, GatewayController* controller, QString path, int calls, QString page, QObject* parent)
@@ -58,6 +71,7 @@ DemoScreenshot::DemoScreenshot(QQuickWindow* window, GatewayController* controll
     , m_calls(std::max(calls, kMinimumCalls))
     , m_firstWave(m_calls - 2)
 {
+    connect(&m_keyCalls, &TestRequestClient::finished, this, &DemoScreenshot::onKeyCallFinished);
 }
 
 void DemoScreenshot::start()
@@ -145,7 +159,7 @@ void DemoScreenshot::fileGovernanceDemo()
         {post, fixed(consumers), consumerBody("globex", "support-bot", "Drafts answers to customer emails"), QStringLiteral("support")},
         {QStringLiteral("PUT"), fixed(QStringLiteral("/admin/v1/models/mock-chat/access")),
             body({{"mode", "approval"}, {"reason", "Paid model: teams ask first"}}), {}},
-        {post, fixed(keys), keyBody("billing", "invoices-prod"), {}},
+        {post, fixed(keys), keyBody("billing", "invoices-prod"), QStringLiteral("invoices")},
         {post, fixed(keys), keyBody("billing", "reminders-batch", 30), {}},
         {post, fixed(keys), keyBody("search", "ranking"), QStringLiteral("searchKey")},
         {post, action(keys, "searchKey", "revoke"), body({{"reason", "Leaked in a CI log"}}), {}},
@@ -159,13 +173,72 @@ void DemoScreenshot::fileGovernanceDemo()
         {post, fixed(requests), requestBody("search", "mock-chat", "Query rewriting experiments"), {}},
         {post, fixed(requests), requestBody("support", "mock-chat", "Draft replies to customer emails"), {}},
     };
+    if (showsPolicy())
+        addPolicyDemo();
     sendDemoCall(0);
+}
+
+bool DemoScreenshot::showsPolicy() const
+{
+    return m_page == QLatin1String("keys") || m_page == QLatin1String("tenants");
+}
+
+// Rate limits and budgets of the key invoices-prod, of its consumer acme / billing and its tenant
+// acme. Only the tenant's budget is weekly: docs/images/console-key-limits.yaml declares acme's
+// monthly one (and its rate limits), which the API refuses to set here.
+void DemoScreenshot::addPolicyDemo()
+{
+    const QString put = QStringLiteral("PUT");
+    const auto fixed = [](QString target) { return [target] { return target; }; };
+    const auto keyScope = [this](QJsonObject body) {
+        return [this, body]() mutable {
+            body.insert(QStringLiteral("scope"), QStringLiteral("key"));
+            body.insert(QStringLiteral("id"), m_answers.value(QStringLiteral("invoices")).value(QLatin1String("prefix")).toString());
+            return body;
+        };
+    };
+    const auto body = [](QJsonObject object) { return [object] { return object; }; };
+    const QString limits = QStringLiteral("/admin/v1/limits");
+    const QString budgets = QStringLiteral("/admin/v1/budgets");
+    m_demoCalls.push_back({put, fixed(limits), keyScope({{"requests_per_minute", 60}, {"tokens_per_minute", 20000}, {"concurrent", 4}}), {}});
+    m_demoCalls.push_back({put, fixed(budgets), keyScope({{"period", "daily"}, {"limit_usd", 0.5}, {"soft_limit_usd", 0.2}}), {}});
+    m_demoCalls.push_back({put, fixed(budgets), keyScope({{"period", "monthly"}, {"limit_usd", 10}, {"soft_limit_fraction", 0.8}}), {}});
+    m_demoCalls.push_back({put, fixed(limits), body({{"scope", "consumer"}, {"id", "acme/billing"}, {"requests_per_minute", 300}, {"concurrent", 10}}), {}});
+    m_demoCalls.push_back({put, fixed(budgets),
+        body({{"scope", "consumer"}, {"id", "acme/billing"}, {"period", "monthly"}, {"limit_usd", 50}, {"soft_limit_usd", 40}}), {}});
+    m_demoCalls.push_back({put, fixed(budgets),
+        body({{"scope", "tenant"}, {"id", "acme"}, {"period", "weekly"}, {"limit_usd", 100}, {"soft_limit_fraction", 0.75}}), {}});
+}
+
+// One call at a time, as a client of the key would make them (its concurrency limit is 4).
+void DemoScreenshot::sendKeyCall()
+{
+    if (m_keyCallsSent >= m_calls) {
+        waitForLists();
+        return;
+    }
+    ++m_keyCallsSent;
+    m_keyCalls.send(QUrl(m_controller->address()), m_answers.value(QStringLiteral("invoices")).value(QLatin1String("key")).toString(),
+        QStringLiteral("mock-chat"), false);
+}
+
+void DemoScreenshot::onKeyCallFinished(bool ok, int httpStatus, const QString& summary)
+{
+    if (!ok && httpStatus != 429) { // a refusal by a limit or a budget is part of the picture; anything else is not
+        m_done = true;
+        emit finished(false, tr("a demo call with the key failed: %1").arg(summary));
+        return;
+    }
+    sendKeyCall();
 }
 
 void DemoScreenshot::sendDemoCall(std::size_t index)
 {
     if (index >= m_demoCalls.size()) {
-        waitForLists();
+        if (showsPolicy())
+            sendKeyCall();
+        else
+            waitForLists();
         return;
     }
     const DemoCall& call = m_demoCalls[index];
@@ -176,8 +249,10 @@ void DemoScreenshot::sendDemoCall(std::size_t index)
             return;
         }
         const DemoCall& done = m_demoCalls[index];
-        if (!done.saveIdAs.isEmpty())
+        if (!done.saveIdAs.isEmpty()) {
             m_ids.insert(done.saveIdAs, reply.body.toObject().value(QLatin1String("id")).toInt());
+            m_answers.insert(done.saveIdAs, reply.body.toObject());
+        }
         if (done.saveIdAs == QLatin1String("rotation"))
             m_rotation = reply.body.toObject();
         sendDemoCall(index + 1);
@@ -198,6 +273,36 @@ void DemoScreenshot::waitForLists()
             return;
         m_settle.stop();
         decorateGovernancePage();
+        if (showsPolicy()) {
+            waitForPolicyPanels();
+            return;
+        }
+        m_done = true;
+        QTimer::singleShot(0, this, &DemoScreenshot::grab);
+    });
+    m_settle.start();
+}
+
+// The "Limits & budget" panels shown may have read their lists before the demo calls (on "tenants"
+// they are shown from the start): each asks once more, and the picture waits until each has its
+// answers, twice in a row.
+void DemoScreenshot::waitForPolicyPanels()
+{
+    QList<QQuickItem*> shown;
+    collectPolicyPanels(m_window->contentItem(), shown);
+    for (QQuickItem* panel : shown)
+        QMetaObject::invokeMethod(panel, "refresh");
+    m_settledPolls = 0;
+    m_settle.disconnect(this);
+    connect(&m_settle, &QTimer::timeout, this, [this] {
+        QList<QQuickItem*> panels;
+        collectPolicyPanels(m_window->contentItem(), panels);
+        const bool settled = !panels.isEmpty()
+            && std::all_of(panels.begin(), panels.end(), [](QQuickItem* panel) { return panel->property("settled").toBool(); });
+        m_settledPolls = settled ? m_settledPolls + 1 : 0;
+        if (m_settledPolls < 2)
+            return;
+        m_settle.stop();
         m_done = true;
         QTimer::singleShot(0, this, &DemoScreenshot::grab);
     });
@@ -219,6 +324,10 @@ void DemoScreenshot::decorateGovernancePage()
                     .arg(old.value(QLatin1String("prefix")).toString(), until.toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
             page->setProperty("newKey", m_rotation.value(QLatin1String("key")).toString());
         }
+    }
+    if (m_page == QLatin1String("keys")) {
+        if (QQuickItem* page = findItemWithProperty(root, "selectedKeyId"))
+            page->setProperty("selectedKeyId", m_ids.value(QStringLiteral("invoices")));
     }
     if (m_page == QLatin1String("audit")) {
         QQuickItem* table = findItemNamed(root, QStringLiteral("auditTable"));

@@ -1,6 +1,8 @@
 // Gives a console page something to show (demo calls, connection tests, governance data), then saves a picture of it (for docs).
 #pragma once
 
+#include "TestRequestClient.h"
+
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
@@ -22,9 +24,12 @@ class QQuickWindow;
 // looks) and waits until the call log holds them all. For the governance pages ("tenants", "keys",
 // "approvals", "audit") it files demo tenants, consumers, keys and access requests through the
 // console's in-process admin client (the gateway's AdminService), waits until every list on the
-// page has loaded them, and takes the picture. For "traffic" it sends `calls` requests spread over
-// every model, then a few streamed ones that are still running when the page, refreshed once more,
-// shows its circuits, rate limits and budgets (docs/images/console-traffic.yaml makes that telling).
+// page has loaded them, and takes the picture. On "keys" and "tenants" it also sets rate limits and
+// budgets on the key invoices-prod, its consumer and its tenant, and sends `calls` calls with that
+// key one after the other, so their "Limits & budget" sections show something used; "keys" shows
+// that key chosen. For "traffic" it sends `calls` requests spread over every model, then a few
+// streamed ones that are still running when the page, refreshed once more, shows its circuits,
+// rate limits and budgets (docs/images/console-traffic.yaml makes that telling).
 class DemoScreenshot : public QObject {
     Q_OBJECT
 
@@ -50,10 +55,15 @@ private:
     void grab();
     // Governance pages.
     static bool isGovernancePage(const QString& page);
+    bool showsPolicy() const;
     void fileGovernanceDemo();
     void sendDemoCall(std::size_t index);
+    void addPolicyDemo();
+    void sendKeyCall();
+    void onKeyCallFinished(bool ok, int httpStatus, const QString& summary);
     void waitForLists();
     void decorateGovernancePage();
+    void waitForPolicyPanels();
     // The traffic page.
     void sendTrafficDemo();
     void waitForTraffic();
@@ -80,6 +90,9 @@ private:
     bool m_done = false;
     std::vector<DemoCall> m_demoCalls;
     QHash<QString, int> m_ids;
+    QHash<QString, QJsonObject> m_answers; // the answers saved by name, whole (a key's prefix and secret)
+    TestRequestClient m_keyCalls;
+    int m_keyCallsSent = 0;
     QJsonObject m_rotation; // the answer to the demo's key rotation: the Keys page shows its key once
     QTimer m_settle;
     int m_settledPolls = 0;

@@ -21,6 +21,8 @@ Dialog {
     property string errorText
     property bool submitting: false
     property string submitError
+    // The field the API's refusal names (its `error.param`), for a form that marks it; "" for none.
+    property string submitParam
     readonly property bool working: busy || submitting
     readonly property string shownError: submitError.length > 0 ? submitError : errorText
     default property alias fields: body.data
@@ -35,10 +37,13 @@ Dialog {
     function submit(client, method, target, requestBody, done) {
         submitting = true
         submitError = ""
+        submitParam = ""
         client.request(method, target, requestBody, reply => {
             submitting = false
             if (!reply.ok) {
                 submitError = Governance.errorOf(reply)
+                const error = reply.body && reply.body.error ? reply.body.error : null
+                submitParam = error && error.param ? error.param : ""
                 return
             }
             close()
@@ -59,7 +64,10 @@ Dialog {
     modal: true
     padding: Theme.spacingLarge
     closePolicy: working ? Popup.NoAutoClose : Popup.CloseOnEscape
-    onAboutToShow: submitError = ""
+    onAboutToShow: {
+        submitError = ""
+        submitParam = ""
+    }
     onOpened: if (initialFocus) initialFocus.forceActiveFocus()
 
     // The title is drawn in the content, in the console's type; the style's own header would repeat it.

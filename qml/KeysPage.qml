@@ -1,5 +1,6 @@
 // The consumers' API keys: who has which, until when, in which state; create one (shown once),
-// revoke one, rotate one with a grace period for the old key.
+// revoke one, rotate one with a grace period for the old key; the chosen key's rate limits and
+// budgets, with what is used and left of them.
 import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Layouts
@@ -17,6 +18,15 @@ Item {
     }
     // Consumer whose keys are shown; 0: every key.
     property int consumerFilter: 0
+    // The key whose limits and budgets are shown (its id; 0: none). Chosen by a click on its row.
+    property int selectedKeyId: 0
+    readonly property var selectedKey: {
+        for (const key of keyRows.items) {
+            if (key.id === selectedKeyId)
+                return key
+        }
+        return null
+    }
     // The key shown once after a creation or rotation, and what it is.
     property string newKey
     property string newKeyTitle
@@ -110,6 +120,9 @@ Item {
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 model: page.keys
+                selectable: true
+                selectedId: page.selectedKeyId
+                onRowClicked: key => page.selectedKeyId = key.id
                 emptyText: page.consumerFilter > 0 ? qsTr("This consumer has no keys yet. Create one with New key.")
                     : qsTr("No keys yet. Create one with New key.")
                 columns: [
@@ -148,6 +161,32 @@ Item {
                 Layout.fillWidth: true
                 model: page.keys
                 noun: qsTr("keys")
+            }
+        }
+
+        Card {
+            objectName: "keyPolicyCard"
+            Layout.fillWidth: true
+            title: page.selectedKey ? qsTr("Limits & budget of %1 (%2)").arg(page.selectedKey.name).arg(page.selectedKey.prefix)
+                : qsTr("Limits & budget")
+
+            Label {
+                Layout.fillWidth: true
+                visible: !page.selectedKey
+                text: qsTr("Choose a key above to see its rate limits and budgets, with what is used and left of them now.")
+                color: Theme.textMuted
+                wrapMode: Text.Wrap
+            }
+            ScopePolicyPanel {
+                objectName: "keyPolicy"
+                Layout.fillWidth: true
+                visible: !!page.selectedKey
+                client: page.client
+                dialogParent: page
+                scope: "key"
+                // A key's limits and budgets follow its prefix: a rotated key's successor starts without.
+                scopeId: page.selectedKey ? page.selectedKey.prefix : ""
+                scopeLabel: page.selectedKey ? qsTr("key %1 (%2)").arg(page.selectedKey.name).arg(page.selectedKey.prefix) : ""
             }
         }
     }

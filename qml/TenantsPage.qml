@@ -1,5 +1,6 @@
 // Tenants (teams) and their consumers (applications): create, rename and delete tenants; create,
-// describe and delete consumers; and for the chosen consumer, its keys and its access requests.
+// describe and delete consumers; the chosen tenant's rate limits and budgets; and for the chosen
+// consumer, its keys, its rate limits and budgets, and its access requests.
 import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Layouts
@@ -131,139 +132,188 @@ Item {
                 }
             }
 
-            ColumnLayout {
+            // Everything about the chosen tenant scrolls, as on the Providers page: its consumers, its
+            // limits and budgets, and the chosen consumer.
+            Flickable {
+                id: scroller
                 Layout.fillWidth: true
                 Layout.fillHeight: true
-                spacing: 16
-
-                Card {
-                    objectName: "consumersCard"
-                    Layout.fillWidth: true
-                    title: page.selectedTenant ? qsTr("Consumers of %1").arg(page.selectedTenant.name) : qsTr("Consumers")
-                    headerItems: [
-                        ActionButton {
-                            objectName: "renameTenantButton"
-                            text: qsTr("Rename…")
-                            enabled: page.selectedTenant !== null
-                            onClicked: tenantDialog.openFor(page.selectedTenant)
-                        },
-                        ActionButton {
-                            objectName: "deleteTenantButton"
-                            text: qsTr("Delete…")
-                            enabled: page.selectedTenant !== null
-                            onClicked: deleteTenantDialog.openFor(page.selectedTenant)
-                        },
-                        ActionButton {
-                            objectName: "newConsumerButton"
-                            primary: true
-                            text: qsTr("New consumer…")
-                            enabled: page.selectedTenant !== null
-                            onClicked: consumerDialog.openFor(null)
-                        }
-                    ]
-
-                    AdminTable {
-                        objectName: "consumersTable"
-                        Layout.fillWidth: true
-                        model: page.consumers
-                        visibleRows: 5
-                        selectable: true
-                        selectedId: page.selectedConsumerId
-                        onRowClicked: consumer => page.selectedConsumerId = consumer.id
-                        emptyText: page.selectedTenant ? qsTr("%1 has no consumers yet. Add its first application with New consumer.").arg(page.selectedTenant.name)
-                            : qsTr("Create a tenant first.")
-                        columns: [
-                            TableColumn { title: qsTr("Name"); share: 1; value: consumer => consumer.name },
-                            TableColumn { title: qsTr("Description"); share: 2; value: consumer => consumer.description },
-                            TableColumn { title: qsTr("Created"); width: 120; muted: true; value: consumer => Governance.dateTime(consumer.created_at_ms) },
-                            TableColumn {
-                                width: 140
-                                actions: [
-                                    TableAction {
-                                        text: qsTr("Edit…")
-                                        onTriggered: consumer => consumerDialog.openFor(consumer)
-                                    },
-                                    TableAction {
-                                        text: qsTr("Delete…")
-                                        onTriggered: consumer => deleteConsumerDialog.openFor(consumer)
-                                    }
-                                ]
-                            }
-                        ]
-                    }
+                contentWidth: width
+                contentHeight: tenantColumn.implicitHeight
+                clip: true
+                boundsBehavior: Flickable.StopAtBounds
+                ScrollBar.vertical: ScrollBar {
+                    policy: ScrollBar.AlwaysOn
+                    visible: scroller.contentHeight > scroller.height
                 }
 
-                Card {
-                    objectName: "consumerCard"
-                    Layout.fillWidth: true
-                    Layout.fillHeight: true
-                    title: page.selectedConsumer ? qsTr("%1 / %2").arg(page.selectedConsumer.tenant).arg(page.selectedConsumer.name) : qsTr("Consumer")
-                    headerItems: ActionButton {
-                        objectName: "fileRequestButton"
-                        text: qsTr("Request access…")
-                        enabled: page.selectedConsumer !== null
-                        onClicked: requestDialog.open()
-                    }
+                ColumnLayout {
+                    id: tenantColumn
+                    width: scroller.width - (scroller.contentHeight > scroller.height ? 16 : 0)
+                    spacing: 16
 
-                    Label {
+                    Card {
+                        objectName: "consumersCard"
                         Layout.fillWidth: true
-                        text: page.selectedConsumer ? (page.selectedConsumer.description.length > 0 ? page.selectedConsumer.description : qsTr("No description."))
-                            : qsTr("Choose a consumer above to see its keys and access requests.")
-                        color: Theme.textMuted
-                        elide: Text.ElideRight
-                    }
-                    FieldCaption {
-                        Layout.topMargin: Theme.spacingSmall
-                        text: qsTr("Keys (%1)").arg(page.consumerKeys ? page.consumerKeys.total : 0)
-                        font.bold: true
-                    }
-                    AdminTable {
-                        objectName: "consumerKeysTable"
-                        Layout.fillWidth: true
-                        model: page.consumerKeys
-                        visibleRows: 3
-                        rowHeight: 36
-                        emptyText: page.selectedConsumer ? qsTr("No keys. Create one on the API Keys page.") : ""
-                        columns: [
-                            TableColumn { title: qsTr("Name"); share: 1; value: key => key.name },
-                            TableColumn { title: qsTr("Prefix"); width: 116; monospace: true; value: key => key.prefix },
-                            TableColumn {
-                                title: qsTr("Expires"); width: 130; muted: true
-                                value: key => key.expires_at_ms === null ? qsTr("never") : Governance.dateTime(key.expires_at_ms)
+                        title: page.selectedTenant ? qsTr("Consumers of %1").arg(page.selectedTenant.name) : qsTr("Consumers")
+                        headerItems: [
+                            ActionButton {
+                                objectName: "renameTenantButton"
+                                text: qsTr("Rename…")
+                                enabled: page.selectedTenant !== null
+                                onClicked: tenantDialog.openFor(page.selectedTenant)
                             },
-                            TableColumn {
-                                title: qsTr("State"); width: 84
-                                pillText: key => Governance.keyStateText(Governance.keyState(key, page.now, keyRows.items))
-                                pillTone: key => Governance.keyTone(Governance.keyState(key, page.now, keyRows.items))
+                            ActionButton {
+                                objectName: "deleteTenantButton"
+                                text: qsTr("Delete…")
+                                enabled: page.selectedTenant !== null
+                                onClicked: deleteTenantDialog.openFor(page.selectedTenant)
+                            },
+                            ActionButton {
+                                objectName: "newConsumerButton"
+                                primary: true
+                                text: qsTr("New consumer…")
+                                enabled: page.selectedTenant !== null
+                                onClicked: consumerDialog.openFor(null)
                             }
                         ]
+
+                        AdminTable {
+                            objectName: "consumersTable"
+                            Layout.fillWidth: true
+                            model: page.consumers
+                            visibleRows: 5
+                            selectable: true
+                            selectedId: page.selectedConsumerId
+                            onRowClicked: consumer => page.selectedConsumerId = consumer.id
+                            emptyText: page.selectedTenant ? qsTr("%1 has no consumers yet. Add its first application with New consumer.").arg(page.selectedTenant.name)
+                                : qsTr("Create a tenant first.")
+                            columns: [
+                                TableColumn { title: qsTr("Name"); share: 1; value: consumer => consumer.name },
+                                TableColumn { title: qsTr("Description"); share: 2; value: consumer => consumer.description },
+                                TableColumn { title: qsTr("Created"); width: 120; muted: true; value: consumer => Governance.dateTime(consumer.created_at_ms) },
+                                TableColumn {
+                                    width: 140
+                                    actions: [
+                                        TableAction {
+                                            text: qsTr("Edit…")
+                                            onTriggered: consumer => consumerDialog.openFor(consumer)
+                                        },
+                                        TableAction {
+                                            text: qsTr("Delete…")
+                                            onTriggered: consumer => deleteConsumerDialog.openFor(consumer)
+                                        }
+                                    ]
+                                }
+                            ]
+                        }
                     }
-                    FieldCaption {
-                        Layout.topMargin: Theme.spacingSmall
-                        text: qsTr("Access requests (%1)").arg(page.consumerRequests ? page.consumerRequests.total : 0)
-                        font.bold: true
-                    }
-                    AdminTable {
-                        objectName: "consumerRequestsTable"
+
+                    Card {
+                        objectName: "tenantPolicyCard"
                         Layout.fillWidth: true
-                        Layout.fillHeight: true
-                        model: page.consumerRequests
-                        rowHeight: 36
-                        emptyText: page.selectedConsumer ? qsTr("No access requests.") : ""
-                        columns: [
-                            TableColumn { title: qsTr("Model"); share: 1; value: request => request.model },
-                            TableColumn {
-                                title: qsTr("State"); width: 92
-                                pillText: request => Governance.requestStateText(request.state)
-                                pillTone: request => Governance.requestTone(request.state)
-                            },
-                            TableColumn {
-                                title: qsTr("Note"); share: 2
-                                value: request => request.note.length > 0 ? request.note
-                                    : request.reason.length > 0 ? qsTr("Reason: %1").arg(request.reason) : ""
-                            },
-                            TableColumn { title: qsTr("Filed"); width: 90; muted: true; value: request => Governance.ago(request.created_at_ms, page.now) }
-                        ]
+                        visible: page.selectedTenant !== null
+                        title: page.selectedTenant ? qsTr("Limits & budget of %1").arg(page.selectedTenant.name) : ""
+
+                        ScopePolicyPanel {
+                            objectName: "tenantPolicy"
+                            Layout.fillWidth: true
+                            client: page.client
+                            dialogParent: page
+                            scope: "tenant"
+                            scopeId: page.selectedTenant ? page.selectedTenant.name : ""
+                            scopeLabel: page.selectedTenant ? qsTr("tenant %1").arg(page.selectedTenant.name) : ""
+                        }
+                    }
+
+                    Card {
+                        objectName: "consumerCard"
+                        Layout.fillWidth: true
+                        title: page.selectedConsumer ? qsTr("%1 / %2").arg(page.selectedConsumer.tenant).arg(page.selectedConsumer.name) : qsTr("Consumer")
+                        headerItems: ActionButton {
+                            objectName: "fileRequestButton"
+                            text: qsTr("Request access…")
+                            enabled: page.selectedConsumer !== null
+                            onClicked: requestDialog.open()
+                        }
+
+                        Label {
+                            Layout.fillWidth: true
+                            text: page.selectedConsumer ? (page.selectedConsumer.description.length > 0 ? page.selectedConsumer.description : qsTr("No description."))
+                                : qsTr("Choose a consumer above to see its keys and access requests.")
+                            color: Theme.textMuted
+                            elide: Text.ElideRight
+                        }
+                        FieldCaption {
+                            Layout.topMargin: Theme.spacingSmall
+                            text: qsTr("Keys (%1)").arg(page.consumerKeys ? page.consumerKeys.total : 0)
+                            font.bold: true
+                        }
+                        AdminTable {
+                            objectName: "consumerKeysTable"
+                            Layout.fillWidth: true
+                            model: page.consumerKeys
+                            visibleRows: 3
+                            rowHeight: 36
+                            emptyText: page.selectedConsumer ? qsTr("No keys. Create one on the API Keys page.") : ""
+                            columns: [
+                                TableColumn { title: qsTr("Name"); share: 1; value: key => key.name },
+                                TableColumn { title: qsTr("Prefix"); width: 116; monospace: true; value: key => key.prefix },
+                                TableColumn {
+                                    title: qsTr("Expires"); width: 130; muted: true
+                                    value: key => key.expires_at_ms === null ? qsTr("never") : Governance.dateTime(key.expires_at_ms)
+                                },
+                                TableColumn {
+                                    title: qsTr("State"); width: 84
+                                    pillText: key => Governance.keyStateText(Governance.keyState(key, page.now, keyRows.items))
+                                    pillTone: key => Governance.keyTone(Governance.keyState(key, page.now, keyRows.items))
+                                }
+                            ]
+                        }
+                        FieldCaption {
+                            Layout.topMargin: Theme.spacingSmall
+                            visible: page.selectedConsumer !== null
+                            text: qsTr("Limits & budget")
+                            font.bold: true
+                        }
+                        ScopePolicyPanel {
+                            objectName: "consumerPolicy"
+                            Layout.fillWidth: true
+                            visible: page.selectedConsumer !== null
+                            client: page.client
+                            dialogParent: page
+                            scope: "consumer"
+                            // The data plane knows a consumer as "tenant/consumer".
+                            scopeId: page.selectedConsumer ? page.selectedConsumer.tenant + "/" + page.selectedConsumer.name : ""
+                            scopeLabel: page.selectedConsumer ? qsTr("consumer %1 / %2").arg(page.selectedConsumer.tenant).arg(page.selectedConsumer.name) : ""
+                        }
+                        FieldCaption {
+                            Layout.topMargin: Theme.spacingSmall
+                            text: qsTr("Access requests (%1)").arg(page.consumerRequests ? page.consumerRequests.total : 0)
+                            font.bold: true
+                        }
+                        AdminTable {
+                            objectName: "consumerRequestsTable"
+                            Layout.fillWidth: true
+                            model: page.consumerRequests
+                            visibleRows: 5
+                            rowHeight: 36
+                            emptyText: page.selectedConsumer ? qsTr("No access requests.") : ""
+                            columns: [
+                                TableColumn { title: qsTr("Model"); share: 1; value: request => request.model },
+                                TableColumn {
+                                    title: qsTr("State"); width: 92
+                                    pillText: request => Governance.requestStateText(request.state)
+                                    pillTone: request => Governance.requestTone(request.state)
+                                },
+                                TableColumn {
+                                    title: qsTr("Note"); share: 2
+                                    value: request => request.note.length > 0 ? request.note
+                                        : request.reason.length > 0 ? qsTr("Reason: %1").arg(request.reason) : ""
+                                },
+                                TableColumn { title: qsTr("Filed"); width: 90; muted: true; value: request => Governance.ago(request.created_at_ms, page.now) }
+                            ]
+                        }
                     }
                 }
             }

@@ -76,7 +76,7 @@ void TrafficPageTest::initTestCase()
 {
     m_engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
     auto config = test::mockGatewayWithAdminListener("mock-chat");
-    config.models[0].deployments[0].price = DeploymentPrice{2.5, 10.0};
+    config.models[0].deployments[0].price = TokenPrice{2.5, 10.0};
     config.models[0].limits.concurrentRequests = 4;
     // One request a minute: the call just made leaves nothing for a whole minute, however slow the test.
     config.policy.limits.push_back({{ScopeKind::Tenant, "default"}, {1, 100000, std::nullopt}});

@@ -1,6 +1,8 @@
 // A stand-in for the console's AdminClient in Qt Quick Tests: the admin API's list and change
 // endpoints that the governance pages use, in memory, with its answer shapes and error messages
 // (docs/admin-api.md). Answers arrive later, never inside request(), as the real clients' do.
+// Rate limits and budgets are the config file's (source config_file: read-only, 409) and the
+// store's; their usage (/admin/v1/traffic/...) is worked out from `used` and `spent`.
 import QtQuick
 
 QtObject {
@@ -9,7 +11,7 @@ QtObject {
     property string location: "this console's gateway"
     // Every request, in order: {method, target, body}.
     property var sent: []
-    // When set ({status, message}), the next change (not a GET) fails with it.
+    // When set ({status, message, code?, param?}), the next change (not a GET) fails with it.
     property var failNext: null
     // Starts a day ago and moves a minute per change, so everything is in the past but recent.
     property double clock: Date.now() - 86400000
@@ -20,6 +22,13 @@ QtObject {
     property var requests: []
     property var audit: []
     property int nextId: 1
+    // Entries as GET /admin/v1/limits and /budgets answer them (the file's with source config_file).
+    property var limits: []
+    property var budgets: []
+    // Usage now: {"key/gk-x": {requests, tokens, in_flight}} and {"key/gk-x/monthly": USD spent}.
+    property var used: ({})
+    property var spent: ({})
+    property string configFile: "/etc/gatehouse/gatehouse.yaml"
 
     signal changed()
 
@@ -40,8 +49,8 @@ QtObject {
     function answer(status, body) {
         return { status: status, ok: status >= 200 && status < 300, body: body, error: "", text: "" }
     }
-    function failure(status, message, code) {
-        const reply = answer(status, { error: { message: message, type: "invalid_request_error", param: null, code: code } })
+    function failure(status, message, code, param) {
+        const reply = answer(status, { error: { message: message, type: "invalid_request_error", param: param || null, code: code } })
         reply.error = message
         return reply
     }
@@ -116,7 +125,7 @@ QtObject {
         sent = sent.concat([{ method: method, target: target, body: body }])
         let reply
         if (method !== "GET" && failNext) {
-            reply = failure(failNext.status, failNext.message, failNext.code || "conflict")
+            reply = failure(failNext.status, failNext.message, failNext.code || "conflict", failNext.param)
             failNext = null
         } else {
             reply = respond(method, target, body || {})
@@ -260,6 +269,10 @@ QtObject {
             record(actor, "access_request." + action, "access_request", id, before, copy(request), body.note)
             return answer(200, copy(request))
         }
+        if (what === "limits" || what === "budgets")
+            return policy(what, method, parts, body, query)
+        if (what === "traffic" && method === "GET")
+            return answer(200, { data: parts[1] === "rate-limits" ? limitUsage() : parts[1] === "budgets" ? budgetUsage() : [] })
         if (what === "audit") {
             const entries = audit.filter(e => (!query.entity_type || e.entity_type === query.entity_type)
                 && (!query.since_ms || e.at_ms >= Number(query.since_ms)) && (!query.until_ms || e.at_ms < Number(query.until_ms)))
@@ -278,5 +291,123 @@ QtObject {
             return page(entries, query)
         }
         return failure(404, "no such endpoint: " + method + " " + path, "not_found")
+    }
+
+    // ---- Rate limits and budgets, checked as the API checks them (core/config readLimitEntry,
+    // readBudgetEntry) and answered in its shapes.
+
+    function describe(entry) {
+        return entry.scope + " '" + entry.id + "'"
+    }
+    function fileRefusal(what) {
+        return failure(409, what + " is declared in " + configFile + ": change it there (its entries are read-only here)", "conflict")
+    }
+    function scopeProblem(body, budget) {
+        const kinds = budget ? ["tenant", "consumer", "key"] : ["tenant", "consumer", "key", "model"]
+        if (kinds.indexOf(body.scope) < 0)
+            return failure(400, "scope: unknown scope '" + body.scope + "' (expected " + kinds.join(", ") + ")", "invalid_value", "scope")
+        if (!body.id)
+            return failure(400, "id: must not be empty", "invalid_value", "id")
+        if (body.scope === "consumer" && !/^[^/]+\/[^/]+$/.test(body.id))
+            return failure(400, "id: '" + body.id + "': a consumer is named tenant/consumer", "invalid_value", "id")
+        return null
+    }
+    function same(a, b) {
+        return a.scope === b.scope && a.id === b.id && (a.period === undefined || a.period === b.period)
+    }
+    function policy(what, method, parts, body, query) {
+        const isBudget = what === "budgets"
+        const entries = isBudget ? budgets : limits
+        if (method === "GET")
+            return page(entries.filter(e => e.source === "config_file").concat(entries.filter(e => e.source !== "config_file")), query)
+        if (method === "PUT" && parts.length === 1) {
+            const refused = scopeProblem(body, isBudget) || (isBudget ? budgetProblem(body) : limitProblem(body))
+            if (refused)
+                return refused
+            const entry = isBudget
+                ? { scope: body.scope, id: body.id, period: body.period || "monthly", limit_usd: body.limit_usd,
+                    soft_limit_usd: body.soft_limit_usd === undefined ? null : body.soft_limit_usd,
+                    soft_limit_fraction: body.soft_limit_fraction === undefined ? null : body.soft_limit_fraction }
+                : { scope: body.scope, id: body.id, requests_per_minute: body.requests_per_minute === undefined ? null : body.requests_per_minute,
+                    tokens_per_minute: body.tokens_per_minute === undefined ? null : body.tokens_per_minute,
+                    concurrent: body.concurrent === undefined ? null : body.concurrent }
+            const declared = entries.find(e => same(entry, e) && e.source === "config_file")
+            if (declared)
+                return fileRefusal(isBudget ? "the " + entry.period + " budget of " + describe(entry) : "the rate limit of " + describe(entry))
+            entry.source = "store"
+            entry.updated_at_ms = now()
+            const kept = entries.filter(e => !same(entry, e))
+            kept.push(entry)
+            if (isBudget)
+                budgets = kept
+            else
+                limits = kept
+            return answer(200, copy(entry))
+        }
+        if (method === "DELETE" && parts.length >= 3) {
+            const key = { scope: parts[1], id: decodeURIComponent(parts[2]) }
+            if (isBudget)
+                key.period = parts[3]
+            const found = entries.find(e => same(key, e))
+            if (!found)
+                return failure(404, (isBudget ? "no budget" : "no rate limit") + " for '" + key.scope + "/" + key.id + "'", "not_found")
+            if (found.source === "config_file")
+                return fileRefusal(isBudget ? "the " + key.period + " budget of " + describe(key) : "the rate limit of " + describe(key))
+            if (isBudget)
+                budgets = entries.filter(e => e !== found)
+            else
+                limits = entries.filter(e => e !== found)
+            return answer(200, copy(found))
+        }
+        return failure(405, "method not allowed", "method_not_allowed")
+    }
+    function limitProblem(body) {
+        const dimensions = ["requests_per_minute", "tokens_per_minute", "concurrent"]
+        for (const name of dimensions) {
+            const value = body[name]
+            if (value !== undefined && value !== null && !(Number.isInteger(value) && value >= 0 && value <= 1000000000))
+                return failure(400, name + ": must be a whole number between 0 and 1000000000", "invalid_value", name)
+        }
+        if (dimensions.every(name => body[name] === undefined || body[name] === null))
+            return failure(400, "a limit needs at least one of requests_per_minute, tokens_per_minute, concurrent", "missing_required_parameter")
+        return null
+    }
+    function budgetProblem(body) {
+        if (body.period !== undefined && ["daily", "weekly", "monthly", "total"].indexOf(body.period) < 0)
+            return failure(400, "period: unknown period '" + body.period + "' (expected daily, weekly, monthly or total)", "invalid_value", "period")
+        if (typeof body.limit_usd !== "number" || body.limit_usd <= 0)
+            return failure(400, "limit_usd: must be more than 0", "invalid_value", "limit_usd")
+        if (body.soft_limit_usd !== undefined && body.soft_limit_fraction !== undefined)
+            return failure(400, "soft_limit_fraction: give soft_limit_usd or soft_limit_fraction, not both", "invalid_value", "soft_limit_fraction")
+        if (body.soft_limit_usd !== undefined && !(body.soft_limit_usd < body.limit_usd))
+            return failure(400, "soft_limit_usd: must be less than limit_usd", "invalid_value", "soft_limit_usd")
+        if (body.soft_limit_fraction !== undefined && !(body.soft_limit_fraction > 0 && body.soft_limit_fraction < 1))
+            return failure(400, "soft_limit_fraction: must be more than 0 and less than 1", "invalid_value", "soft_limit_fraction")
+        return null
+    }
+    // The entries that apply: the file's where both declare one.
+    function effective(entries) {
+        return entries.filter(e => e.source === "config_file" || !entries.some(f => f !== e && same(e, f) && f.source === "config_file"))
+    }
+    function limitUsage() {
+        return effective(limits).map(l => {
+            const use = used[l.scope + "/" + l.id] || {}
+            const left = (limit, count) => limit === null ? null : Math.max(0, limit - (count || 0))
+            return { scope: l.scope, id: l.id, requests_per_minute: l.requests_per_minute, tokens_per_minute: l.tokens_per_minute,
+                     concurrent: l.concurrent, requests_remaining: left(l.requests_per_minute, use.requests),
+                     requests_reset_ms: l.requests_per_minute === null ? null : use.requests ? 15000 : 0,
+                     tokens_remaining: left(l.tokens_per_minute, use.tokens),
+                     tokens_reset_ms: l.tokens_per_minute === null ? null : use.tokens ? 24000 : 0, in_flight: use.in_flight || 0 }
+        })
+    }
+    function budgetUsage() {
+        return effective(budgets).map(b => {
+            const spentUsd = spent[b.scope + "/" + b.id + "/" + b.period] || 0
+            const soft = b.soft_limit_usd !== null ? b.soft_limit_usd : b.soft_limit_fraction !== null ? b.soft_limit_fraction * b.limit_usd : null
+            return { scope: b.scope, id: b.id, period: b.period, limit_usd: b.limit_usd, soft_limit_usd: soft, spent_usd: spentUsd,
+                     reserved_usd: 0, remaining_usd: Math.max(0, b.limit_usd - spentUsd), period_start: "2030-01-01T00:00:00Z",
+                     resets_at: b.period === "total" ? null : "2030-02-01T00:00:00Z",
+                     soft_threshold_reached: soft !== null && spentUsd >= soft, loaded: true }
+        })
     }
 }

@@ -56,6 +56,9 @@ const std::vector<Column> kLimitColumns{{"SCOPE", "scope"}, {"ID", "id"}, {"RPM"
     {"TPM", "tokens_per_minute"}, {"CONCURRENT", "concurrent"}, {"SOURCE", "source"}, {"UPDATED", "updated_at_ms"}};
 const std::vector<Column> kBudgetColumns{{"SCOPE", "scope"}, {"ID", "id"}, {"PERIOD", "period"}, {"LIMIT_USD", "limit_usd"},
     {"SOFT_USD", "soft_limit_usd"}, {"SOFT_FRACTION", "soft_limit_fraction"}, {"SOURCE", "source"}, {"UPDATED", "updated_at_ms"}};
+const std::vector<Column> kPriceColumns{{"PROVIDER", "provider"}, {"MODEL", "model"}, {"INPUT", "input_per_million"},
+    {"OUTPUT", "output_per_million"}, {"CACHED_IN", "cached_input_per_million"}, {"CACHE_WRITE", "cache_write_per_million"},
+    {"FROM", "effective_date"}, {"ORIGIN", "origin"}};
 const std::vector<Column> kAuditColumns{{"ID", "id"}, {"AT", "at_ms"}, {"ACTOR", "actor"}, {"ACTION", "action"},
     {"ENTITY", "entity_type"}, {"ENTITY_ID", "entity_id"}, {"REASON", "reason"}};
 
@@ -67,6 +70,7 @@ const CommandGroup kGroups[]{
     {"admin-token", "Admin API tokens: list, create, revoke"},
     {"limit", "Rate limits per key, consumer, tenant or model: list, set, delete"},
     {"budget", "USD budgets per key, consumer or tenant: list, set, delete"},
+    {"price", "The price table (USD per million tokens): list, set, delete, import a LiteLLM price file"},
 };
 
 // The scope a rate limit or a budget applies to, as its body fields or its path.
@@ -248,6 +252,35 @@ const std::vector<CommandSpec>& commandTable()
             AnswerShape::Entity},
         {"budget", "delete", "Delete a stored budget", {{verb::delete_, "/admin/v1/budgets/{scope}/{id}/{period}"}},
             scopeInPath(true),
+            AnswerShape::Entity},
+
+        // --- the price table (the shipped and the config file's entries are listed, and read-only) ---
+        {"price", "list", "List the price table: shipped, config file and stored entries", {{verb::get, "/admin/v1/prices"}},
+            paged({{"--provider", "provider", P::Query, K::Text, kOptional, "Only this provider family (openai, anthropic, ...)"},
+                {"--model", "model", P::Query, K::Text, kOptional, "Only this model id"},
+                {"--origin", "origin", P::Query, K::Text, kOptional, "Only default, file or store entries"}}),
+            AnswerShape::List, kPriceColumns},
+        {"price", "set", "Set (create or replace) a model's price from a day on", {{verb::put, "/admin/v1/prices"}},
+            {{"--model", "model", P::Body, K::Text, kRequired, "The upstream model id (gpt-4o, claude-sonnet-4-5)"},
+                {"--provider", "provider", P::Body, K::Text, kOptional, "Provider family (openai, anthropic, gemini, mistral); default: any"},
+                {"--input", "input_per_million", P::Body, K::Number, kRequired, "USD per million prompt tokens"},
+                {"--output", "output_per_million", P::Body, K::Number, kRequired, "USD per million completion tokens"},
+                {"--cached-input", "cached_input_per_million", P::Body, K::Number, kOptional, "USD per million cached prompt tokens"},
+                {"--cache-write", "cache_write_per_million", P::Body, K::Number, kOptional, "USD per million tokens written to the cache"},
+                {"--effective-date", "effective_date", P::Body, K::Text, kOptional, "YYYY-MM-DD it takes effect (default today)"},
+                {"--source", "source", P::Body, K::Text, kOptional, "Where the price comes from"}, reasonInBody()},
+            AnswerShape::Entity},
+        {"price", "delete", "Delete a stored price (the one under it applies again)", {{verb::delete_, "/admin/v1/prices"}},
+            {{"--model", "model", P::Query, K::Text, kRequired, "The model id"},
+                {"--provider", "provider", P::Query, K::Text, kOptional, "Its provider family (default: any)"},
+                {"--effective-date", "effective_date", P::Query, K::Text, kRequired, "The day it took effect (YYYY-MM-DD)"},
+                reasonInQuery()},
+            AnswerShape::Entity},
+        {"price", "import", "Import a LiteLLM price file (model_prices_and_context_window.json)",
+            {{verb::post, "/admin/v1/prices/import"}},
+            {{"FILE", "file", P::BodyFile, K::Text, kRequired, "The JSON file"},
+                {"--effective-date", "effective_date", P::Query, K::Text, kOptional, "YYYY-MM-DD the prices take effect (default today)"},
+                reasonInQuery()},
             AnswerShape::Entity},
 
         // --- admin tokens ---

@@ -1,4 +1,4 @@
-// The admin commands (`gatehouse tenant|consumer|key|access|audit|admin-token|limit|budget ...`) as data: each
+// The admin commands (`gatehouse tenant|consumer|key|access|audit|admin-token|limit|budget|price ...`) as data: each
 // names the admin API request it makes, where each of its arguments goes in that request, and how
 // the answer is shown. The CLI registration, the request builder and the printer all read this
 // table, so a command is one entry here, whether it runs locally or against --remote.
@@ -17,6 +17,7 @@ enum class Placement {
     Path,  // replaces {field} in the endpoint's path, percent-encoded
     Query, // ?field=value
     Body,  // a field of the JSON body
+    BodyFile, // a path: the file's text is the request's whole body, sent as it is (an import)
     Output // changes how the answer is requested or shown, not the API call itself
 };
 

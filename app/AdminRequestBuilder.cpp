@@ -6,6 +6,10 @@
 #include <charconv>
 #include <cmath>
 
+#include <fstream>
+#include <sstream>
+#include <cstring>
+#include <cerrno>
 namespace gatehouse {
 namespace {
 
@@ -88,6 +92,17 @@ Json typedValue(const ArgumentSpec& argument, const std::vector<std::string>& te
     }
     }
     throw std::logic_error("a value kind without a reader");
+}
+
+// The text of the file an argument names, or a UsageError saying why it cannot be read.
+std::string fileText(const ArgumentSpec& argument, const std::string& path)
+{
+    std::ifstream file(path, std::ios::binary);
+    if (!file)
+        throw UsageError(std::string(argument.name) + ": cannot read '" + path + "': " + std::strerror(errno));
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
 }
 
 std::string queryText(const Json& value)
@@ -186,6 +201,7 @@ BuiltRequest buildAdminRequest(const CommandSpec& command, const ArgumentValues&
     std::string path(endpoint.path);
     std::string query;
     Json body = Json::object();
+    std::optional<std::string> wholeBody; // Placement::BodyFile
     const auto addQuery = [&](std::string_view field, const std::string& text) {
         query += (query.empty() ? "?" : "&") + std::string(field) + "=" + percentEncode(text);
     };
@@ -212,6 +228,9 @@ BuiltRequest buildAdminRequest(const CommandSpec& command, const ArgumentValues&
                     + ", which another option given already sets");
             body[std::string(argument.field)] = value;
             break;
+        case Placement::BodyFile:
+            wholeBody = fileText(argument, queryText(value));
+            break;
         case Placement::Output:
             // table: the default; json: the answer as it is; csv: the API writes it.
             request.rawJson = value == "json";
@@ -222,7 +241,7 @@ BuiltRequest buildAdminRequest(const CommandSpec& command, const ArgumentValues&
     }
     request.call.target = path + query;
     if (hasBody(endpoint.method))
-        request.call.body = body.dump();
+        request.call.body = wholeBody ? std::move(*wholeBody) : body.dump();
     return request;
 }
 

@@ -39,6 +39,7 @@ GatewayServer::GatewayServer(GatewayConfig config, std::string dataDirectory)
     m_governance = std::make_unique<GovernanceStore>(*m_database);
     m_providerStore = std::make_unique<ProviderStore>(*m_database);
     m_policyStore = std::make_unique<PolicyStore>(*m_database);
+    m_priceStore = std::make_unique<PriceStore>(*m_database);
     // Budgets start from what the recorded calls of their period cost (read on this connection,
     // under m_storeMutex like every other use of it: setBudgets runs in rebuildSnapshot only).
     m_traffic = std::make_unique<TrafficControl>(
@@ -49,6 +50,14 @@ GatewayServer::GatewayServer(GatewayConfig config, std::string dataDirectory)
     rebuildSnapshot();
     m_records = std::make_unique<CallRecordWriter>(databasePath(), m_config.storage.writerQueueCapacity,
         m_config.storage.writerBatchSize, m_config.storage.writerFlushInterval);
+    m_callMetrics = std::make_unique<CallMetrics>(m_config.metrics.maxLabelSets);
+    if (m_config.metrics.enabled) {
+        // Counted on the writer's thread as each batch is written, so the request path pays nothing.
+        m_records->subscribe([this](const std::vector<CallRecord>& batch) {
+            const auto snapshot = m_snapshots->current(); // once per batch
+            m_callMetrics->record(batch, [&](const std::string& model) { return snapshot->route(model) != nullptr; });
+        });
+    }
     m_adminService = std::make_unique<AdminService>(databasePath(), static_cast<AdminGateway*>(this));
 }
 
@@ -115,6 +124,19 @@ void GatewayServer::mergeStoredPolicy(PolicySettings& policy)
     }
 }
 
+// The store's prices after the file's; the file's entry wins on a clash (same provider, model and
+// day), as with limits.
+void GatewayServer::mergeStoredPrices(std::vector<PriceEntry>& prices)
+{
+    const auto fileEntries = prices.size();
+    for (auto& stored : m_priceStore->list()) {
+        const auto clash = std::any_of(prices.begin(), prices.begin() + static_cast<std::ptrdiff_t>(fileEntries),
+            [&](const PriceEntry& entry) { return entry.sameSlot(stored.entry); });
+        if (!clash)
+            prices.push_back(std::move(stored.entry));
+    }
+}
+
 void GatewayServer::rebuildSnapshot()
 {
     m_keysGeneration = m_keyStore->generation();
@@ -123,6 +145,7 @@ void GatewayServer::rebuildSnapshot()
     m_policyGeneration = m_policyStore->generation();
     auto merged = mergeConfig(m_config, m_providerStore->catalog(), processEnvironment());
     mergeStoredPolicy(merged.config.policy);
+    mergeStoredPrices(merged.config.prices);
     reportServingProblems(merged);
     AccessPolicy access(m_governance->listModelAccess(), m_governance->latestAccessRequests());
     auto snapshot = std::make_shared<const GatewaySnapshot>(std::move(merged.config), m_keyStore->activeKeys(), std::move(access), m_traffic->health());
@@ -151,6 +174,31 @@ void GatewayServer::reportServingProblems(const MergedConfig& merged)
     m_servingProblems = all;
     for (const auto& problem : problems)
         componentLogger("server")->warn("{}", problem);
+}
+
+GatewayGauges GatewayServer::metricsGauges() const
+{
+    GatewayGauges gauges;
+    gauges.requestsInFlight = inFlight();
+    gauges.callRecords = m_records->counters();
+    gauges.callRecordQueueCapacity = m_config.storage.writerQueueCapacity;
+    gauges.circuits = m_traffic->breakers().snapshots();
+    return gauges;
+}
+
+void GatewayServer::announceMetrics() const
+{
+    auto log = componentLogger("server");
+    const auto address = dataPlaneAddress();
+    if (!m_config.metrics.bearerToken.empty()) {
+        log->info("metrics: GET /metrics on {} with the bearer token from {}", address.toString(), m_config.metrics.bearerTokenReference);
+    } else if (isLoopback(address.host)) {
+        log->info("metrics: GET /metrics on {}, no token (loopback only)", address.toString());
+    } else {
+        log->warn("metrics: GET /metrics on {} needs no token: anyone who reaches this address reads every tenant's traffic and "
+                  "spending. Set metrics.bearer_token, or keep the listener on a private network.",
+            address.toString());
+    }
 }
 
 Json GatewayServer::trafficReport(TrafficView view) const
@@ -198,10 +246,16 @@ void GatewayServer::start()
     for (std::size_t i = 0; i < m_workers->size(); ++i)
         m_pools.push_back(std::make_unique<UpstreamPool>(m_workers->context(i).get_executor()));
     m_handler = std::make_unique<GatewayHandler>(*m_snapshots, *m_records, m_pools, *m_traffic);
+    if (m_config.metrics.enabled)
+        m_metricsEndpoint = std::make_unique<MetricsEndpoint>(m_config.metrics, *m_callMetrics, [this] { return metricsGauges(); });
 
     auto dataState = std::make_shared<SessionSharedState>();
     dataState->limits = {server.maxHeaderBytes, server.maxBodyBytes, server.readTimeout, server.idleTimeout};
-    dataState->handler = [handler = m_handler.get()](IncomingRequest& request, ResponseChannel& channel) {
+    // GET /metrics is the operator's, not a call: answered before the data plane's handler, which
+    // would authenticate and record it.
+    dataState->handler = [handler = m_handler.get(), metrics = m_metricsEndpoint.get()](IncomingRequest& request, ResponseChannel& channel) {
+        if (metrics && MetricsEndpoint::serves(request))
+            return metrics->handle(request, channel);
         return handler->handle(request, channel);
     };
     dataState->onRejected = [handler = m_handler.get()](const IncomingRequest& request, int status, const std::string& code) {
@@ -220,6 +274,8 @@ void GatewayServer::start()
     m_dataPlane->start();
     if (m_admin)
         m_admin->start();
+    if (m_metricsEndpoint)
+        announceMetrics();
     m_workers->start();
     m_keyWatcher = std::thread([this] { watchKeyChanges(); });
     m_started = true;
@@ -247,6 +303,8 @@ void GatewayServer::stop()
     if (const int left = m_handler->waitUntilIdle(m_config.server.drainTimeout); left > 0)
         log->warn("drain timeout: {} request(s) still running are cut off (recorded as 503 shutdown_cut_off)", left);
     m_workers->stop();
+    if (m_metricsEndpoint)
+        m_metricsEndpoint->stop(); // before the workers go: a page being written is handed back to one
     for (auto& pool : m_pools)
         pool->clear();
     m_dataPlane.reset();

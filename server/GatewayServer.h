@@ -7,15 +7,18 @@
 #include "calls/CallRecordWriter.h"
 #include "config/GatewayConfig.h"
 #include "gateway/GatewayHandler.h"
+#include "gateway/MetricsEndpoint.h"
 #include "gateway/ProviderCatalog.h"
 #include "gateway/SnapshotStore.h"
 #include "gateway/TrafficControl.h"
 #include "http/HttpListener.h"
 #include "http/WorkerPool.h"
+#include "metrics/CallMetrics.h"
 #include "store/Database.h"
 #include "store/GovernanceStore.h"
 #include "store/KeyStore.h"
 #include "store/PolicyStore.h"
+#include "store/PriceStore.h"
 #include "store/ProviderStore.h"
 
 #include <functional>
@@ -74,6 +77,9 @@ public:
     AdminService& adminService() { return *m_adminService; }
 
     CallRecordWriter& callRecords() { return *m_records; }
+    // What GET /metrics reports per tenant, model and deployment (docs/metrics.md); counted only
+    // when metrics.enabled.
+    const CallMetrics& callMetrics() const { return *m_callMetrics; }
     // Circuit breakers, latency, rate limits, budgets and the response cache (docs/traffic-policy.md).
     TrafficControl& traffic() { return *m_traffic; }
     // Waits until no request is in flight (at most `timeout`) and every finished call's record is
@@ -92,8 +98,12 @@ private:
     void adminChangeCommitted() override { governanceChanged(); }
     Json trafficReport(TrafficView view) const override;
 
+    GatewayGauges metricsGauges() const; // what /metrics reads at each scrape besides the call metrics
+    void announceMetrics() const;        // logs where /metrics is and how it is guarded
+
     void rebuildSnapshot();
     void mergeStoredPolicy(PolicySettings& policy); // the store's limits and budgets, in rebuildSnapshot
+    void mergeStoredPrices(std::vector<PriceEntry>& prices); // the store's prices, likewise
     // Logs the store's entries that are not served or cannot be called, when that changes.
     void reportServingProblems(const MergedConfig& merged);
     void watchKeyChanges(); // runs on m_keyWatcher
@@ -107,14 +117,17 @@ private:
     std::unique_ptr<GovernanceStore> m_governance;
     std::unique_ptr<ProviderStore> m_providerStore;
     std::unique_ptr<PolicyStore> m_policyStore;
+    std::unique_ptr<PriceStore> m_priceStore;
     std::mutex m_storeMutex; // the main connection is used from the caller's thread(s) only
     std::unique_ptr<TrafficControl> m_traffic; // before the snapshots: they hold its breakers
     std::unique_ptr<SnapshotStore> m_snapshots;
+    std::unique_ptr<CallMetrics> m_callMetrics; // before the writer: its thread feeds them until it stops
     std::unique_ptr<CallRecordWriter> m_records;
 
     // Destroyed before the handler and the writer: pending coroutines on the workers refer to them.
     std::vector<std::unique_ptr<UpstreamPool>> m_pools;
     std::unique_ptr<GatewayHandler> m_handler;
+    std::unique_ptr<MetricsEndpoint> m_metricsEndpoint; // null unless metrics.enabled
     std::unique_ptr<WorkerPool> m_workers;
     std::unique_ptr<HttpListener> m_dataPlane;
     std::unique_ptr<HttpListener> m_admin;

@@ -29,9 +29,11 @@ struct CallRecord {
     std::optional<int64_t> promptTokens;
     std::optional<int64_t> completionTokens;
     std::optional<int64_t> cachedTokens;    // part of promptTokens read from the provider's cache
+    std::optional<int64_t> cacheWriteTokens; // part of promptTokens written to it (Anthropic charges for it)
     std::optional<int64_t> reasoningTokens; // part of completionTokens spent on reasoning
     bool usageEstimated = false;            // the provider reported no usage: the counts are estimates
-    // Traffic policy: what the call cost at its deployment's price (unset: no price known), what a
+    // Traffic policy: what the call cost at its deployment's price in force when it started (unset:
+    // no price known; docs/pricing.md), what a
     // cache hit saved (the stored answer's cost), how many deployments were called, the cache's say.
     std::optional<int64_t> costMicros;  // USD × 1,000,000
     std::optional<int64_t> savedMicros;
@@ -40,6 +42,12 @@ struct CallRecord {
 
     // Fills the token fields from a provider's (or an estimated) usage.
     void setUsage(const TokenUsage& usage, bool estimated);
+    // The token fields back as a usage (unset counts as 0): what the call is priced on.
+    TokenUsage usage() const;
+    int64_t startedAtMs() const
+    {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(startedAt.time_since_epoch()).count();
+    }
 };
 
 } // namespace gatehouse

@@ -12,11 +12,6 @@ namespace {
 
 constexpr int kWriterNiceness = 10;
 
-int64_t epochMs(std::chrono::system_clock::time_point time)
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-}
-
 void bindOptionalText(Statement& statement, int index, const std::string& text)
 {
     if (text.empty())
@@ -122,8 +117,8 @@ void CallRecordWriter::run()
         m_insert = std::make_unique<Statement>(m_db->prepare(
             "INSERT INTO calls(started_at_ms, request_id, endpoint, key_prefix, tenant, model, provider, deployment, "
             "status, error_code, stream, ttfb_us, latency_us, overhead_us, prompt_tokens, completion_tokens, "
-            "cached_tokens, reasoning_tokens, usage_estimated, consumer, cost_micros, saved_micros, attempts, cache) "
-            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+            "cached_tokens, reasoning_tokens, usage_estimated, consumer, cost_micros, saved_micros, attempts, cache, cache_write_tokens) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     } catch (const StoreError& error) {
         spdlog::error("call log: cannot open the database, records will be counted as dropped: {}", error.what());
     }
@@ -173,7 +168,7 @@ bool CallRecordWriter::writeBatch(const std::vector<CallRecord>& batch)
             for (const auto& record : batch) {
                 auto& insert = *m_insert;
                 insert.reset();
-                insert.bind(1, epochMs(record.startedAt)).bindUnowned(2, record.requestId).bindUnowned(3, record.endpoint);
+                insert.bind(1, record.startedAtMs()).bindUnowned(2, record.requestId).bindUnowned(3, record.endpoint);
                 bindOptionalText(insert, 4, record.keyPrefix);
                 bindOptionalText(insert, 5, record.tenant);
                 bindOptionalText(insert, 6, record.model);
@@ -195,6 +190,7 @@ bool CallRecordWriter::writeBatch(const std::vector<CallRecord>& batch)
                 bindOptional(insert, 22, record.savedMicros);
                 insert.bind(23, static_cast<int64_t>(record.attempts));
                 bindOptionalText(insert, 24, record.cache);
+                bindOptional(insert, 25, record.cacheWriteTokens);
                 insert.step();
             }
         });

@@ -1,5 +1,7 @@
 #include "config/ConfigLoader.h"
 
+#include "config/PriceSettings.h"
+
 #include "config/AddressParsing.h"
 #include "config/ConfigError.h"
 #include "config/ProviderValidation.h"
@@ -184,6 +186,19 @@ void readStorage(const Reader& r, const YAML::Node& node, StorageSettings& stora
         storage.writerBatchSize = r.integer(node["writer_batch_size"], "storage.writer_batch_size", 1, 100000);
     if (node["writer_flush_interval_ms"])
         storage.writerFlushInterval = r.millis(node["writer_flush_interval_ms"], "storage.writer_flush_interval_ms");
+}
+
+void readMetrics(const Reader& r, const YAML::Node& node, MetricsSettings& metrics)
+{
+    r.expectMap(node, "metrics", {"enabled", "bearer_token", "max_label_sets"});
+    if (node["enabled"])
+        metrics.enabled = r.boolean(node["enabled"], "metrics.enabled");
+    if (node["bearer_token"]) {
+        metrics.bearerTokenReference = r.string(node["bearer_token"], "metrics.bearer_token");
+        metrics.bearerToken = r.secret(node["bearer_token"], "metrics.bearer_token");
+    }
+    if (node["max_label_sets"])
+        metrics.maxLabelSets = r.integer(node["max_label_sets"], "metrics.max_label_sets", 1, 100000);
 }
 
 // The node at `path` below `node` ("rules[0].deployments[1]"; a key that contains dots is found
@@ -433,6 +448,23 @@ void readPolicy(const Reader& r, const YAML::Node& yaml, GatewayConfig& config)
     readBudgets(node, policy.budgets);
 }
 
+// The file's price table entries (docs/pricing.md), through the reader the admin API uses too. An
+// entry without effective_date takes effect from the start (1970-01-01), so a file never changes
+// meaning with the day it is read.
+void readPrices(const Reader& r, const YAML::Node& root, std::vector<PriceEntry>& prices)
+{
+    r.forEach(root, "prices", [&](const YAML::Node& item, const std::string& field) {
+        const YamlSettingsNode node(r, item, field);
+        auto entry = readPriceEntry(node, PriceOrigin::File, "1970-01-01");
+        for (std::size_t i = 0; i < prices.size(); ++i) {
+            if (prices[i].sameSlot(entry))
+                node.fail("model", "the price of '" + entry.model + "' from " + entry.effectiveDate + " is declared twice (prices["
+                    + std::to_string(i) + "])", SettingsProblem::BadValue);
+        }
+        prices.push_back(std::move(entry));
+    });
+}
+
 KeyConfig readKey(const Reader& r, const YAML::Node& node, const std::string& field, const GatewayConfig& config)
 {
     r.expectMap(node, field, {"name", "key", "tenant", "models"});
@@ -496,13 +528,15 @@ GatewayConfig ConfigLoader::loadText(std::string_view yaml, const std::string& s
     config.source = sourceName;
     if (root.IsNull())
         return config;
-    r.expectMap(root, "", {"server", "log", "storage", "providers", "models", "keys", "policy"});
+    r.expectMap(root, "", {"server", "log", "storage", "metrics", "providers", "models", "keys", "policy", "prices"});
     if (root["server"])
         readServer(r, root["server"], config.server);
     if (root["log"])
         readLog(r, root["log"], config.log);
     if (root["storage"])
         readStorage(r, root["storage"], config.storage);
+    if (root["metrics"])
+        readMetrics(r, root["metrics"], config.metrics);
     r.forEach(root, "providers", [&](const YAML::Node& node, const std::string& field) {
         config.providers.push_back(readProvider(r, node, field));
     });
@@ -519,6 +553,7 @@ GatewayConfig ConfigLoader::loadText(std::string_view yaml, const std::string& s
     rejectDuplicateNames(r, root["keys"], config.keys, "keys");
     if (root["policy"])
         readPolicy(r, root["policy"], config);
+    readPrices(r, root, config.prices);
     return config;
 }
 

@@ -6,6 +6,7 @@
 #include "policy/DeploymentPicker.h"
 #include "policy/RateLimiter.h"
 #include "policy/RetryPolicy.h"
+#include "pricing/PriceEntry.h"
 
 #include <chrono>
 #include <cstdint>
@@ -84,25 +85,14 @@ struct ProviderConfig {
     std::string unavailable;
 };
 
-// USD per million tokens: what a call to a deployment costs (docs/traffic-policy.md). Used for
-// budgets (worst case before the call, real cost after) and the lowest-cost strategy.
-struct DeploymentPrice {
-    double inputPerMillion = 0.0;
-    double outputPerMillion = 0.0;
-
-    // In micro-dollars, the budget ledger's unit (USD per million tokens = micro-dollars per token).
-    int64_t costMicros(int64_t promptTokens, int64_t completionTokens) const
-    {
-        return static_cast<int64_t>(static_cast<double>(promptTokens) * inputPerMillion + static_cast<double>(completionTokens) * outputPerMillion + 0.5);
-    }
-};
-
 struct DeploymentConfig {
     std::string provider;      // ProviderConfig::name
     std::string upstreamModel; // the model name sent upstream
     int weight = 1;
     int priority = 0; // lower first: later priority groups are fallbacks of earlier ones
-    std::optional<DeploymentPrice> price; // none: calls to it cost 0 (a local model)
+    // What a call to it costs (docs/pricing.md): overrides the price table's entry for its model.
+    // Used for the call's cost, budgets (the worst case before the call) and the lowest-cost strategy.
+    std::optional<TokenPrice> price;
 };
 
 // How a public model spreads, retries and caches its traffic (docs/traffic-policy.md).
@@ -168,6 +158,17 @@ struct StorageSettings {
     std::chrono::milliseconds writerFlushInterval{50}; // how long the writer gathers records before a commit
 };
 
+// GET /metrics on the data-plane listener (docs/metrics.md). Off unless enabled: it shows every
+// tenant's traffic and spending, so it must never be exposed by accident.
+struct MetricsSettings {
+    bool enabled = false;
+    std::string bearerToken;          // resolved secret; "" = no token asked (whoever reaches the listener may scrape)
+    std::string bearerTokenReference; // "env:NAME", safe to show
+    // (tenant, model, deployment) combinations with series of their own; calls beyond are folded
+    // into one overflow set and counted, so /metrics stays bounded whatever the traffic.
+    std::size_t maxLabelSets = 1000;
+};
+
 struct GatewayConfig {
     // Where it was read from: the file's path, or "built-in default config"; named in the admin
     // API's answers about the entries defined there.
@@ -175,10 +176,14 @@ struct GatewayConfig {
     ServerSettings server;
     LogSettings log;
     StorageSettings storage;
+    MetricsSettings metrics;
     std::vector<ProviderConfig> providers;
     std::vector<ModelConfig> models;
     std::vector<KeyConfig> keys;
     PolicySettings policy;
+    // The price table's entries (docs/pricing.md): the file's `prices:` section, then those set
+    // through the admin API (the snapshot puts both over the shipped defaults).
+    std::vector<PriceEntry> prices;
 
     const ProviderConfig* findProvider(const std::string& name) const;
     const ModelConfig* findModel(const std::string& name) const;

@@ -1,5 +1,7 @@
 #include "config/ModelJson.h"
 
+#include "config/PriceSettings.h"
+
 namespace gatehouse {
 namespace {
 
@@ -51,11 +53,6 @@ Json limitsJson(const RateLimits& limits)
 }
 
 } // namespace
-
-Json toJson(const DeploymentPrice& price)
-{
-    return {{"input_per_million", price.inputPerMillion}, {"output_per_million", price.outputPerMillion}};
-}
 
 Json toJson(const DeploymentConfig& deployment)
 {

@@ -10,9 +10,6 @@
 
 namespace gatehouse {
 
-// {"input_per_million": 2.5, "output_per_million": 10}
-Json toJson(const DeploymentPrice& price);
-
 // {"provider", "model", "weight", "priority", "price"}; price null when the deployment has none.
 Json toJson(const DeploymentConfig& deployment);
 

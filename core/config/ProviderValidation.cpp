@@ -1,5 +1,7 @@
 #include "config/ProviderValidation.h"
 
+#include "config/PriceSettings.h"
+
 #include "config/AddressParsing.h"
 
 #include <algorithm>
@@ -15,7 +17,6 @@ constexpr std::size_t kMaxNameLength = 256;
 constexpr long long kMaxMillis = 24LL * 3600 * 1000;
 constexpr long long kMaxRateLimit = 1'000'000'000'000; // what RateLimiter counts up to
 constexpr long long kMaxPriority = 1'000'000;
-constexpr double kMaxPricePerMillion = 1'000'000.0;
 
 // 0.5, 100, 1000000: bounds in messages as they would be written in the file.
 std::string formatNumber(double value)
@@ -204,12 +205,8 @@ DeploymentConfig readDeployment(const SettingsNode& item, const std::function<bo
         deployment.weight = static_cast<int>(item.integer("weight", 1, 1000000));
     if (item.has("priority"))
         deployment.priority = static_cast<int>(item.integer("priority", -kMaxPriority, kMaxPriority));
-    if (item.has("price")) {
-        const auto price = item.child("price");
-        price->expectKeys({"input_per_million", "output_per_million"});
-        deployment.price = DeploymentPrice{price->decimal("input_per_million", 0, kMaxPricePerMillion),
-            price->decimal("output_per_million", 0, kMaxPricePerMillion)};
-    }
+    if (item.has("price"))
+        deployment.price = readTokenPrice(*item.child("price"));
     return deployment;
 }
 

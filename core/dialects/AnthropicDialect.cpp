@@ -272,10 +272,12 @@ std::vector<std::pair<std::string, std::string>> requestHeaders(const ProviderCo
 TokenUsage tokenUsageOf(const Json& usage)
 {
     const auto cacheRead = countOf(usage, "cache_read_input_tokens");
+    const auto cacheWrite = countOf(usage, "cache_creation_input_tokens");
     TokenUsage result;
-    result.promptTokens = countOf(usage, "input_tokens") + cacheRead + countOf(usage, "cache_creation_input_tokens");
+    result.promptTokens = countOf(usage, "input_tokens") + cacheRead + cacheWrite;
     result.completionTokens = countOf(usage, "output_tokens");
     result.cachedPromptTokens = cacheRead;
+    result.cacheWriteTokens = cacheWrite; // priced apart (docs/pricing.md)
     return result;
 }
 

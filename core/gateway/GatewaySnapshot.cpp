@@ -3,6 +3,7 @@
 #include "auth/ApiKey.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace gatehouse {
 
@@ -16,10 +17,10 @@ std::optional<PolicyScope> Caller::consumerScope() const
 namespace {
 
 Deployment deploymentOf(const ProviderConfig& provider, const DeploymentConfig& config, const DeploymentHealth& health,
-    const CircuitBreakerSettings& breakerSettings)
+    const CircuitBreakerSettings& breakerSettings, const PriceTable& prices)
 {
     Deployment deployment{&provider, config.upstreamModel, config.weight, deploymentId(provider.name, config.upstreamModel), config.price,
-        nullptr, nullptr};
+        prices.find(provider.kind, config.upstreamModel), nullptr, nullptr};
     if (health.breakers)
         deployment.breaker = health.breakers->breakerFor(deployment.id, breakerSettings);
     if (health.latency)
@@ -27,12 +28,37 @@ Deployment deploymentOf(const ProviderConfig& provider, const DeploymentConfig& 
     return deployment;
 }
 
+std::vector<PriceEntry> priceTableEntries(const GatewayConfig& config)
+{
+    auto entries = PriceTable::defaults();
+    entries.insert(entries.end(), config.prices.begin(), config.prices.end());
+    return entries;
+}
+
+int64_t epochMsNow()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 } // namespace
+
+std::optional<TokenPrice> Deployment::priceAt(int64_t epochMs) const
+{
+    if (price)
+        return price;
+    if (listPrices) {
+        if (const auto* entry = listPrices->inForce(epochMs))
+            return entry->price;
+    }
+    return std::nullopt;
+}
 
 GatewaySnapshot::GatewaySnapshot(GatewayConfig config, const std::vector<StoredKey>& keys, AccessPolicy access, DeploymentHealth health)
     : m_config(std::move(config))
+    , m_prices(priceTableEntries(m_config))
     , m_access(std::move(access))
 {
+    const auto builtAtMs = epochMsNow();
     for (const auto& model : m_config.models) {
         // Deployments on an unavailable provider (its credential cannot be resolved) take no
         // traffic while another one can; when none can, they stay, and the call says why it fails.
@@ -50,8 +76,13 @@ GatewaySnapshot::GatewaySnapshot(GatewayConfig config, const std::vector<StoredK
             const auto* provider = m_config.findProvider(deployment.provider);
             if (!provider || (anyUsable && !usable(deployment)))
                 continue;
-            route.deployments.push_back(deploymentOf(*provider, deployment, health, m_config.policy.circuitBreaker));
+            route.deployments.push_back(deploymentOf(*provider, deployment, health, m_config.policy.circuitBreaker, m_prices));
             auto& target = policy.deployments.emplace_back(std::move(configured.deployments[i]));
+            // The lowest-cost strategy weighs the price table's prices too (as of now).
+            if (const auto listed = route.deployments.back().priceAt(builtAtMs); listed && !deployment.price) {
+                target.inputPricePerMillion = listed->inputPerMillion;
+                target.outputPricePerMillion = listed->outputPerMillion;
+            }
             target.breaker = route.deployments.back().breaker;
             target.latency = route.deployments.back().latency;
         }

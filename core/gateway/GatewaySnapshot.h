@@ -8,6 +8,7 @@
 #include "policy/DeploymentPicker.h"
 #include "policy/PolicyScope.h"
 #include "policy/RateLimiter.h"
+#include "pricing/PriceTable.h"
 #include "store/KeyStore.h"
 
 #include <memory>
@@ -42,9 +43,14 @@ struct Deployment {
     std::string upstreamModel;
     int weight = 1;
     std::string id; // deploymentId(provider, upstreamModel): its breaker and latency are kept under it
-    std::optional<DeploymentPrice> price;
+    std::optional<TokenPrice> price;           // its own price (the config's), over the price table's
+    const PriceHistory* listPrices = nullptr;  // the price table's entries for its model (in the snapshot)
     std::shared_ptr<CircuitBreaker> breaker; // shared with every snapshot (null: never skipped)
     std::shared_ptr<LatencyStats> latency;   // null: not measured
+
+    // What a call that started at `epochMs` pays per token: its own price, else the price table's
+    // entry in force then. None: unknown (a local model, or one the table lacks): the call costs 0.
+    std::optional<TokenPrice> priceAt(int64_t epochMs) const;
 };
 
 // A public model: its deployments and the picker that orders them per request (indices of
@@ -76,6 +82,8 @@ public:
     std::vector<std::string> modelsFor(const Caller& caller) const;
 
     const GatewayConfig& config() const { return m_config; }
+    // The shipped list prices under the config's and the admin API's entries.
+    const PriceTable& prices() const { return m_prices; }
     const AccessPolicy& access() const { return m_access; }
 
     // Every scope a call of `caller` to `route` is limited on, with its configured limits (scopes
@@ -88,6 +96,7 @@ public:
 
 private:
     GatewayConfig m_config;
+    PriceTable m_prices; // before m_routes: their deployments point into it
     AccessPolicy m_access;
     std::unordered_map<std::string, Caller> m_callersByKeyHash;
     std::unordered_map<std::string, Route> m_routes;

@@ -136,8 +136,10 @@ bool mergeUsageObject(std::string_view json, TokenUsage& usage)
     bool found = false;
     if (root["input_tokens"].get(count) == simdjson::SUCCESS) {
         const auto cacheRead = countOrZero(root["cache_read_input_tokens"]);
-        usage.promptTokens = count + cacheRead + countOrZero(root["cache_creation_input_tokens"]);
+        const auto cacheWrite = countOrZero(root["cache_creation_input_tokens"]);
+        usage.promptTokens = count + cacheRead + cacheWrite;
         usage.cachedPromptTokens = cacheRead;
+        usage.cacheWriteTokens = cacheWrite;
         found = true;
     }
     if (root["output_tokens"].get(count) == simdjson::SUCCESS) {

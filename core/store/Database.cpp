@@ -233,10 +233,33 @@ void migrateTo7(Database& db)
     )");
 }
 
+// Prices (docs/pricing.md): the prompt tokens a call wrote to the provider's prompt cache (priced
+// apart by Anthropic), and the price table's entries set through the admin API, one per provider
+// family, model and effective day (prices in USD per million tokens, as the config writes them).
+void migrateTo8(Database& db)
+{
+    db.exec(R"(
+        ALTER TABLE calls ADD COLUMN cache_write_tokens INTEGER;
+        CREATE TABLE prices (
+            provider TEXT NOT NULL,
+            model TEXT NOT NULL,
+            effective_date TEXT NOT NULL,
+            input_per_million REAL NOT NULL,
+            output_per_million REAL NOT NULL,
+            cached_input_per_million REAL,
+            cache_write_per_million REAL,
+            source TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            updated_at_ms INTEGER NOT NULL,
+            PRIMARY KEY(provider, model, effective_date)
+        );
+    )");
+}
+
 const std::vector<std::function<void(Database&)>>& migrations()
 {
     static const std::vector<std::function<void(Database&)>> steps{migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5, migrateTo6,
-        migrateTo7};
+        migrateTo7, migrateTo8};
     return steps;
 }
 
@@ -278,6 +301,12 @@ Statement& Statement::bindNull(int index)
     return *this;
 }
 
+Statement& Statement::bindReal(int index, double value)
+{
+    sqlite3_bind_double(m_statement, index, value);
+    return *this;
+}
+
 bool Statement::step()
 {
     const int rc = sqlite3_step(m_statement);
@@ -296,6 +325,11 @@ void Statement::reset()
 int64_t Statement::columnInt(int index) const
 {
     return sqlite3_column_int64(m_statement, index);
+}
+
+double Statement::columnReal(int index) const
+{
+    return sqlite3_column_double(m_statement, index);
 }
 
 std::string Statement::columnText(int index) const

@@ -33,9 +33,11 @@ public:
     Statement& bindUnowned(int index, std::string_view text);
     Statement& bind(int index, int64_t value);
     Statement& bindNull(int index);
+    Statement& bindReal(int index, double value); // named apart: an int argument must not pick it
     bool step(); // true while a row is available
     void reset(); // keeps the bindings: rebind every parameter before the next step
     int64_t columnInt(int index) const;
+    double columnReal(int index) const;
     std::string columnText(int index) const;
     bool columnIsNull(int index) const;
     int columnCount() const;
@@ -58,7 +60,7 @@ public:
     Statement prepare(std::string_view sql) { return Statement(m_db, sql); }
     int schemaVersion();
 
-    static constexpr int kCurrentSchemaVersion = 7;
+    static constexpr int kCurrentSchemaVersion = 8;
     static std::string defaultFileName() { return "gatehouse.db"; }
 
 private:

@@ -15,12 +15,6 @@ int64_t systemNowMs()
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-void validateChange(const Change& change)
-{
-    if (change.actor.find_first_not_of(" \t") == std::string::npos)
-        throw GovernanceError(GovernanceErrorKind::Invalid, "actor: every change needs an actor", "actor");
-}
-
 Json optionalJson(const std::optional<int64_t>& value)
 {
     return value ? Json(*value) : Json(nullptr);
@@ -206,7 +200,7 @@ std::optional<StoredBudget> PolicyStore::findBudget(const PolicyScope& scope, Bu
 
 PutResult<StoredLimit> PolicyStore::putLimit(GovernanceStore& audit, const Change& change, const ScopedLimits& limit)
 {
-    validateChange(change);
+    requireActor(change);
     PutResult<StoredLimit> result{{validLimit(limit), 0}, false};
     inTransaction(m_db, [&] {
         const auto before = findLimit(limit.scope);
@@ -220,7 +214,7 @@ PutResult<StoredLimit> PolicyStore::putLimit(GovernanceStore& audit, const Chang
         bindOptional(upsert, 4, stored.limits.tokensPerMinute);
         bindOptional(upsert, 5, stored.limits.concurrentRequests);
         upsert.bind(6, result.entry.updatedAtMs).step();
-        bumpGeneration();
+        bumpPolicyGeneration(m_db);
         audit.appendAudit(change, before ? "rate_limit.update" : "rate_limit.create", "rate_limit",
             policyEntityId(stored.scope), before ? toJson(*before) : Json(nullptr), toJson(result.entry));
     });
@@ -229,7 +223,7 @@ PutResult<StoredLimit> PolicyStore::putLimit(GovernanceStore& audit, const Chang
 
 StoredLimit PolicyStore::deleteLimit(GovernanceStore& audit, const Change& change, const PolicyScope& scope)
 {
-    validateChange(change);
+    requireActor(change);
     StoredLimit deleted;
     inTransaction(m_db, [&] {
         const auto before = findLimit(scope);
@@ -240,7 +234,7 @@ StoredLimit PolicyStore::deleteLimit(GovernanceStore& audit, const Change& chang
             .bind(1, scopeKindName(scope.kind))
             .bind(2, scope.id)
             .step();
-        bumpGeneration();
+        bumpPolicyGeneration(m_db);
         audit.appendAudit(change, "rate_limit.delete", "rate_limit", policyEntityId(scope), toJson(deleted), nullptr);
     });
     return deleted;
@@ -248,7 +242,7 @@ StoredLimit PolicyStore::deleteLimit(GovernanceStore& audit, const Change& chang
 
 PutResult<StoredBudget> PolicyStore::putBudget(GovernanceStore& audit, const Change& change, const BudgetDefinition& budget)
 {
-    validateChange(change);
+    requireActor(change);
     PutResult<StoredBudget> result{{validBudget(budget), 0}, false};
     inTransaction(m_db, [&] {
         const auto& stored = result.entry.budget;
@@ -265,7 +259,7 @@ PutResult<StoredBudget> PolicyStore::putBudget(GovernanceStore& audit, const Cha
         else
             upsert.bindNull(6);
         upsert.bind(7, result.entry.updatedAtMs).step();
-        bumpGeneration();
+        bumpPolicyGeneration(m_db);
         audit.appendAudit(change, before ? "budget.update" : "budget.create", "budget", policyEntityId(stored),
             before ? toJson(*before) : Json(nullptr), toJson(result.entry));
     });
@@ -274,7 +268,7 @@ PutResult<StoredBudget> PolicyStore::putBudget(GovernanceStore& audit, const Cha
 
 StoredBudget PolicyStore::deleteBudget(GovernanceStore& audit, const Change& change, const PolicyScope& scope, BudgetPeriod period)
 {
-    validateChange(change);
+    requireActor(change);
     StoredBudget deleted;
     inTransaction(m_db, [&] {
         const auto before = findBudget(scope, period);
@@ -287,21 +281,27 @@ StoredBudget PolicyStore::deleteBudget(GovernanceStore& audit, const Change& cha
             .bind(2, scope.id)
             .bind(3, budgetPeriodName(period))
             .step();
-        bumpGeneration();
+        bumpPolicyGeneration(m_db);
         audit.appendAudit(change, "budget.delete", "budget", policyEntityId(deleted.budget), toJson(deleted), nullptr);
     });
     return deleted;
+}
+
+void requireActor(const Change& change)
+{
+    if (change.actor.find_first_not_of(" \t") == std::string::npos)
+        throw GovernanceError(GovernanceErrorKind::Invalid, "actor: every change needs an actor", "actor");
+}
+
+void bumpPolicyGeneration(Database& db)
+{
+    db.exec("UPDATE meta SET value = value + 1 WHERE name = 'policy_generation'");
 }
 
 int64_t PolicyStore::generation()
 {
     auto query = m_db.prepare("SELECT value FROM meta WHERE name = 'policy_generation'");
     return query.step() ? query.columnInt(0) : 0;
-}
-
-void PolicyStore::bumpGeneration()
-{
-    m_db.exec("UPDATE meta SET value = value + 1 WHERE name = 'policy_generation'");
 }
 
 } // namespace gatehouse

@@ -53,6 +53,13 @@ struct PutResult {
     bool created = false;
 };
 
+// Every change names who made it (an audit entry without an actor is refused): GovernanceError
+// Invalid on field "actor".
+void requireActor(const Change& change);
+// meta.policy_generation grows by one (inside the caller's transaction): a running gateway polls it
+// and rebuilds its snapshot (limits, budgets, prices).
+void bumpPolicyGeneration(Database& db);
+
 class PolicyStore {
 public:
     using Clock = std::function<int64_t()>; // epoch milliseconds
@@ -77,7 +84,6 @@ public:
 
 private:
     int64_t now() const { return m_clock(); }
-    void bumpGeneration();
 
     Database& m_db;
     Clock m_clock;

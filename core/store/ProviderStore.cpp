@@ -1,6 +1,7 @@
 #include "store/ProviderStore.h"
 
 #include "config/JsonSettingsNode.h"
+#include "config/PriceSettings.h"
 #include "logging/Logging.h"
 
 #include <chrono>

@@ -167,6 +167,39 @@ Json described(const std::string& name, const std::string& description, bool nul
     return orNull(nullAllowed, {{"allOf", Json::array({schemaRef(name)})}, {"description", description}});
 }
 
+// USD per million tokens of each kind (docs/pricing.md).
+Json tokenPriceProperties()
+{
+    const auto price = [](const char* description) {
+        auto schema = bounded({{"type", "number"}}, 0, 1000000);
+        schema["description"] = description;
+        return schema;
+    };
+    return {{"input_per_million", price("USD per million prompt tokens")}, {"output_per_million", price("USD per million completion tokens")},
+        {"cached_input_per_million", price("Prompt tokens read from the provider's cache; absent: the input price")},
+        {"cache_write_per_million", price("Prompt tokens written to the cache (Anthropic); absent: the input price")}};
+}
+
+// A price table entry: as a PUT body (with reason), or as listed (with origin).
+Json priceEntrySchema(bool listed)
+{
+    auto properties = tokenPriceProperties();
+    properties["provider"] = string("Provider family: openai, anthropic, gemini, mistral, ...; empty: whatever serves the model");
+    properties["model"] = string("The upstream model id");
+    properties["currency"] = enumeration({"USD"});
+    properties["source"] = string("Where the price was read");
+    properties["effective_date"] = string("YYYY-MM-DD (UTC): calls from that day on cost this; default today");
+    properties["note"] = string();
+    if (listed)
+        properties["origin"] = enumeration({"default", "file", "store"});
+    else
+        properties["reason"] = string(kReasonText);
+    std::vector<std::string> required{"model", "input_per_million", "output_per_million"};
+    if (listed)
+        required.insert(required.end(), {"provider", "currency", "source", "effective_date", "note", "origin"});
+    return object(std::move(properties), std::move(required), true);
+}
+
 // A model's traffic policy (docs/config.md, "Traffic policy"; docs/traffic-policy.md). In a PATCH
 // every key may be null (back to its default); an answer shows every key, the unset optional ones null.
 Json modelPolicy(bool forPatch, bool answer = false)
@@ -234,7 +267,7 @@ Json deploymentSchema()
     priority["default"] = 0;
     return object({{"provider", string("A provider of the config file or of the store")},
                       {"model", string("The model name sent upstream")}, {"weight", weight}, {"priority", priority},
-                      {"price", described("DeploymentPrice", "USD per million tokens; null: calls cost 0 (a local model)", true)}},
+                      {"price", described("TokenPrice", "USD per million tokens; null: calls cost 0 (a local model)", true)}},
         {"provider", "model"}, true);
 }
 
@@ -382,9 +415,19 @@ Json schemas()
         {"Model", modelSchema()},
         {"ModelPage", page("Model")},
         {"Deployment", deploymentSchema()},
-        {"DeploymentPrice", object({{"input_per_million", bounded({{"type", "number"}}, 0, 1000000)},
-                                       {"output_per_million", bounded({{"type", "number"}}, 0, 1000000)}},
-                                {"input_per_million", "output_per_million"}, true)},
+        {"TokenPrice", object(tokenPriceProperties(), {"input_per_million", "output_per_million"}, true)},
+        {"Price", priceEntrySchema(true)},
+        {"PricePage", page("Price")},
+        {"LiteLlmPriceFile", {{"type", "object"}, {"description", "LiteLLM's model_prices_and_context_window.json: model id -> "
+                                  "{litellm_provider, mode, input_cost_per_token, output_cost_per_token, "
+                                  "cache_read_input_token_cost, cache_creation_input_token_cost} (USD per token)"},
+                                 {"additionalProperties", {{"type", "object"}}}}},
+        {"PricePut", priceEntrySchema(false)},
+        {"PriceImport", object({{"imported", integer("Entries read from the file and stored")},
+                                   {"created", integer("New entries")}, {"updated", integer("Entries of the same provider, model and day replaced")},
+                                   {"effective_date", string("YYYY-MM-DD")}, {"skipped", integer("Entries not priced per token (images, audio) or malformed")},
+                                   {"skipped_examples", {{"type", "array"}, {"items", string()}}}},
+                            {"imported", "created", "updated", "effective_date", "skipped", "skipped_examples"})},
         {"RoutingRule", routingRuleSchema()},
         {"Canary", object({{"deployment", string("provider/upstream model: one of this model's deployments")},
                               {"percent", bounded({{"type", "number"}}, 0, 100)}},
@@ -892,6 +935,38 @@ Json paths()
                                "Its calls are no longer limited by it from the next request on. One of the config file is a 409.",
                                "admin", Json::array({ref("parameters", "DeleteReason")}), "", 200, "The budget as it was",
                                schemaRef("Budget"), {"BadRequest", "NotFound", "Conflict"}})}}},
+        {"/admin/v1/prices",
+            {{"get", operation({"listPrices", "prices", "List the price table",
+                         "The merged table: the shipped list prices (origin default), the config file's prices: (file, "
+                         "read-only here) and the store's (store); for the same provider, model and day the later origin "
+                         "wins. By provider, model and effective_date. docs/pricing.md.",
+                         "viewer",
+                         withPaging(Json::array({queryParameter("provider", string(), "Only this provider family"),
+                             queryParameter("model", string(), "Only this model id"),
+                             queryParameter("origin", enumeration({"default", "file", "store"}), "Only entries of this origin")})),
+                         "", 200, "A page of prices", schemaRef("PricePage"), {"BadRequest"}})},
+                {"put", operation({"putPrice", "prices", "Set a price",
+                            "Creates or replaces the stored entry for the provider, model and effective_date (default "
+                            "today). Calls that started before keep the cost they were recorded with. An entry of the "
+                            "config file is a 409.",
+                            "admin", Json::array(), "PricePut", 200, "The price", schemaRef("Price"), {"BadRequest", "Conflict"}})},
+                {"delete", operation({"deletePrice", "prices", "Delete a stored price",
+                               "Named by ?provider=&model=&effective_date=. The entry under it (a file's or the shipped one) "
+                               "applies again. One of the config file is a 409.",
+                               "admin",
+                               Json::array({queryParameter("provider", string(), "The provider family (empty: any provider)"),
+                                   queryParameter("model", string(), "The model id (required)"),
+                                   queryParameter("effective_date", string(), "YYYY-MM-DD (required)"), ref("parameters", "DeleteReason")}),
+                               "", 200, "The price as it was", schemaRef("Price"), {"BadRequest", "NotFound", "Conflict"}})}}},
+        {"/admin/v1/prices/import",
+            {{"post", operation({"importPrices", "prices", "Import a LiteLLM price file",
+                          "The body is a file in LiteLLM's model_prices_and_context_window.json format. Entries priced per "
+                          "token (chat, completion, embedding) are stored in one transaction with one audit entry; others are "
+                          "counted as skipped. Entries the config file declares are left as the file says.",
+                          "admin",
+                          Json::array({queryParameter("effective_date", string(), "YYYY-MM-DD the imported prices take effect; default today"),
+                              queryParameter("reason", string(), kReasonText)}),
+                          "LiteLlmPriceFile", 200, "What was imported", schemaRef("PriceImport"), {"BadRequest"}})}}},
         {"/admin/v1/traffic/deployments", {{"get", trafficOperation("trafficDeployments", "Deployment health",
             "Every served deployment (provider/upstream model) with its circuit state, its results in the breaker's "
             "window and since start, and the moving average of its time to first token. docs/traffic-policy.md.",

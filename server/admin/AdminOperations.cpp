@@ -5,6 +5,9 @@
 #include "admin/AuditCsv.h"
 #include "auth/ApiKey.h"
 #include "config/JsonSettingsNode.h"
+#include "config/PriceSettings.h"
+#include "pricing/LiteLlmPrices.h"
+#include "pricing/PriceTable.h"
 
 #include <algorithm>
 #include <set>
@@ -175,12 +178,13 @@ AdminResult policyPage(const AdminCall& call, const std::vector<Entry>* fileEntr
 } // namespace
 
 AdminOperations::AdminOperations(GovernanceStore& store, KeyStore& keys, AdminTokenStore& tokens, ProviderCatalog& catalog,
-    PolicyStore& policy, const GatewayConfig* file)
+    PolicyStore& policy, PriceStore& prices, const GatewayConfig* file)
     : m_store(store)
     , m_keys(keys)
     , m_tokens(tokens)
     , m_catalog(catalog)
     , m_policy(policy)
+    , m_prices(prices)
     , m_file(file)
 {
 }
@@ -252,6 +256,11 @@ AdminResult AdminOperations::run(const AdminCall& call)
     case Op::PutBudget:
     case Op::DeleteBudget:
         return budgets(call);
+    case Op::ListPrices:
+    case Op::PutPrice:
+    case Op::DeletePrice:
+    case Op::ImportPrices:
+        return prices(call);
     case Op::TrafficDeployments:
     case Op::TrafficRateLimits:
     case Op::TrafficBudgets:
@@ -673,6 +682,79 @@ AdminResult AdminOperations::budgets(const AdminCall& call)
     }
     default:
         throw std::logic_error("not a budget operation");
+    }
+}
+
+// The price table (docs/pricing.md): the list shows the merged table (shipped defaults under the
+// config file's entries under the store's), each entry with its origin; changes go to the store.
+// The file's entries are read-only (409), as its limits are.
+AdminResult AdminOperations::prices(const AdminCall& call)
+{
+    const auto today = isoDayOf(std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch()).count());
+    const auto fileDeclares = [&](const PriceSlot& slot) {
+        return m_file && std::any_of(m_file->prices.begin(), m_file->prices.end(), [&](const PriceEntry& entry) {
+            return entry.provider == slot.provider && entry.model == slot.model && entry.effectiveDate == slot.effectiveDate;
+        });
+    };
+    switch (call.route.operation) {
+    case Op::ListPrices: {
+        const QueryParameters query(call.query, {"provider", "model", "origin", "limit", "offset"});
+        auto entries = PriceTable::defaults();
+        if (m_file)
+            entries.insert(entries.end(), m_file->prices.begin(), m_file->prices.end());
+        for (const auto& stored : m_prices.list())
+            entries.push_back(stored.entry);
+        std::vector<Json> items;
+        for (const auto& entry : PriceTable(entries).entries()) {
+            const auto matches = [&](const char* name, std::string_view value) { return !query.text(name) || *query.text(name) == value; };
+            if (matches("provider", entry.provider) && matches("model", entry.model) && matches("origin", priceOriginName(entry.origin)))
+                items.push_back(toJson(entry, true));
+        }
+        const auto page = query.page(100);
+        return read(pageJson(pageOf(std::move(items), page), page));
+    }
+    case Op::PutPrice: {
+        auto body = parseJsonObject(call.body);
+        const auto change = changeFrom(call, body);
+        const auto entry = settingsChecked([&] { return readPriceEntry(JsonSettingsNode(body), PriceOrigin::Store, today); });
+        if (fileDeclares({entry.provider, entry.model, entry.effectiveDate}))
+            refuseFileEntry(*m_file, "the price of '" + entry.model + "' from " + entry.effectiveDate);
+        return changedTo(toJson(m_prices.put(m_store, change, entry).entry));
+    }
+    case Op::DeletePrice: {
+        const QueryParameters query(call.query, {"provider", "model", "effective_date", "reason"});
+        const auto required = [&](const char* name) {
+            const auto value = query.text(name);
+            if (!value || value->empty())
+                refuseField(name, std::string("is required: the price to delete is named by ?provider=&model=&effective_date="), "missing");
+            return *value;
+        };
+        const PriceSlot slot{query.text("provider").value_or(""), required("model"), required("effective_date")};
+        if (fileDeclares(slot))
+            refuseFileEntry(*m_file, "the price of '" + slot.model + "' from " + slot.effectiveDate);
+        return changedTo(toJson(m_prices.remove(m_store, {call.actor, query.text("reason").value_or("")}, slot)));
+    }
+    case Op::ImportPrices: {
+        const QueryParameters query(call.query, {"effective_date", "reason"});
+        const auto effectiveDate = query.text("effective_date").value_or(today);
+        if (!epochMsOfDay(effectiveDate))
+            refuseField("effective_date", "must be a date written YYYY-MM-DD, got '" + effectiveDate + "'", "invalid_value");
+        const auto document = Json::parse(call.body, nullptr, false);
+        if (!document.is_object())
+            refuseField("body", "must be a LiteLLM price file: a JSON object of model ids, each with its prices", "invalid_value");
+        auto imported = readLiteLlmPrices(document, effectiveDate);
+        // The file's own entries stay as the file says; an import never shadows them.
+        std::erase_if(imported.entries, [&](const PriceEntry& entry) { return fileDeclares({entry.provider, entry.model, entry.effectiveDate}); });
+        const auto counts = m_prices.importEntries(m_store, {call.actor, query.text("reason").value_or("")}, imported.entries);
+        Json skipped = Json::array();
+        for (std::size_t i = 0; i < imported.skipped.size() && i < 20; ++i)
+            skipped.push_back(imported.skipped[i]);
+        return changedTo({{"imported", imported.entries.size()}, {"created", counts.created}, {"updated", counts.updated},
+            {"effective_date", effectiveDate}, {"skipped", imported.skipped.size()}, {"skipped_examples", skipped}});
+    }
+    default:
+        throw std::logic_error("not a price operation");
     }
 }
 

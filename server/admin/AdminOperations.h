@@ -11,6 +11,7 @@
 #include "store/GovernanceStore.h"
 #include "store/KeyStore.h"
 #include "store/PolicyStore.h"
+#include "store/PriceStore.h"
 
 #include <string>
 #include <string_view>
@@ -45,9 +46,9 @@ class AdminOperations {
 public:
     // `keys`, `tokens`, `catalog` and `policy` must use the same database connection as `store` (their
     // changes are audited through it). `file` (must outlive the operations) is the gateway's config
-    // file, whose rate limits and budgets are read-only here; null when it is not known.
+    // file, whose rate limits, budgets and prices are read-only here; null when it is not known.
     AdminOperations(GovernanceStore& store, KeyStore& keys, AdminTokenStore& tokens, ProviderCatalog& catalog,
-        PolicyStore& policy, const GatewayConfig* file);
+        PolicyStore& policy, PriceStore& prices, const GatewayConfig* file);
 
     // Throws AdminInputError for bad input, GovernanceError for a refused change, StoreError.
     // Not for TestProvider, which waits on the upstream: see providerTest.
@@ -71,6 +72,7 @@ private:
     AdminResult audit(const AdminCall& call);
     AdminResult limits(const AdminCall& call);
     AdminResult budgets(const AdminCall& call);
+    AdminResult prices(const AdminCall& call);
     // A limit for a model scope must name a model that does not set its own limits.
     void checkModelScope(const ScopedLimits& limit);
 
@@ -79,6 +81,7 @@ private:
     AdminTokenStore& m_tokens;
     ProviderCatalog& m_catalog;
     PolicyStore& m_policy;
+    PriceStore& m_prices;
     const GatewayConfig* m_file;
 };
 

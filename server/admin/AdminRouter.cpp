@@ -65,6 +65,10 @@ const std::array kRoutes{
     AdminRoute{"/admin/v1/budgets", verb::put, Op::PutBudget, "putBudget", kAdmin},
     AdminRoute{"/admin/v1/budgets/{scope}/{id}/{period}", verb::delete_, Op::DeleteBudget, "deleteBudget", kAdmin},
     AdminRoute{"/admin/v1/traffic/deployments", verb::get, Op::TrafficDeployments, "trafficDeployments", kViewer},
+    AdminRoute{"/admin/v1/prices", verb::get, Op::ListPrices, "listPrices", kViewer},
+    AdminRoute{"/admin/v1/prices", verb::put, Op::PutPrice, "putPrice", kAdmin},
+    AdminRoute{"/admin/v1/prices", verb::delete_, Op::DeletePrice, "deletePrice", kAdmin},
+    AdminRoute{"/admin/v1/prices/import", verb::post, Op::ImportPrices, "importPrices", kAdmin},
     AdminRoute{"/admin/v1/traffic/rate-limits", verb::get, Op::TrafficRateLimits, "trafficRateLimits", kViewer},
     AdminRoute{"/admin/v1/traffic/budgets", verb::get, Op::TrafficBudgets, "trafficBudgets", kViewer},
 };

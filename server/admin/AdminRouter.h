@@ -63,6 +63,10 @@ enum class AdminOperation {
     ListBudgets,
     PutBudget,
     DeleteBudget,
+    ListPrices, // the price table: shipped defaults, the config file's (read-only here) and the store's
+    PutPrice,
+    DeletePrice,
+    ImportPrices,
     TrafficDeployments, // the traffic policy's live state: answered by the running gateway
     TrafficRateLimits,
     TrafficBudgets,

@@ -95,7 +95,8 @@ struct AdminService::State {
         , providers(database)
         , catalog(gateway ? gateway->configFile() : nullptr, providers, governance)
         , policy(database)
-        , operations(governance, keys, tokens, catalog, policy, gateway ? gateway->configFile() : nullptr)
+        , prices(database)
+        , operations(governance, keys, tokens, catalog, policy, prices, gateway ? gateway->configFile() : nullptr)
         , log(componentLogger("admin"))
     {
     }
@@ -124,6 +125,7 @@ struct AdminService::State {
     ProviderStore providers;
     ProviderCatalog catalog;
     PolicyStore policy;
+    PriceStore prices;
     AdminOperations operations;
     std::shared_ptr<spdlog::logger> log;
 };

@@ -39,13 +39,14 @@ int64_t CallAdmission::worstCaseMicros(const RequestContext& context)
 {
     const auto prompt = promptEstimate(context);
     const auto completion = completionBound(context);
+    const auto nowMs = epochMs(context.request.receivedAtWallClock);
     int64_t worst = 0;
     const auto consider = [&](const Route* route) {
         if (!route)
             return;
         for (const auto& deployment : route->deployments) {
-            if (deployment.price)
-                worst = std::max(worst, deployment.price->costMicros(prompt, completion));
+            if (const auto price = deployment.priceAt(nowMs))
+                worst = std::max(worst, price->costMicros(prompt, completion));
         }
     };
     const auto& route = *context.route;

@@ -175,9 +175,13 @@ void GatewayHandler::settleCall(RequestContext& context) const
     record.attempts = context.facts.attempts;
     if (context.facts.cache)
         record.cache = std::string(cacheHeaderValue(*context.facts.cache));
+    // Priced at the deployment's price in force when the call started (docs/pricing.md): a later
+    // price edit never changes what this call cost.
     const auto* deployment = context.deployment;
-    if (!record.costMicros && deployment && deployment->price && context.facts.attempts > 0)
-        record.costMicros = deployment->price->costMicros(record.promptTokens.value_or(0), record.completionTokens.value_or(0));
+    if (!record.costMicros && deployment && context.facts.attempts > 0) {
+        if (const auto price = deployment->priceAt(record.startedAtMs()))
+            record.costMicros = price->costMicros(record.usage());
+    }
     m_admission.settle(context);
 }
 

@@ -2,6 +2,7 @@
 // data-plane call that does not fit it, a stored rate limit the request over it, the config file's
 // entries are read-only (409), viewers and operators cannot change them, a delete lifts them, the
 // rules are the config file's, and a change made by another process is picked up.
+#include "AdminSession.h"
 #include "GatewayTestSupport.h"
 #include "TestHttpClient.h"
 #include "store/AdminTokenStore.h"
@@ -53,15 +54,12 @@ private:
     TestResponse call(const std::string& token, const std::string& method, const std::string& target, const std::string& body = {});
     TestResponse asAdmin(const std::string& method, const std::string& target, const std::string& body = {})
     {
-        return call(m_adminToken, method, target, body);
+        return m_admin->call(m_admin->adminToken(), method, target, body);
     }
     TestResponse chat(); // as tenant acme
 
     std::unique_ptr<test::RunningGateway> m_gateway;
-    std::unique_ptr<TestHttpClient> m_admin;
-    std::string m_viewerToken;
-    std::string m_operatorToken;
-    std::string m_adminToken;
+    std::unique_ptr<test::AdminSession> m_admin;
     std::string m_acmeKey;
 };
 
@@ -70,7 +68,7 @@ void PolicyAdminTest::init()
     auto config = test::mockGatewayWithAdminListener();
     config.source = "gatehouse.yaml";
     config.server.threads = 2;
-    config.models[0].deployments[0].price = DeploymentPrice{1.0, 10.0};
+    config.models[0].deployments[0].price = TokenPrice{1.0, 10.0};
     ScopedLimits filedLimit{{ScopeKind::Tenant, "filed"}, {}};
     filedLimit.limits.requestsPerMinute = 100;
     config.policy.limits.push_back(filedLimit);
@@ -79,15 +77,8 @@ void PolicyAdminTest::init()
     filedBudget.limitMicros = 5'000'000;
     config.policy.budgets.push_back(filedBudget);
     m_gateway = std::make_unique<test::RunningGateway>(std::move(config));
-    m_admin = std::make_unique<TestHttpClient>(m_gateway->server().adminAddress()->port);
+    m_admin = std::make_unique<test::AdminSession>(m_gateway->server());
     m_acmeKey = m_gateway->server().createKey("ci", "acme");
-
-    Database db(m_gateway->server().databasePath());
-    AdminTokenStore tokens(db);
-    const Change setup{"test-setup", "fixture"};
-    m_viewerToken = tokens.create(setup, "vera-viewer", AdminRole::Viewer).plaintext;
-    m_operatorToken = tokens.create(setup, "otto-operator", AdminRole::Operator).plaintext;
-    m_adminToken = tokens.create(setup, "ada-admin", AdminRole::Admin).plaintext;
 }
 
 void PolicyAdminTest::cleanup()
@@ -99,12 +90,7 @@ void PolicyAdminTest::cleanup()
 TestResponse PolicyAdminTest::call(const std::string& token, const std::string& method, const std::string& target,
     const std::string& body)
 {
-    std::map<std::string, std::string> headers;
-    if (!token.empty())
-        headers["Authorization"] = "Bearer " + token;
-    if (!body.empty())
-        headers["Content-Type"] = "application/json";
-    return m_admin->request(method, target, body, headers);
+    return m_admin->call(token, method, target, body);
 }
 
 TestResponse PolicyAdminTest::chat()
@@ -140,7 +126,7 @@ void PolicyAdminTest::aStoredBudgetRefusesACallThatDoesNotFit()
     QCOMPARE(itemOf(test::jsonBody(usage)["data"].toArray(), "tenant", "acme")["limit_usd"].toDouble(), 0.002);
 
     // Listed after the config file's.
-    const auto list = call(m_viewerToken, "GET", "/admin/v1/budgets");
+    const auto list = call(m_admin->viewerToken(), "GET", "/admin/v1/budgets");
     QVERIFY2(list.status == 200, qPrintable(test::describe(list)));
     const auto items = test::jsonBody(list)["data"].toArray();
     QCOMPARE(items.size(), 2);
@@ -181,7 +167,7 @@ void PolicyAdminTest::aStoredRateLimitRefusesTheRequestOverIt()
     QVERIFY2(second.status == 429, qPrintable(test::describe(second)));
     QCOMPARE(test::errorBody(second)["code"].toString(), QString("rate_limit_exceeded"));
 
-    const auto list = call(m_viewerToken, "GET", "/admin/v1/limits");
+    const auto list = call(m_admin->viewerToken(), "GET", "/admin/v1/limits");
     const auto items = test::jsonBody(list)["data"].toArray();
     QCOMPARE(items.size(), 2);
     QCOMPARE(itemOf(items, "tenant", "filed")["source"].toString(), QString("config_file"));
@@ -220,16 +206,16 @@ void PolicyAdminTest::configFileEntriesAreReadOnly()
 void PolicyAdminTest::onlyAdminsChangeThem()
 {
     const std::string limit = R"({"scope":"tenant","id":"acme","requests_per_minute":5})";
-    for (const auto& token : {m_viewerToken, m_operatorToken}) {
+    for (const auto& token : {m_admin->viewerToken(), m_admin->operatorToken()}) {
         const auto put = call(token, "PUT", "/admin/v1/limits", limit);
         QVERIFY2(put.status == 403, qPrintable(test::describe(put)));
         QCOMPARE(test::errorBody(put)["code"].toString(), QString("insufficient_role"));
         QCOMPARE(call(token, "PUT", "/admin/v1/budgets", R"({"scope":"tenant","id":"acme","limit_usd":1})").status, 403);
     }
     QCOMPARE(asAdmin("PUT", "/admin/v1/limits", limit).status, 200);
-    QCOMPARE(call(m_operatorToken, "DELETE", "/admin/v1/limits/tenant/acme").status, 403);
-    QCOMPARE(call(m_viewerToken, "GET", "/admin/v1/limits").status, 200);
-    QCOMPARE(call(m_viewerToken, "GET", "/admin/v1/budgets").status, 200);
+    QCOMPARE(call(m_admin->operatorToken(), "DELETE", "/admin/v1/limits/tenant/acme").status, 403);
+    QCOMPARE(call(m_admin->viewerToken(), "GET", "/admin/v1/limits").status, 200);
+    QCOMPARE(call(m_admin->viewerToken(), "GET", "/admin/v1/budgets").status, 200);
     QCOMPARE(call("", "GET", "/admin/v1/limits").status, 401);
 }
 

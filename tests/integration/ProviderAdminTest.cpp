@@ -4,6 +4,7 @@
 // entries read-only, providers in use, roles, changes taking effect at once, streams in flight
 // keeping what they started with, a stored model's traffic policy routing its calls, and changes
 // made by another process.
+#include "AdminSession.h"
 #include "GatewayTestSupport.h"
 #include "TestHttpClient.h"
 #include "logging/Logging.h"
@@ -81,7 +82,7 @@ private:
     TestResponse call(const std::string& token, const std::string& method, const std::string& target, const std::string& body = {});
     TestResponse asAdmin(const std::string& method, const std::string& target, const std::string& body = {})
     {
-        return call(m_adminToken, method, target, body);
+        return m_admin->call(m_admin->adminToken(), method, target, body);
     }
     TestResponse chat(const std::string& model, bool stream = false);
     std::string upstreamUrl() const;
@@ -90,10 +91,7 @@ private:
 
     std::unique_ptr<MockUpstreamServer> m_upstream;
     std::unique_ptr<test::RunningGateway> m_gateway;
-    std::unique_ptr<TestHttpClient> m_admin;
-    std::string m_viewerToken;
-    std::string m_operatorToken;
-    std::string m_adminToken;
+    std::unique_ptr<test::AdminSession> m_admin;
     std::string m_apiKey; // a data-plane key for every open model
 };
 
@@ -120,15 +118,8 @@ void ProviderAdminTest::init()
     config.source = "gatehouse.yaml";
     config.server.threads = 2;
     m_gateway = std::make_unique<test::RunningGateway>(std::move(config));
-    m_admin = std::make_unique<TestHttpClient>(m_gateway->server().adminAddress()->port);
+    m_admin = std::make_unique<test::AdminSession>(m_gateway->server());
     m_apiKey = m_gateway->server().createKey("ci");
-
-    Database db(m_gateway->server().databasePath());
-    AdminTokenStore tokens(db);
-    const Change setup{"test-setup", "fixture"};
-    m_viewerToken = tokens.create(setup, "vera-viewer", AdminRole::Viewer).plaintext;
-    m_operatorToken = tokens.create(setup, "otto-operator", AdminRole::Operator).plaintext;
-    m_adminToken = tokens.create(setup, "ada-admin", AdminRole::Admin).plaintext;
 }
 
 void ProviderAdminTest::cleanup()
@@ -142,12 +133,7 @@ void ProviderAdminTest::cleanup()
 TestResponse ProviderAdminTest::call(const std::string& token, const std::string& method, const std::string& target,
     const std::string& body)
 {
-    std::map<std::string, std::string> headers;
-    if (!token.empty())
-        headers["Authorization"] = "Bearer " + token;
-    if (!body.empty())
-        headers["Content-Type"] = "application/json";
-    return m_admin->request(method, target, body, headers);
+    return m_admin->call(token, method, target, body);
 }
 
 TestResponse ProviderAdminTest::chat(const std::string& model, bool stream)
@@ -193,7 +179,7 @@ void ProviderAdminTest::aStoredSecretReachesTheUpstreamAndNothingElse()
     QVERIFY(test::jsonBody(one)["problem"].isNull());
     for (const auto& target : {"/admin/v1/providers", "/admin/v1/providers/team-openai", "/admin/v1/models",
              "/admin/v1/audit?limit=1000", "/admin/v1/audit?format=csv", "/admin/v1/openapi.json"}) {
-        const auto response = call(m_viewerToken, "GET", target);
+        const auto response = call(m_admin->viewerToken(), "GET", target);
         QVERIFY2(response.status == 200, target);
         QVERIFY2(response.body.find("SECRET") == std::string::npos, target);
     }
@@ -353,7 +339,7 @@ void ProviderAdminTest::rolesDecideWhoMayDoWhat()
 {
     const std::string provider = R"({"name":"p","kind":"mock"})";
     const std::string model = R"({"model":"m","deployments":[{"provider":"mock","model":"x"}]})";
-    for (const auto& token : {m_viewerToken, m_operatorToken}) {
+    for (const auto& token : {m_admin->viewerToken(), m_admin->operatorToken()}) {
         for (const auto& [method, target, body] : std::vector<std::tuple<std::string, std::string, std::string>>{
                  {"POST", "/admin/v1/providers", provider}, {"PATCH", "/admin/v1/providers/mock", "{}"},
                  {"DELETE", "/admin/v1/providers/mock", ""}, {"POST", "/admin/v1/models", model},
@@ -366,8 +352,8 @@ void ProviderAdminTest::rolesDecideWhoMayDoWhat()
         for (const auto& target : {"/admin/v1/providers", "/admin/v1/providers/mock", "/admin/v1/models", "/admin/v1/models/mock-chat"})
             QCOMPARE(call(token, "GET", target).status, 200);
     }
-    QCOMPARE(call(m_viewerToken, "POST", "/admin/v1/providers/mock/test").status, 403);
-    const auto tested = call(m_operatorToken, "POST", "/admin/v1/providers/mock/test");
+    QCOMPARE(call(m_admin->viewerToken(), "POST", "/admin/v1/providers/mock/test").status, 403);
+    const auto tested = call(m_admin->operatorToken(), "POST", "/admin/v1/providers/mock/test");
     QVERIFY2(tested.status == 200, qPrintable(test::describe(tested)));
     QCOMPARE(call({}, "GET", "/admin/v1/providers").status, 401);
     QCOMPARE(asAdmin("POST", "/admin/v1/providers", provider).status, 201);
@@ -472,7 +458,7 @@ void ProviderAdminTest::aStoredModelsStrategyAndPrioritiesRouteItsCalls()
 void ProviderAdminTest::testingAProviderMakesOneRealCall()
 {
     addProviderAndModel("team-openai", R"({"source":"stored","secret":")" + kSecret + R"("})", "team-gpt");
-    const auto passed = call(m_operatorToken, "POST", "/admin/v1/providers/team-openai/test", R"({"reason":"after setup"})");
+    const auto passed = call(m_admin->operatorToken(), "POST", "/admin/v1/providers/team-openai/test", R"({"reason":"after setup"})");
     QVERIFY2(passed.status == 200, qPrintable(test::describe(passed)));
     const auto result = test::jsonBody(passed);
     QCOMPARE(result["name"].toString(), QString("team-openai"));
@@ -481,7 +467,7 @@ void ProviderAdminTest::testingAProviderMakesOneRealCall()
     QCOMPARE(result["model"].toString(), QString("gpt-4o-mini"));
 
     QCOMPARE(asAdmin("PATCH", "/admin/v1/providers/team-openai", R"({"credential":{"source":"stored","secret":")" + kWrongSecret + R"("}})").status, 200);
-    const auto failed = call(m_operatorToken, "POST", "/admin/v1/providers/team-openai/test", R"({"model":"gpt-4o"})");
+    const auto failed = call(m_admin->operatorToken(), "POST", "/admin/v1/providers/team-openai/test", R"({"model":"gpt-4o"})");
     QVERIFY2(failed.status == 200, qPrintable(test::describe(failed)));
     QCOMPARE(test::jsonBody(failed)["ok"].toBool(), false);
     QCOMPARE(test::jsonBody(failed)["status"].toInt(), 502);
@@ -505,7 +491,7 @@ void ProviderAdminTest::modelsListShowsSourceDeploymentsAndAccess()
 {
     addProviderAndModel("team-openai", R"({"source":"none"})", "team-gpt");
     QCOMPARE(asAdmin("PUT", "/admin/v1/models/team-gpt/access", R"({"mode":"approval"})").status, 200);
-    const auto page = test::jsonBody(call(m_viewerToken, "GET", "/admin/v1/models"));
+    const auto page = test::jsonBody(call(m_admin->viewerToken(), "GET", "/admin/v1/models"));
     const auto data = page["data"].toArray();
     QCOMPARE(data.size(), 2);
     QCOMPARE(data[0].toObject()["model"].toString(), QString("mock-chat"));
@@ -519,8 +505,8 @@ void ProviderAdminTest::modelsListShowsSourceDeploymentsAndAccess()
         QJsonObject({{"provider", "team-openai"}, {"model", "gpt-4o-mini"}, {"weight", 1}, {"priority", 0}, {"price", QJsonValue::Null}}));
     QCOMPARE(team["strategy"].toString(), QString("weighted"));
     QVERIFY(team["canary"].isNull());
-    QCOMPARE(test::jsonBody(call(m_viewerToken, "GET", "/admin/v1/models/team-gpt")), team);
-    QCOMPARE(call(m_viewerToken, "GET", "/admin/v1/models/nope").status, 404);
+    QCOMPARE(test::jsonBody(call(m_admin->viewerToken(), "GET", "/admin/v1/models/team-gpt")), team);
+    QCOMPARE(call(m_admin->viewerToken(), "GET", "/admin/v1/models/nope").status, 404);
 }
 
 void ProviderAdminTest::changesByAnotherProcessArePickedUp()

@@ -389,7 +389,7 @@ void TrafficPolicyTest::concurrentRequestsNeverOverspendABudget()
     // cases. 200 requests start together; each stays upstream for 50 ms, so all are in flight at once.
     auto config = baseConfig();
     config.providers.back().mock.latency = std::chrono::milliseconds(50);
-    config.models.push_back(model("priced", {{"mock", "mock-1", 1, 0, DeploymentPrice{1.0, 10.0}}}));
+    config.models.push_back(model("priced", {{"mock", "mock-1", 1, 0, TokenPrice{1.0, 10.0}}}));
     BudgetDefinition budget;
     budget.scope = {ScopeKind::Tenant, "thrifty"};
     budget.period = BudgetPeriod::Total;
@@ -451,7 +451,7 @@ void TrafficPolicyTest::theCacheAnswersRepeatsAndRecordsTheSaving()
 {
     const auto upstreamModel = "mock-fault:id=" + uniqueId(); // succeeds; counted
     auto config = baseConfig();
-    auto cached = model("cached", {{"up-a", upstreamModel, 1, 0, DeploymentPrice{1.0, 2.0}}});
+    auto cached = model("cached", {{"up-a", upstreamModel, 1, 0, TokenPrice{1.0, 2.0}}});
     cached.cacheTtl = std::chrono::seconds(60);
     config.models.push_back(cached);
     RunningGateway gateway(config);

@@ -229,9 +229,9 @@ private slots:
     void admissionEstimatesTokensAndTheWorstCaseCost()
     {
         auto config = Fixture::defaultConfig();
-        config.models[0].deployments[0].price = DeploymentPrice{1.0, 10.0};
+        config.models[0].deployments[0].price = TokenPrice{1.0, 10.0};
         config.models[0].fallbacks = {"dear"};
-        config.models.push_back({"dear", {{"p", "dear-up", 1, 0, DeploymentPrice{2.0, 30.0}}}});
+        config.models.push_back({"dear", {{"p", "dear-up", 1, 0, TokenPrice{2.0, 30.0}}}});
         config.policy.assumedCompletionTokens = 500;
         Fixture fixture(config);
         fixture.request.message.body() = std::string(400, 'x'); // 100 prompt tokens by the estimate

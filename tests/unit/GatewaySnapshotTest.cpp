@@ -68,7 +68,7 @@ private slots:
         auto& model = config.models[1];
         model.strategy = RoutingStrategy::OrderedFallback;
         model.deployments[0].priority = 1;
-        model.deployments[1].price = DeploymentPrice{2.5, 10.0};
+        model.deployments[1].price = TokenPrice{2.5, 10.0};
         model.fallbacks = {"a"};
         model.cacheTtl = std::chrono::seconds(60);
         config.policy.cacheDefaultTtl = std::chrono::seconds(5);

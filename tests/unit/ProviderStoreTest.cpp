@@ -75,7 +75,7 @@ ModelConfig routedModel()
 {
     ModelConfig model;
     model.name = "routed";
-    model.deployments = {{"a", "big", 3, 1, DeploymentPrice{2.5, 10}}, {"mock", "small", 1, 0, std::nullopt}};
+    model.deployments = {{"a", "big", 3, 1, TokenPrice{2.5, 10}}, {"mock", "small", 1, 0, std::nullopt}};
     model.strategy = RoutingStrategy::LowestCost;
     RoutingRule rule;
     rule.name = "eu";

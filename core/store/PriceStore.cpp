@@ -26,11 +26,6 @@ PriceEntry checkedEntry(const PriceEntry& entry)
     }
 }
 
-Json optionalNumber(const Statement& row, int index)
-{
-    return row.columnIsNull(index) ? Json(nullptr) : Json(row.columnReal(index));
-}
-
 constexpr const char* kPriceColumns = "SELECT provider, model, effective_date, input_per_million, output_per_million, "
                                       "cached_input_per_million, cache_write_per_million, source, note, updated_at_ms FROM prices";
 
@@ -45,7 +40,7 @@ std::vector<StoredPrice> readPrices(Statement& query)
             {"note", query.columnText(8)}};
         for (const auto& [key, column] : {std::pair{"cached_input_per_million", 5}, std::pair{"cache_write_per_million", 6}}) {
             if (!query.columnIsNull(column))
-                entry[key] = optionalNumber(query, column);
+                entry[key] = query.columnReal(column);
         }
         try {
             prices.push_back({readPriceEntry(JsonSettingsNode(entry), PriceOrigin::Store, ""), query.columnInt(9)});

@@ -29,7 +29,7 @@ test:
 bench:
 	@bash packaging/install-deps.sh bench
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) > /dev/null
-	@cmake --build $(BUILD_DIR) --target gatehouse
+	@cmake --build $(BUILD_DIR) --target gatehouse gatehouse-call-log-bench
 	@bash tests/bench/run-bench.sh $(BUILD_DIR)
 
 clean:

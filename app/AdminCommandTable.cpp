@@ -61,6 +61,32 @@ const std::vector<Column> kPriceColumns{{"PROVIDER", "provider"}, {"MODEL", "mod
     {"FROM", "effective_date"}, {"ORIGIN", "origin"}};
 const std::vector<Column> kAuditColumns{{"ID", "id"}, {"AT", "at_ms"}, {"ACTOR", "actor"}, {"ACTION", "action"},
     {"ENTITY", "entity_type"}, {"ENTITY_ID", "entity_id"}, {"REASON", "reason"}};
+const std::vector<Column> kCallColumns{{"STARTED", "started_at_ms"}, {"REQUEST_ID", "request_id"}, {"TENANT", "tenant"},
+    {"CONSUMER", "consumer"}, {"MODEL", "model"}, {"STATUS", "status"}, {"LATENCY_US", "latency_us"},
+    {"PROMPT", "prompt_tokens"}, {"COMPLETION", "completion_tokens"}, {"COST_USD", "cost_usd"}};
+
+const std::vector<Column> kSeriesColumns{{"BUCKET", "bucket_ms"}, {"GROUP", "group"}, {"REQUESTS", "requests"},
+    {"ERRORS", "errors"}, {"PROMPT", "prompt_tokens"}, {"COMPLETION", "completion_tokens"}, {"COST_USD", "cost_usd"},
+    {"P50_MS", "latency_p50_ms"}, {"P95_MS", "latency_p95_ms"}};
+const std::vector<Column> kTopColumns{{"GROUP", "group"}, {"REQUESTS", "requests"}, {"ERRORS", "errors"},
+    {"PROMPT", "prompt_tokens"}, {"COMPLETION", "completion_tokens"}, {"COST_USD", "cost_usd"}, {"P95_MS", "latency_p95_ms"}};
+
+// The range and filters every analytics command takes.
+std::vector<ArgumentSpec> analyticsArguments(std::vector<ArgumentSpec> arguments)
+{
+    const std::vector<ArgumentSpec> common{
+        {"--since", "since_ms", P::Query, K::TimeAgo, kOptional, "From this time on (default: 24h ago): 2025-06-30, or ago: 7d"},
+        {"--until", "until_ms", P::Query, K::TimeAgo, kOptional, "Before this time (default: now)"},
+        {"--granularity", "granularity", P::Query, K::Text, kOptional, "minute, hour or day (default: by the range)"},
+        {"--tenant", "tenant", P::Query, K::Text, kOptional, "Only this tenant's calls"},
+        {"--consumer", "consumer", P::Query, K::Text, kOptional, "Only this consumer's calls (tenant/consumer)"},
+        {"--key", "key", P::Query, K::Text, kOptional, "Only this API key prefix"},
+        {"--model", "model", P::Query, K::Text, kOptional, "Only calls that asked for this model"},
+        {"--deployment", "deployment", P::Query, K::Text, kOptional, "Only this deployment (provider/upstream model)"},
+        {"--format", "format", P::Output, K::OutputFormat, kOptional, "table (default), json or csv"}};
+    arguments.insert(arguments.end(), common.begin(), common.end());
+    return arguments;
+}
 
 const CommandGroup kGroups[]{
     {"tenant", "Tenants (teams): list, get, create, rename, delete"},
@@ -71,6 +97,8 @@ const CommandGroup kGroups[]{
     {"limit", "Rate limits per key, consumer, tenant or model: list, set, delete"},
     {"budget", "USD budgets per key, consumer or tenant: list, set, delete"},
     {"price", "The price table (USD per million tokens): list, set, delete, import a LiteLLM price file"},
+    {"calls", "The call log: list (filtered, as a table, JSON or CSV), show one call"},
+    {"analytics", "Charts of the call log as numbers: series (per minute, hour or day), top (tenants, keys, models, ...)"},
 };
 
 // The scope a rate limit or a budget applies to, as its body fields or its path.
@@ -226,6 +254,39 @@ const std::vector<CommandSpec>& commandTable()
                 {"--format", "format", P::Output, K::OutputFormat, kOptional,
                     "table (default), json (the API's answer) or csv (RFC 4180, up to 1000 entries a page)"}}),
             AnswerShape::List, kAuditColumns},
+
+        // --- the call log ---
+        {"calls", "list", "List calls, newest first", {{verb::get, "/admin/v1/calls"}},
+            {{"--since", "since_ms", P::Query, K::TimeAgo, kOptional,
+                 "From this time on (inclusive): 2025-06-30, 2025-06-30T12:00:00Z, or ago: 1h, 7d"},
+                {"--until", "until_ms", P::Query, K::TimeAgo, kOptional, "Before this time (same forms as --since)"},
+                {"--tenant", "tenant", P::Query, K::Text, kOptional, "Only this tenant's calls"},
+                {"--consumer", "consumer", P::Query, K::Text, kOptional, "Only this consumer's calls (tenant/consumer)"},
+                {"--key", "key", P::Query, K::Text, kOptional, "Only calls made with this API key prefix"},
+                {"--model", "model", P::Query, K::Text, kOptional, "Only calls that asked for this model"},
+                {"--provider", "provider", P::Query, K::Text, kOptional, "Only calls answered by this provider"},
+                {"--status", "status", P::Query, K::Text, kOptional, "A status (429), a class (5xx) or error (400 and above)"},
+                {"--limit", "limit", P::Query, K::Integer, kOptional, "Calls per page (1-10000; default 50, csv 10000)"},
+                {"--cursor", "cursor", P::Query, K::Text, kOptional,
+                    "Continue after the previous page: its next_cursor (or, after a csv page, its last row's started_at_ms-id)"},
+                {"--format", "format", P::Output, K::OutputFormat, kOptional,
+                    "table (default), json (the API's answer) or csv (RFC 4180, every field of each call)"}},
+            AnswerShape::List, kCallColumns},
+        {"calls", "show", "Show one call by its request id (the x-gatehouse-request-id header)",
+            {{verb::get, "/admin/v1/calls/{request_id}"}},
+            {{"REQUEST_ID", "request_id", P::Path, K::Text, kRequired, "The call's request id"}}, AnswerShape::Entity},
+
+        {"analytics", "series", "Requests, errors, tokens, cost and latency per minute, hour or day",
+            {{verb::get, "/admin/v1/analytics/series"}},
+            analyticsArguments({{"--group-by", "group_by", P::Query, K::Text, kOptional,
+                "Split by tenant, consumer, key, model or deployment"}}),
+            AnswerShape::List, kSeriesColumns},
+        {"analytics", "top", "The tenants, consumers, keys, models or deployments with the most cost, tokens, ...",
+            {{verb::get, "/admin/v1/analytics/top"}},
+            analyticsArguments({{"--by", "by", P::Query, K::Text, kRequired, "tenant, consumer, key, model or deployment"},
+                {"--metric", "metric", P::Query, K::Text, kOptional, "requests, errors, tokens, cost (default) or latency_p95"},
+                {"--limit", "limit", P::Query, K::Integer, kOptional, "How many (1-100, default 10)"}}),
+            AnswerShape::List, kTopColumns},
 
         // --- rate limits and budgets (the config file's are listed, and read-only) ---
         {"limit", "list", "List rate limits: the config file's, then the store's", {{verb::get, "/admin/v1/limits"}},

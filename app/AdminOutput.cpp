@@ -99,6 +99,13 @@ void printTable(const std::vector<Column>& columns, const Json& items, std::ostr
 void printPageNote(const Json& page, std::ostream& err)
 {
     const auto shown = page.value("data", Json::array()).size();
+    if (page.contains("next_cursor")) { // paged by cursor (the call log): no total is counted
+        if (shown == 0)
+            err << "Nothing to list.\n";
+        else if (page["next_cursor"].is_string())
+            err << "More follow. The next page: --cursor " << page["next_cursor"].get<std::string>() << "\n";
+        return;
+    }
     const auto total = page.value("total", int64_t(0));
     const auto offset = page.value("offset", int64_t(0));
     if (shown == 0) {

@@ -74,6 +74,16 @@ void CallLogModel::flushPendingAt(qint64 nowMs)
         emit totalCallsChanged();
     }
     updateRate(nowMs, arrivedCount);
+    const auto dropped = m_droppedRecordsSource ? m_droppedRecordsSource() : 0;
+    if (dropped != m_droppedRecords) {
+        m_droppedRecords = dropped;
+        emit droppedRecordsChanged();
+    }
+}
+
+void CallLogModel::setDroppedRecordsSource(std::function<qint64()> source)
+{
+    m_droppedRecordsSource = std::move(source);
 }
 
 void CallLogModel::updateRate(qint64 nowMs, qint64 arrived)

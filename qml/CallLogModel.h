@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -26,6 +27,9 @@ class CallLogModel : public QAbstractListModel {
     Q_PROPERTY(int count READ count NOTIFY countChanged)
     Q_PROPERTY(qint64 totalCalls READ totalCalls NOTIFY totalCallsChanged)
     Q_PROPERTY(double callsPerSecond READ callsPerSecond NOTIFY callsPerSecondChanged)
+    // Call records the gateway could not write (its writer's queue was full, or a write failed):
+    // shown on the call log page, never silent.
+    Q_PROPERTY(qint64 droppedRecords READ droppedRecords NOTIFY droppedRecordsChanged)
 
 public:
     enum Role {
@@ -63,6 +67,10 @@ public:
     // 0 stops the timer (tests then flush by hand).
     void setFlushInterval(std::chrono::milliseconds interval);
 
+    // Where droppedRecords is read from at each flush (the running gateway's writer counters);
+    // none: 0.
+    void setDroppedRecordsSource(std::function<qint64()> source);
+
     Q_INVOKABLE void clear();
 
     int capacity() const { return m_capacity; }
@@ -70,6 +78,7 @@ public:
     int count() const { return static_cast<int>(m_rows.size()); }
     qint64 totalCalls() const { return m_totalCalls; }
     double callsPerSecond() const { return m_callsPerSecond; }
+    qint64 droppedRecords() const { return m_droppedRecords; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
@@ -80,6 +89,7 @@ signals:
     void countChanged();
     void totalCallsChanged();
     void callsPerSecondChanged();
+    void droppedRecordsChanged();
 
 private:
     void trimTo(int rows);
@@ -90,6 +100,8 @@ private:
     int m_capacity = kDefaultCapacity;
     qint64 m_totalCalls = 0;
     double m_callsPerSecond = 0;
+    qint64 m_droppedRecords = 0;
+    std::function<qint64()> m_droppedRecordsSource;
     std::deque<std::pair<qint64, qint64>> m_rateSamples; // (flush time ms, calls that arrived)
     QElapsedTimer m_clock;
     QTimer m_flushTimer;

@@ -32,6 +32,15 @@ Item {
                     value: page.controller.callLog.callsPerSecond.toLocaleString(Qt.locale(), "f", 1)
                     caption: qsTr("calls/s")
                 },
+                StatText {
+                    objectName: "droppedRecords"
+                    // Records the writer could not keep (its queue full, or the database failing): the
+                    // calls happened, their records are missing from the log and the charts.
+                    visible: page.controller.callLog.droppedRecords > 0
+                    value: page.controller.callLog.droppedRecords.toLocaleString(Qt.locale(), "f", 0)
+                    caption: qsTr("records dropped")
+                    valueColor: Theme.danger
+                },
                 ActionButton {
                     text: qsTr("Clear")
                     enabled: page.controller.callLog.count > 0

@@ -85,6 +85,10 @@ void GatewayController::start()
         const QString address = QStringLiteral("http://") + QString::fromStdString(server->dataPlaneAddress().toString());
         const QString databasePath = QString::fromStdString(server->databasePath());
         m_server = std::move(server);
+        // Read on the GUI thread at each flush of the call log (the counters are thread-safe); stop()
+        // replaces it before the server goes.
+        m_callLog->setDroppedRecordsSource(
+            [records = &m_server->callRecords()] { return static_cast<qint64>(records->counters().dropped); });
         m_providers->setServer(m_server.get());
         m_modelDeployments->setConfig(*m_server->servingConfig());
         gatehouse::componentLogger("console")->info("console gateway listening on {}", address.toStdString());
@@ -104,6 +108,8 @@ void GatewayController::stop()
     m_modelDeployments->clear();
     // Drains in-flight calls and writes every record; the last batches still reach the call log.
     m_server->stop();
+    const auto dropped = static_cast<qint64>(m_server->callRecords().counters().dropped);
+    m_callLog->setDroppedRecordsSource([dropped] { return dropped; });
     m_server.reset();
     m_callLog->flushPending();
     clearAddress();

@@ -195,7 +195,11 @@ function routeForm(model) {
     const deployments = (model.deployments || []).map(d => ({
         provider: d.provider, model: d.model, weight: textOf(d.weight === undefined ? 1 : d.weight),
         priority: textOf(d.priority === undefined ? 0 : d.priority),
-        priceIn: d.price ? textOf(d.price.input_per_million) : "", priceOut: d.price ? textOf(d.price.output_per_million) : ""
+        priceIn: d.price ? textOf(d.price.input_per_million) : "", priceOut: d.price ? textOf(d.price.output_per_million) : "",
+        // The deployment's own quota; the form edits RPM and TPM and keeps a concurrency limit as it is.
+        rpm: d.limits && d.limits.requests_per_minute !== undefined ? textOf(d.limits.requests_per_minute) : "",
+        tpm: d.limits && d.limits.tokens_per_minute !== undefined ? textOf(d.limits.tokens_per_minute) : "",
+        concurrent: d.limits && d.limits.concurrent !== undefined ? d.limits.concurrent : null
     }))
     const ids = deployments.map(deploymentId)
     const rules = (model.rules || []).map(rule => {
@@ -281,6 +285,10 @@ function routeProblems(form, isNew) {
             if (!(numberOf(d.priceOut) >= 0))
                 add(at + "price.output_per_million", qsTr("Deployment %1: the output price must be a number of 0 or more (USD per 1M tokens).").arg(i + 1))
         }
+        for (const [key, text] of [["requests_per_minute", d.rpm], ["tokens_per_minute", d.tpm]]) {
+            if (text.trim().length > 0 && !(integerOf(text) >= 0))
+                add(at + "limits." + key, qsTr("Deployment %1: its limits must be whole numbers of 0 or more (empty: no limit).").arg(i + 1))
+        }
     })
     if (form.canaryIndex >= 0) {
         const percent = numberOf(form.canaryPercent)
@@ -319,8 +327,13 @@ function routeProblems(form, isNew) {
 function routeBody(form) {
     const deployments = form.deployments.map(d => {
         const hasPrice = d.priceIn.trim().length > 0 || d.priceOut.trim().length > 0
+        const limits = {}
+        if (d.rpm.trim().length > 0) limits.requests_per_minute = integerOf(d.rpm)
+        if (d.tpm.trim().length > 0) limits.tokens_per_minute = integerOf(d.tpm)
+        if (d.concurrent !== null) limits.concurrent = d.concurrent
         return { provider: d.provider, model: d.model.trim(), weight: integerOf(d.weight), priority: integerOf(d.priority),
-                 price: hasPrice ? { input_per_million: numberOf(d.priceIn), output_per_million: numberOf(d.priceOut) } : null }
+                 price: hasPrice ? { input_per_million: numberOf(d.priceIn), output_per_million: numberOf(d.priceOut) } : null,
+                 limits: Object.keys(limits).length > 0 ? limits : null }
     })
     const ids = deployments.map(deploymentId)
     const rules = form.rules.map(rule => {
@@ -365,7 +378,7 @@ function paramMarks(param, field) {
     return within(param, field) || within(field, param)
 }
 
-// routeBody() without what is at its default (weight 1, priority 0, no price, the weighted
+// routeBody() without what is at its default (weight 1, priority 0, no price nor limits, the weighted
 // strategy, empty lists, nulls): the short body that creates a model.
 function compactRouteBody(body) {
     const compact = {}
@@ -374,6 +387,7 @@ function compactRouteBody(body) {
         if (d.weight !== 1) entry.weight = d.weight
         if (d.priority !== 0) entry.priority = d.priority
         if (d.price !== null) entry.price = d.price
+        if (d.limits !== null) entry.limits = d.limits
         return entry
     })
     for (const key in body) {

@@ -59,7 +59,7 @@ FormDialog {
 
     function addDeployment() {
         deployments = deployments.concat([{ provider: providerNames.length > 0 ? providerNames[0] : "", model: "",
-                                            weight: "1", priority: "0", priceIn: "", priceOut: "" }])
+                                            weight: "1", priority: "0", priceIn: "", priceOut: "", rpm: "", tpm: "", concurrent: null }])
         touch()
     }
     // The rules and the canary keep naming the same deployments.

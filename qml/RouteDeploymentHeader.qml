@@ -15,5 +15,6 @@ RowLayout {
     FieldCaption { Layout.preferredWidth: 64; text: qsTr("Weight"); horizontalAlignment: Text.AlignRight }
     FieldCaption { Layout.preferredWidth: 64; text: qsTr("Priority"); horizontalAlignment: Text.AlignRight }
     FieldCaption { Layout.preferredWidth: 84 * 2 + Theme.spacingSmall; text: qsTr("Price in / out, $ per 1M"); horizontalAlignment: Text.AlignRight }
+    FieldCaption { Layout.preferredWidth: 72 + 84 + Theme.spacingSmall; text: qsTr("Its quota / min"); horizontalAlignment: Text.AlignRight }
     Item { Layout.preferredWidth: 36; visible: !header.readOnly }
 }

@@ -1,6 +1,7 @@
 // One deployment of the model in the routes editor: provider, model at the provider, weight,
-// priority and an optional price (USD per 1M input and output tokens). It edits `entry`, an object
-// of the editor's `deployments`, in place; the columns line up with RouteDeploymentHeader.
+// priority, an optional price (USD per 1M input and output tokens) and the deployment's own quota
+// (requests and tokens per minute; docs/traffic-policy.md "Deployment limits"). It edits `entry`,
+// an object of the editor's `deployments`, in place; the columns line up with RouteDeploymentHeader.
 import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Layouts
@@ -85,6 +86,28 @@ RowLayout {
         placeholderText: qsTr("out $")
         text: row.entry.priceOut
         onTextChanged: if (text !== row.entry.priceOut) { row.entry.priceOut = text; row.editor.touch() }
+    }
+    RouteInput {
+        objectName: "deploymentRpm"
+        Layout.preferredWidth: 72
+        readOnly: row.editor.readOnly
+        param: row.param + ".limits.requests_per_minute"
+        invalid: row.editor.marks(param)
+        horizontalAlignment: Text.AlignRight
+        placeholderText: qsTr("RPM")
+        text: row.entry.rpm
+        onTextChanged: if (text !== row.entry.rpm) { row.entry.rpm = text; row.editor.touch() }
+    }
+    RouteInput {
+        objectName: "deploymentTpm"
+        Layout.preferredWidth: 84
+        readOnly: row.editor.readOnly
+        param: row.param + ".limits.tokens_per_minute"
+        invalid: row.editor.marks(param)
+        horizontalAlignment: Text.AlignRight
+        placeholderText: qsTr("TPM")
+        text: row.entry.tpm
+        onTextChanged: if (text !== row.entry.tpm) { row.entry.tpm = text; row.editor.touch() }
     }
     ActionButton {
         objectName: "removeDeployment"

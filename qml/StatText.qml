@@ -1,4 +1,5 @@
 // A number with its caption, for counters above a table ("1,204 calls").
+import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Layouts
 
@@ -7,12 +8,13 @@ RowLayout {
 
     required property string value
     required property string caption
+    property color valueColor: Theme.text
 
     spacing: 4
 
     Label {
         text: stat.value
-        color: Theme.text
+        color: stat.valueColor
         font.pixelSize: Theme.fontSize
         font.bold: true
     }

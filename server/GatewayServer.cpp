@@ -49,7 +49,8 @@ GatewayServer::GatewayServer(GatewayConfig config, std::string dataDirectory)
     m_snapshots = std::make_unique<SnapshotStore>(std::make_shared<const GatewaySnapshot>(m_config, std::vector<StoredKey>{}));
     rebuildSnapshot();
     m_records = std::make_unique<CallRecordWriter>(databasePath(), m_config.storage.writerQueueCapacity,
-        m_config.storage.writerBatchSize, m_config.storage.writerFlushInterval);
+        m_config.storage.writerBatchSize, m_config.storage.writerFlushInterval,
+        CallRecordWriter::Upkeep{m_config.storage.retention, m_config.capture.redact});
     m_callMetrics = std::make_unique<CallMetrics>(m_config.metrics.maxLabelSets);
     if (m_config.metrics.enabled) {
         // Counted on the writer's thread as each batch is written, so the request path pays nothing.
@@ -58,6 +59,9 @@ GatewayServer::GatewayServer(GatewayConfig config, std::string dataDirectory)
             m_callMetrics->record(batch, [&](const std::string& model) { return snapshot->route(model) != nullptr; });
         });
     }
+    // The admin API's live streams of calls: a batch is formatted only when a stream is open.
+    m_callFeed = std::make_unique<CallFeed>();
+    m_records->subscribe([feed = m_callFeed.get()](const std::vector<CallRecord>& batch) { feed->publish(batch); });
     m_adminService = std::make_unique<AdminService>(databasePath(), static_cast<AdminGateway*>(this));
 }
 
@@ -267,7 +271,7 @@ void GatewayServer::start()
         auto adminState = std::make_shared<SessionSharedState>();
         adminState->limits = dataState->limits;
         adminState->handler = [this](IncomingRequest& request, ResponseChannel& channel) { return handleAdmin(request, channel); };
-        m_adminApi = std::make_unique<AdminApi>(*m_adminService);
+        m_adminApi = std::make_unique<AdminApi>(*m_adminService, m_callFeed.get());
         m_admin = std::make_unique<HttpListener>(*m_workers, *server.adminListen, adminState, "admin API");
     }
 
@@ -297,6 +301,10 @@ void GatewayServer::stop()
     m_dataPlane->stopAccepting();
     if (m_admin)
         m_admin->stopAccepting();
+    // Open streams of calls end now, cleanly (their last chunk sent), while the workers still run.
+    m_callFeed->close();
+    if (!m_callFeed->waitUntilEnded(std::chrono::seconds(2)))
+        log->warn("a live stream of calls did not end within 2 s: it is cut off");
     const int inFlight = m_handler->inFlight();
     if (inFlight > 0)
         log->info("draining: waiting for {} in-flight request(s), at most {} ms", inFlight, m_config.server.drainTimeout.count());

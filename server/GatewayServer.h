@@ -122,6 +122,7 @@ private:
     std::unique_ptr<TrafficControl> m_traffic; // before the snapshots: they hold its breakers
     std::unique_ptr<SnapshotStore> m_snapshots;
     std::unique_ptr<CallMetrics> m_callMetrics; // before the writer: its thread feeds them until it stops
+    std::unique_ptr<CallFeed> m_callFeed;       // the same: the admin API's live streams of calls
     std::unique_ptr<CallRecordWriter> m_records;
 
     // Destroyed before the handler and the writer: pending coroutines on the workers refer to them.

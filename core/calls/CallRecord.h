@@ -5,10 +5,22 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 namespace gatehouse {
+
+// What payload capture kept of a call (docs/analytics.md "Payload capture"): the first bytes of
+// its request and of its answer as sent (a stream's SSE text), redacted before they are stored.
+struct CallPayload {
+    std::string requestHeaders; // "name: value" lines, without credentials
+    std::string request;
+    std::string response;
+    int responseStatus = 0; // 0: no answer was sent
+    bool requestTruncated = false;
+    bool responseTruncated = false;
+};
 
 struct CallRecord {
     std::chrono::system_clock::time_point startedAt;
@@ -18,6 +30,7 @@ struct CallRecord {
     std::string tenant;
     std::string consumer;   // the consumer's name within the tenant ("" for a tenant-level key)
     std::string model;      // the public model name the client asked for
+    std::string route;      // the public model that answered: `model`, or the fallback model that did
     std::string provider;
     std::string deployment; // the upstream model name
     int status = 0;
@@ -39,6 +52,14 @@ struct CallRecord {
     std::optional<int64_t> savedMicros;
     int attempts = 0;
     std::string cache; // "hit" | "miss" | "bypass"; "" when the request was not cacheable
+    // Who called from where (docs/analytics.md): the connection's peer address, its User-Agent (cut
+    // to 256 bytes), and the request's metadata tags (string members of the body's "metadata" and
+    // of the x-gatehouse-metadata header's JSON object) as a JSON object text, "" when none.
+    std::string clientIp;
+    std::string userAgent;
+    std::string tags;
+    // Set only for a model that captures payloads (ModelConfig::capturePayloads).
+    std::shared_ptr<CallPayload> payload;
 
     // Fills the token fields from a provider's (or an estimated) usage.
     void setUsage(const TokenUsage& usage, bool estimated);

@@ -1,5 +1,9 @@
 #include "calls/CallRecordWriter.h"
 
+#include "calls/CallRetention.h"
+#include "calls/CallRollups.h"
+#include "calls/PayloadRedactor.h"
+#include "config/GatewayConfig.h"
 #include "store/Database.h"
 
 #include <spdlog/spdlog.h>
@@ -34,12 +38,17 @@ void bindOptional(Statement& statement, int index, const std::optional<T>& value
 } // namespace
 
 CallRecordWriter::CallRecordWriter(std::string databasePath, std::size_t queueCapacity, std::size_t batchSize,
-    std::chrono::milliseconds gatherWindow)
+    std::chrono::milliseconds gatherWindow, Upkeep upkeep)
     : m_databasePath(std::move(databasePath))
     , m_capacity(queueCapacity)
     , m_batchSize(batchSize)
     , m_gatherWindow(gatherWindow)
+    , m_redactor(std::make_unique<PayloadRedactor>(upkeep.redaction.value_or(defaultRedactionPatterns())))
 {
+    if (upkeep.retention) {
+        m_retention = std::make_unique<CallRetention>(*upkeep.retention);
+        m_nextPrune = std::chrono::steady_clock::now(); // a first pass at start
+    }
     m_queue.reserve(std::min<std::size_t>(queueCapacity, 4096));
     m_thread = std::thread([this] { run(); });
 }
@@ -103,7 +112,7 @@ void CallRecordWriter::stop()
 CallRecordWriter::Counters CallRecordWriter::counters() const
 {
     std::lock_guard lock(m_mutex);
-    return {m_submitted, m_written.load(), m_dropped.load(), m_queue.size()};
+    return {m_submitted, m_written.load(), m_dropped.load(), m_queue.size(), m_pruned.load()};
 }
 
 void CallRecordWriter::run()
@@ -117,8 +126,13 @@ void CallRecordWriter::run()
         m_insert = std::make_unique<Statement>(m_db->prepare(
             "INSERT INTO calls(started_at_ms, request_id, endpoint, key_prefix, tenant, model, provider, deployment, "
             "status, error_code, stream, ttfb_us, latency_us, overhead_us, prompt_tokens, completion_tokens, "
-            "cached_tokens, reasoning_tokens, usage_estimated, consumer, cost_micros, saved_micros, attempts, cache, cache_write_tokens) "
-            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+            "cached_tokens, reasoning_tokens, usage_estimated, consumer, cost_micros, saved_micros, attempts, cache, cache_write_tokens, "
+            "route, client_ip, user_agent, tags) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+        m_rollups = std::make_unique<CallRollups>(*m_db);
+        m_insertPayload = std::make_unique<Statement>(m_db->prepare(
+            "INSERT INTO call_payloads(call_id, request_headers, request, response_status, response, request_truncated, response_truncated) "
+            "VALUES(last_insert_rowid(), ?, ?, ?, ?, ?, ?)"));
     } catch (const StoreError& error) {
         spdlog::error("call log: cannot open the database, records will be counted as dropped: {}", error.what());
     }
@@ -127,10 +141,16 @@ void CallRecordWriter::run()
     for (;;) {
         {
             std::unique_lock lock(m_mutex);
-            m_wake.wait(lock, [&] { return !m_queue.empty() || m_stopping; });
+            const auto ready = [&] { return !m_queue.empty() || m_stopping; };
+            if (m_retention)
+                m_wake.wait_until(lock, m_nextPrune, ready); // idle, it still prunes on time
+            else
+                m_wake.wait(lock, ready);
             // Gather for a moment: a transaction per record would cost more CPU than the requests.
-            m_wake.wait_for(lock, m_gatherWindow,
-                [&] { return m_queue.size() >= m_batchSize || m_stopping || m_flushWaiters > 0; });
+            if (ready()) {
+                m_wake.wait_for(lock, m_gatherWindow,
+                    [&] { return m_queue.size() >= m_batchSize || m_stopping || m_flushWaiters > 0; });
+            }
             if (m_queue.empty() && m_stopping)
                 break;
             taken.swap(m_queue);
@@ -154,14 +174,17 @@ void CallRecordWriter::run()
             m_progress.notify_all();
         }
         taken.clear();
+        pruneIfDue();
     }
     m_insert.reset();
+    m_insertPayload.reset();
+    m_rollups.reset();
     m_db.reset();
 }
 
 bool CallRecordWriter::writeBatch(const std::vector<CallRecord>& batch)
 {
-    if (!m_db || !m_insert)
+    if (!m_db || !m_insert || !m_rollups || !m_insertPayload)
         return false;
     try {
         inTransaction(*m_db, [&] {
@@ -191,13 +214,51 @@ bool CallRecordWriter::writeBatch(const std::vector<CallRecord>& batch)
                 insert.bind(23, static_cast<int64_t>(record.attempts));
                 bindOptionalText(insert, 24, record.cache);
                 bindOptional(insert, 25, record.cacheWriteTokens);
+                bindOptionalText(insert, 26, record.route);
+                bindOptionalText(insert, 27, record.clientIp);
+                bindOptionalText(insert, 28, record.userAgent);
+                bindOptionalText(insert, 29, record.tags);
                 insert.step();
+                if (record.payload)
+                    writePayload(*record.payload); // right after its call: it takes the call's row id
             }
+            m_rollups->add(batch);
         });
         return true;
     } catch (const StoreError& error) {
         spdlog::error("call log: writing {} record(s) failed, counted as dropped: {}", batch.size(), error.what());
         return false;
+    }
+}
+
+void CallRecordWriter::writePayload(const CallPayload& payload)
+{
+    auto& insert = *m_insertPayload;
+    insert.reset();
+    insert.bind(1, m_redactor->redact(payload.requestHeaders))
+        .bind(2, m_redactor->redact(payload.request))
+        .bind(3, static_cast<int64_t>(payload.responseStatus))
+        .bind(4, m_redactor->redact(payload.response))
+        .bind(5, static_cast<int64_t>(payload.requestTruncated))
+        .bind(6, static_cast<int64_t>(payload.responseTruncated));
+    insert.step();
+}
+
+void CallRecordWriter::pruneIfDue()
+{
+    const auto now = std::chrono::steady_clock::now();
+    if (!m_retention || !m_db || now < m_nextPrune)
+        return;
+    m_nextPrune = now + m_retention->settings().pruneInterval;
+    try {
+        const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+        const auto result = m_retention->prune(*m_db, nowMs);
+        m_pruned += static_cast<uint64_t>(result.calls());
+        if (result.calls() > 0 || result.rollupRows > 0)
+            spdlog::info("call log: retention pruned {} record(s) by age, {} by size, {} rollup row(s)", result.callsByAge,
+                result.callsBySize, result.rollupRows);
+    } catch (const StoreError& error) {
+        spdlog::error("call log: pruning failed, will try again in {} s: {}", m_retention->settings().pruneInterval.count(), error.what());
     }
 }
 

@@ -1,8 +1,11 @@
 // Takes call records from the request path without ever blocking it, and writes them to SQLite
-// in batches on one background thread. Subscribers (the console) see each written batch.
+// in batches on one background thread, with their rollups (CallRollups) and their captured
+// payloads (redacted there, off the request path) in the same transaction. Between batches the
+// same thread prunes the log as its retention says. Subscribers (the console) see each written batch.
 #pragma once
 
 #include "calls/CallRecord.h"
+#include "config/RetentionSettings.h"
 
 #include <atomic>
 #include <chrono>
@@ -11,13 +14,17 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 namespace gatehouse {
 
+class CallRetention;
+class CallRollups;
 class Database;
+class PayloadRedactor;
 class Statement;
 
 class CallRecordWriter {
@@ -29,13 +36,20 @@ public:
         uint64_t written = 0;
         uint64_t dropped = 0; // queue full or write failed: counted, logged, never silent
         std::size_t queueDepth = 0;
+        uint64_t pruned = 0; // records deleted by retention
+    };
+
+    // What the writer does besides writing (docs/analytics.md).
+    struct Upkeep {
+        std::optional<RetentionSettings> retention;        // unset: nothing is ever pruned
+        std::optional<std::vector<std::string>> redaction; // unset: the default patterns (defaultRedactionPatterns)
     };
 
     // Opens its own connection to the database at `databasePath` (which must be migrated already).
     // After the first record of a batch arrives, the writer waits up to `gatherWindow` for more
     // (or for a full batch, or a flush) before it commits.
     CallRecordWriter(std::string databasePath, std::size_t queueCapacity, std::size_t batchSize,
-        std::chrono::milliseconds gatherWindow = std::chrono::milliseconds(50));
+        std::chrono::milliseconds gatherWindow = std::chrono::milliseconds(50), Upkeep upkeep = {});
     ~CallRecordWriter(); // stops: everything submitted is written first
 
     // Never blocks on I/O: a full queue drops the record and counts it.
@@ -53,6 +67,8 @@ public:
 private:
     void run();
     bool writeBatch(const std::vector<CallRecord>& batch);
+    void writePayload(const CallPayload& payload);
+    void pruneIfDue();
 
     std::string m_databasePath;
     std::size_t m_capacity;
@@ -74,6 +90,12 @@ private:
     std::vector<Subscriber> m_subscribers;
     std::unique_ptr<Database> m_db;        // used by the writer thread only
     std::unique_ptr<Statement> m_insert;
+    std::unique_ptr<CallRollups> m_rollups;
+    std::unique_ptr<Statement> m_insertPayload;
+    std::unique_ptr<PayloadRedactor> m_redactor;
+    std::unique_ptr<CallRetention> m_retention;
+    std::chrono::steady_clock::time_point m_nextPrune;
+    std::atomic<uint64_t> m_pruned{0};
     std::thread m_thread;
 };
 

@@ -1,5 +1,6 @@
 #include "config/ConfigLoader.h"
 
+#include "calls/PayloadRedactor.h"
 #include "config/PriceSettings.h"
 
 #include "config/AddressParsing.h"
@@ -179,13 +180,48 @@ void readLog(const Reader& r, const YAML::Node& node, LogSettings& log)
 
 void readStorage(const Reader& r, const YAML::Node& node, StorageSettings& storage)
 {
-    r.expectMap(node, "storage", {"writer_queue_capacity", "writer_batch_size", "writer_flush_interval_ms"});
+    r.expectMap(node, "storage", {"writer_queue_capacity", "writer_batch_size", "writer_flush_interval_ms", "retention"});
     if (node["writer_queue_capacity"])
         storage.writerQueueCapacity = r.integer(node["writer_queue_capacity"], "storage.writer_queue_capacity", 100, 100000000);
     if (node["writer_batch_size"])
         storage.writerBatchSize = r.integer(node["writer_batch_size"], "storage.writer_batch_size", 1, 100000);
     if (node["writer_flush_interval_ms"])
         storage.writerFlushInterval = r.millis(node["writer_flush_interval_ms"], "storage.writer_flush_interval_ms");
+    if (!node["retention"])
+        return;
+    const auto retention = node["retention"];
+    r.expectMap(retention, "storage.retention", {"calls_max_age_days", "calls_max_mb", "minute_rollups_max_age_days",
+        "hour_rollups_max_age_days", "day_rollups_max_age_days", "prune_interval_s"});
+    auto& settings = storage.retention;
+    const std::pair<const char*, int64_t*> days[] = {{"calls_max_age_days", &settings.callsMaxAgeDays},
+        {"minute_rollups_max_age_days", &settings.minuteRollupsMaxAgeDays}, {"hour_rollups_max_age_days", &settings.hourRollupsMaxAgeDays},
+        {"day_rollups_max_age_days", &settings.dayRollupsMaxAgeDays}};
+    for (const auto& [key, value] : days) {
+        if (retention[key])
+            *value = r.integer(retention[key], std::string("storage.retention.") + key, 0, 36500);
+    }
+    if (retention["calls_max_mb"])
+        settings.callsMaxMegabytes = r.integer(retention["calls_max_mb"], "storage.retention.calls_max_mb", 0, 16 * 1024 * 1024);
+    if (retention["prune_interval_s"])
+        settings.pruneInterval = std::chrono::seconds(r.integer(retention["prune_interval_s"], "storage.retention.prune_interval_s", 1, 86400));
+}
+
+void readCapture(const Reader& r, const YAML::Node& node, CaptureSettings& capture)
+{
+    r.expectMap(node, "capture", {"max_bytes", "redact"});
+    if (node["max_bytes"])
+        capture.maxBytes = r.integer(node["max_bytes"], "capture.max_bytes", 1024, 16 * 1024 * 1024);
+    if (!node["redact"])
+        return;
+    capture.redact.clear(); // the list replaces the defaults
+    r.forEach(node, "redact", [&](const YAML::Node& item, const std::string& field) {
+        auto pattern = r.string(item, "capture." + field);
+        if (pattern.empty())
+            r.fail(item, "capture." + field, "must not be empty");
+        if (const auto problem = PayloadRedactor::patternProblem(pattern))
+            r.fail(item, "capture." + field, "not a regular expression (ECMAScript): " + *problem);
+        capture.redact.push_back(std::move(pattern));
+    });
 }
 
 void readMetrics(const Reader& r, const YAML::Node& node, MetricsSettings& metrics)
@@ -528,13 +564,15 @@ GatewayConfig ConfigLoader::loadText(std::string_view yaml, const std::string& s
     config.source = sourceName;
     if (root.IsNull())
         return config;
-    r.expectMap(root, "", {"server", "log", "storage", "metrics", "providers", "models", "keys", "policy", "prices"});
+    r.expectMap(root, "", {"server", "log", "storage", "capture", "metrics", "providers", "models", "keys", "policy", "prices"});
     if (root["server"])
         readServer(r, root["server"], config.server);
     if (root["log"])
         readLog(r, root["log"], config.log);
     if (root["storage"])
         readStorage(r, root["storage"], config.storage);
+    if (root["capture"])
+        readCapture(r, root["capture"], config.capture);
     if (root["metrics"])
         readMetrics(r, root["metrics"], config.metrics);
     r.forEach(root, "providers", [&](const YAML::Node& node, const std::string& field) {

@@ -2,6 +2,18 @@
 
 namespace gatehouse {
 
+const std::vector<std::string>& defaultRedactionPatterns()
+{
+    static const std::vector<std::string> patterns{
+        R"(sk-[A-Za-z0-9_\-]{16,})",                  // OpenAI, Anthropic (sk-ant-...)
+        R"(g(?:k|at)-[A-Za-z0-9_\-]{16,})",           // Gatehouse API keys and admin tokens
+        R"(AKIA[0-9A-Z]{16})",                        // AWS access key ids
+        R"([Bb]earer\s+[A-Za-z0-9._~+/\-]{16,}=*)",   // bearer tokens written into text
+        R"(eyJ[\w\-]{8,}\.[\w\-]{8,}\.[\w\-]{8,})",     // JWTs
+    };
+    return patterns;
+}
+
 std::string HostPort::toString() const
 {
     const bool ipv6 = host.find(':') != std::string::npos;

@@ -6,6 +6,7 @@
 #include "policy/DeploymentPicker.h"
 #include "policy/RateLimiter.h"
 #include "policy/RetryPolicy.h"
+#include "config/RetentionSettings.h"
 #include "pricing/PriceEntry.h"
 
 #include <chrono>
@@ -93,6 +94,9 @@ struct DeploymentConfig {
     // What a call to it costs (docs/pricing.md): overrides the price table's entry for its model.
     // Used for the call's cost, budgets (the worst case before the call) and the lowest-cost strategy.
     std::optional<TokenPrice> price;
+    // The upstream's own quota (docs/traffic-policy.md): an attempt that would exceed it skips the
+    // deployment. Shared by every model that routes to the same provider and upstream model.
+    RateLimits limits;
 };
 
 // How a public model spreads, retries and caches its traffic (docs/traffic-policy.md).
@@ -112,6 +116,8 @@ struct ModelConfig {
     // How long answers stay in the response cache; unset: policy.cache.default_ttl_s; 0: never cached.
     std::optional<std::chrono::seconds> cacheTtl;
     RateLimits limits; // for all callers of this model together
+    // Keep the first bytes of each call's request and answer with its record (docs/analytics.md).
+    bool capturePayloads = false;
 };
 
 // A rate limit or budget declared in the config file for a key (by its prefix), a consumer
@@ -156,6 +162,19 @@ struct StorageSettings {
     std::size_t writerQueueCapacity = 200000; // call records waiting for the writer
     std::size_t writerBatchSize = 2000;
     std::chrono::milliseconds writerFlushInterval{50}; // how long the writer gathers records before a commit
+    RetentionSettings retention;
+};
+
+// What `capture.redact` holds when the config file does not set it: API keys and access tokens of
+// the common shapes (OpenAI/Anthropic "sk-...", Gatehouse's keys and admin tokens, AWS access key
+// ids, bearer tokens written into text, JWTs).
+const std::vector<std::string>& defaultRedactionPatterns();
+
+// Payload capture (docs/analytics.md "Payload capture"), for the models that turn it on.
+struct CaptureSettings {
+    std::size_t maxBytes = 32 * 1024; // of the request's body, and of the answer's
+    // ECMAScript regular expressions; each match is replaced by [REDACTED] before anything is stored.
+    std::vector<std::string> redact = defaultRedactionPatterns();
 };
 
 // GET /metrics on the data-plane listener (docs/metrics.md). Off unless enabled: it shows every
@@ -176,6 +195,7 @@ struct GatewayConfig {
     ServerSettings server;
     LogSettings log;
     StorageSettings storage;
+    CaptureSettings capture;
     MetricsSettings metrics;
     std::vector<ProviderConfig> providers;
     std::vector<ModelConfig> models;

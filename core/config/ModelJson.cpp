@@ -41,6 +41,9 @@ Json rulesJson(const std::vector<RoutingRule>& rules)
     return list;
 }
 
+
+} // namespace
+
 Json limitsJson(const RateLimits& limits)
 {
     Json json = Json::object();
@@ -52,12 +55,11 @@ Json limitsJson(const RateLimits& limits)
     return json;
 }
 
-} // namespace
-
 Json toJson(const DeploymentConfig& deployment)
 {
     return {{"provider", deployment.provider}, {"model", deployment.upstreamModel}, {"weight", deployment.weight},
-        {"priority", deployment.priority}, {"price", deployment.price ? toJson(*deployment.price) : Json(nullptr)}};
+        {"priority", deployment.priority}, {"price", deployment.price ? toJson(*deployment.price) : Json(nullptr)},
+        {"limits", deployment.limits.any() ? limitsJson(deployment.limits) : Json(nullptr)}};
 }
 
 Json modelPolicyJson(const ModelConfig& model, UnsetPolicyKeys unset)
@@ -79,6 +81,7 @@ Json modelPolicyJson(const ModelConfig& model, UnsetPolicyKeys unset)
     put("context_window_fallbacks", !model.contextWindowFallbacks.empty(), model.contextWindowFallbacks, Json::array());
     put("cache_ttl_s", model.cacheTtl.has_value(), model.cacheTtl ? Json(model.cacheTtl->count()) : Json(), nullptr);
     put("limits", model.limits.any(), limitsJson(model.limits), nullptr);
+    put("capture_payloads", model.capturePayloads, true, false);
     return policy;
 }
 

@@ -10,8 +10,12 @@
 
 namespace gatehouse {
 
-// {"provider", "model", "weight", "priority", "price"}; price null when the deployment has none.
+// {"provider", "model", "weight", "priority", "price", "limits"}; price and limits null when the
+// deployment has none.
 Json toJson(const DeploymentConfig& deployment);
+
+// {"requests_per_minute", "tokens_per_minute", "concurrent"}: the dimensions that are set.
+Json limitsJson(const RateLimits& limits);
 
 enum class UnsetPolicyKeys {
     Omit, // only the keys that are set: how the store keeps them
@@ -19,7 +23,7 @@ enum class UnsetPolicyKeys {
 };
 
 // The model's traffic policy: strategy, rules, canary, fallbacks, context_window_fallbacks,
-// cache_ttl_s, limits (each limit dimension only when set).
+// cache_ttl_s, limits (each limit dimension only when set), capture_payloads.
 Json modelPolicyJson(const ModelConfig& model, UnsetPolicyKeys unset = UnsetPolicyKeys::Omit);
 
 // The whole entry: {<nameKey>: name, "deployments": [...], <the policy keys that are set>}.

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 
 namespace gatehouse {
 namespace {
@@ -193,9 +194,16 @@ ProviderConfig readProviderEntry(const SettingsNode& node, const ProviderEntryKe
 
 namespace {
 
+// A `limits:` mapping of a model or a deployment.
+RateLimits readLimitsObject(const SettingsNode& limits)
+{
+    limits.expectKeys({"requests_per_minute", "tokens_per_minute", "concurrent"});
+    return readRateLimits(limits);
+}
+
 DeploymentConfig readDeployment(const SettingsNode& item, const std::function<bool(const std::string&)>& providerExists)
 {
-    item.expectKeys({"provider", "model", "weight", "priority", "price"});
+    item.expectKeys({"provider", "model", "weight", "priority", "price", "limits"});
     DeploymentConfig deployment;
     deployment.provider = item.requiredText("provider");
     if (!providerExists(deployment.provider))
@@ -207,6 +215,8 @@ DeploymentConfig readDeployment(const SettingsNode& item, const std::function<bo
         deployment.priority = static_cast<int>(item.integer("priority", -kMaxPriority, kMaxPriority));
     if (item.has("price"))
         deployment.price = readTokenPrice(*item.child("price"));
+    if (item.has("limits"))
+        deployment.limits = readLimitsObject(*item.child("limits"));
     return deployment;
 }
 
@@ -314,7 +324,7 @@ ModelConfig readModelEntry(const SettingsNode& node, const std::function<bool(co
     const ModelEntryKeys& keys)
 {
     std::set<std::string> allowed{keys.nameKey, "deployments", "strategy", "rules", "canary", "fallbacks",
-        "context_window_fallbacks", "cache_ttl_s", "limits"};
+        "context_window_fallbacks", "cache_ttl_s", "limits", "capture_payloads"};
     allowed.insert(keys.extraKeys.begin(), keys.extraKeys.end());
     node.expectKeys(allowed);
     ModelConfig model;
@@ -340,11 +350,10 @@ ModelConfig readModelEntry(const SettingsNode& node, const std::function<bool(co
     model.contextWindowFallbacks = readFallbacks(node, "context_window_fallbacks", model.name);
     if (node.has("cache_ttl_s"))
         model.cacheTtl = std::chrono::seconds(node.integer("cache_ttl_s", 0, kMaxCacheTtlSeconds));
-    if (node.has("limits")) {
-        const auto limits = node.child("limits");
-        limits->expectKeys({"requests_per_minute", "tokens_per_minute", "concurrent"});
-        model.limits = readRateLimits(*limits);
-    }
+    if (node.has("limits"))
+        model.limits = readLimitsObject(*node.child("limits"));
+    if (node.has("capture_payloads"))
+        model.capturePayloads = node.boolean("capture_payloads");
     checkRoute(node, model);
     return model;
 }
@@ -355,6 +364,21 @@ std::vector<std::string> modelReferenceProblems(const std::vector<ModelConfig>& 
     for (const auto& model : models)
         names.insert(model.name);
     std::vector<std::string> problems;
+    // A deployment's limits are the upstream's quota, one per provider and upstream model: every
+    // model routing to it must agree on them (the first that sets them is where they are read).
+    std::map<std::pair<std::string, std::string>, std::pair<RateLimits, std::string>> deploymentLimits;
+    for (std::size_t m = 0; m < models.size(); ++m) {
+        for (std::size_t d = 0; d < models[m].deployments.size(); ++d) {
+            const auto& deployment = models[m].deployments[d];
+            if (!deployment.limits.any())
+                continue;
+            const auto where = indexed("models", m) + "." + indexed("deployments", d);
+            const auto [first, inserted] = deploymentLimits.try_emplace({deployment.provider, deployment.upstreamModel}, deployment.limits, where);
+            if (!inserted && first->second.first != deployment.limits)
+                problems.push_back(where + ".limits: provider '" + deployment.provider + "' model '" + deployment.upstreamModel
+                    + "' has other limits at " + first->second.second + "; a deployment's limits are its quota, set them alike");
+        }
+    }
     for (std::size_t m = 0; m < models.size(); ++m) {
         for (const auto& [list, key] : {std::pair{&models[m].fallbacks, "fallbacks"},
                  std::pair{&models[m].contextWindowFallbacks, "context_window_fallbacks"}}) {

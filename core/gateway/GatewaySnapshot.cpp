@@ -28,6 +28,20 @@ Deployment deploymentOf(const ProviderConfig& provider, const DeploymentConfig& 
     return deployment;
 }
 
+// A deployment's limits by its id, from whichever model's entry sets them (the config's rules make
+// them agree), so every model routing to the deployment claims the same quota.
+std::unordered_map<std::string, RateLimits> deploymentLimits(const GatewayConfig& config)
+{
+    std::unordered_map<std::string, RateLimits> limits;
+    for (const auto& model : config.models) {
+        for (const auto& deployment : model.deployments) {
+            if (deployment.limits.any())
+                limits.try_emplace(deploymentId(deployment.provider, deployment.upstreamModel), deployment.limits);
+        }
+    }
+    return limits;
+}
+
 std::vector<PriceEntry> priceTableEntries(const GatewayConfig& config)
 {
     auto entries = PriceTable::defaults();
@@ -59,6 +73,7 @@ GatewaySnapshot::GatewaySnapshot(GatewayConfig config, const std::vector<StoredK
     , m_access(std::move(access))
 {
     const auto builtAtMs = epochMsNow();
+    const auto limitsById = deploymentLimits(m_config);
     for (const auto& model : m_config.models) {
         // Deployments on an unavailable provider (its credential cannot be resolved) take no
         // traffic while another one can; when none can, they stay, and the call says why it fails.
@@ -77,6 +92,8 @@ GatewaySnapshot::GatewaySnapshot(GatewayConfig config, const std::vector<StoredK
             if (!provider || (anyUsable && !usable(deployment)))
                 continue;
             route.deployments.push_back(deploymentOf(*provider, deployment, health, m_config.policy.circuitBreaker, m_prices));
+            if (const auto limited = limitsById.find(route.deployments.back().id); limited != limitsById.end())
+                route.deployments.back().limits = limited->second;
             auto& target = policy.deployments.emplace_back(std::move(configured.deployments[i]));
             // The lowest-cost strategy weighs the price table's prices too (as of now).
             if (const auto listed = route.deployments.back().priceAt(builtAtMs); listed && !deployment.price) {
@@ -93,6 +110,7 @@ GatewaySnapshot::GatewaySnapshot(GatewayConfig config, const std::vector<StoredK
         route.contextWindowFallbacks = model.contextWindowFallbacks;
         route.cacheTtl = model.cacheTtl.value_or(m_config.policy.cacheDefaultTtl);
         route.limits = model.limits;
+        route.capturePayloads = model.capturePayloads;
         m_routes.emplace(model.name, std::move(route));
     }
     for (const auto& scoped : m_config.policy.limits)

@@ -47,6 +47,7 @@ struct Deployment {
     const PriceHistory* listPrices = nullptr;  // the price table's entries for its model (in the snapshot)
     std::shared_ptr<CircuitBreaker> breaker; // shared with every snapshot (null: never skipped)
     std::shared_ptr<LatencyStats> latency;   // null: not measured
+    RateLimits limits;                       // its quota, claimed per attempt (none: unlimited)
 
     // What a call that started at `epochMs` pays per token: its own price, else the price table's
     // entry in force then. None: unknown (a local model, or one the table lacks): the call costs 0.
@@ -63,6 +64,7 @@ struct Route {
     std::vector<std::string> contextWindowFallbacks;
     std::chrono::seconds cacheTtl{0}; // 0: not cached
     RateLimits limits;
+    bool capturePayloads = false; // keep the first bytes of requests and answers (docs/analytics.md)
 };
 
 // The health of deployments, kept across snapshots so a configuration change does not reset it.

@@ -19,6 +19,8 @@ public:
     // Counts one duration in the first bucket whose bound it does not exceed (`le` is inclusive).
     // A negative duration (a clock step) counts as zero.
     void observe(std::chrono::microseconds duration);
+    // The bucket observe() counts a duration in (the call log's rollups count with the same buckets).
+    static std::size_t bucketIndex(std::chrono::microseconds duration);
 
     // Per bucket, not cumulative: [i] counts durations above bound i-1 and at most bound i; the
     // last counts those above every bound. The exposition adds them up into `le` buckets.

@@ -8,9 +8,11 @@
 
 namespace gatehouse {
 
-enum class ScopeKind { ApiKey, Consumer, Tenant, Model };
+// Deployment: an upstream deployment (provider + upstream model) whatever model routes to it; its
+// limits are the provider's quota, checked per attempt (docs/traffic-policy.md).
+enum class ScopeKind { ApiKey, Consumer, Tenant, Model, Deployment };
 
-// "key", "consumer", "tenant", "model": the word used in refusal messages and headers.
+// "key", "consumer", "tenant", "model", "deployment": the word used in refusal messages and headers.
 inline std::string_view scopeKindName(ScopeKind kind)
 {
     switch (kind) {
@@ -18,6 +20,7 @@ inline std::string_view scopeKindName(ScopeKind kind)
     case ScopeKind::Consumer: return "consumer";
     case ScopeKind::Tenant: return "tenant";
     case ScopeKind::Model: return "model";
+    case ScopeKind::Deployment: return "deployment";
     }
     return "scope";
 }

@@ -52,6 +52,7 @@ struct RateLimits {
     std::optional<std::int64_t> concurrentRequests;
 
     bool any() const { return requestsPerMinute || tokensPerMinute || concurrentRequests; }
+    bool operator==(const RateLimits&) const = default;
 };
 
 // One scope of a request with the limits its configuration gives it (from the snapshot; a change of

@@ -29,7 +29,8 @@ std::optional<int64_t> recordedSpendMicros(Database& database, const PolicyScope
             break;
         }
         case ScopeKind::Model:
-            return std::nullopt;
+        case ScopeKind::Deployment:
+            return std::nullopt; // budgets are never on a model or a deployment
         }
         query->bind(1, window.startMs).bind(2, endMs);
         if (!query->step())

@@ -256,10 +256,76 @@ void migrateTo8(Database& db)
     )");
 }
 
+// Analytics (docs/analytics.md): who called from where, the model that answered (a fallback may),
+// and a deployment's own rate limits (docs/traffic-policy.md) for models kept in the store; the
+// request id is looked up by the admin API's call detail. The rollups: per minute, hour and day
+// and per tenant, consumer, key, model and deployment ('' where a call had none), the calls'
+// totals and their latencies in DurationHistogram's 17 buckets (latency_b0 counts up to 1 ms, ...,
+// latency_b16 above 120 s), kept by the call-record writer with the records (CallRollups). The
+// payloads: a call's request and answer bodies, for models that capture them (redacted, capped),
+// by the calls row they belong to.
+void migrateTo9(Database& db)
+{
+    db.exec(R"(
+        ALTER TABLE calls ADD COLUMN route TEXT;
+        ALTER TABLE calls ADD COLUMN client_ip TEXT;
+        ALTER TABLE calls ADD COLUMN user_agent TEXT;
+        ALTER TABLE calls ADD COLUMN tags TEXT;
+        CREATE INDEX calls_by_request_id ON calls(request_id);
+        ALTER TABLE model_deployments ADD COLUMN limits TEXT;
+        CREATE TABLE call_rollups (
+            granularity_ms INTEGER NOT NULL,
+            bucket_ms INTEGER NOT NULL,
+            tenant TEXT NOT NULL,
+            consumer TEXT NOT NULL,
+            key_prefix TEXT NOT NULL,
+            model TEXT NOT NULL,
+            deployment TEXT NOT NULL,
+            requests INTEGER NOT NULL,
+            errors INTEGER NOT NULL,
+            prompt_tokens INTEGER NOT NULL,
+            completion_tokens INTEGER NOT NULL,
+            cached_tokens INTEGER NOT NULL,
+            reasoning_tokens INTEGER NOT NULL,
+            cost_micros INTEGER NOT NULL,
+            saved_micros INTEGER NOT NULL,
+            cache_hits INTEGER NOT NULL,
+            latency_us_sum INTEGER NOT NULL,
+            latency_b0 INTEGER NOT NULL DEFAULT 0,
+            latency_b1 INTEGER NOT NULL DEFAULT 0,
+            latency_b2 INTEGER NOT NULL DEFAULT 0,
+            latency_b3 INTEGER NOT NULL DEFAULT 0,
+            latency_b4 INTEGER NOT NULL DEFAULT 0,
+            latency_b5 INTEGER NOT NULL DEFAULT 0,
+            latency_b6 INTEGER NOT NULL DEFAULT 0,
+            latency_b7 INTEGER NOT NULL DEFAULT 0,
+            latency_b8 INTEGER NOT NULL DEFAULT 0,
+            latency_b9 INTEGER NOT NULL DEFAULT 0,
+            latency_b10 INTEGER NOT NULL DEFAULT 0,
+            latency_b11 INTEGER NOT NULL DEFAULT 0,
+            latency_b12 INTEGER NOT NULL DEFAULT 0,
+            latency_b13 INTEGER NOT NULL DEFAULT 0,
+            latency_b14 INTEGER NOT NULL DEFAULT 0,
+            latency_b15 INTEGER NOT NULL DEFAULT 0,
+            latency_b16 INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY(granularity_ms, bucket_ms, tenant, consumer, key_prefix, model, deployment)
+        ) WITHOUT ROWID;
+        CREATE TABLE call_payloads (
+            call_id INTEGER PRIMARY KEY,
+            request_headers TEXT,
+            request TEXT,
+            response_status INTEGER NOT NULL DEFAULT 0,
+            response TEXT,
+            request_truncated INTEGER NOT NULL DEFAULT 0,
+            response_truncated INTEGER NOT NULL DEFAULT 0
+        );
+    )");
+}
+
 const std::vector<std::function<void(Database&)>>& migrations()
 {
     static const std::vector<std::function<void(Database&)>> steps{migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5, migrateTo6,
-        migrateTo7, migrateTo8};
+        migrateTo7, migrateTo8, migrateTo9};
     return steps;
 }
 

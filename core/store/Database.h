@@ -60,7 +60,7 @@ public:
     Statement prepare(std::string_view sql) { return Statement(m_db, sql); }
     int schemaVersion();
 
-    static constexpr int kCurrentSchemaVersion = 8;
+    static constexpr int kCurrentSchemaVersion = 9;
     static std::string defaultFileName() { return "gatehouse.db"; }
 
 private:

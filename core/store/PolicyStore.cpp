@@ -1,6 +1,7 @@
 #include "store/PolicyStore.h"
 
 #include "config/JsonSettingsNode.h"
+#include "json/JsonValues.h"
 #include "logging/Logging.h"
 
 #include <chrono>
@@ -13,16 +14,6 @@ namespace {
 int64_t systemNowMs()
 {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-Json optionalJson(const std::optional<int64_t>& value)
-{
-    return value ? Json(*value) : Json(nullptr);
-}
-
-Json usd(int64_t micros)
-{
-    return static_cast<double>(micros) / 1e6;
 }
 
 // An entry through the config file's rules, their refusal as the store's.
@@ -96,9 +87,9 @@ std::vector<StoredBudget> readBudgets(Statement& query)
     std::vector<StoredBudget> budgets;
     while (query.step()) {
         Json entry{{"scope", query.columnText(0)}, {"id", query.columnText(1)}, {"period", query.columnText(2)},
-            {"limit_usd", usd(query.columnInt(3))}, {"soft_limit_usd", nullptr}, {"soft_limit_fraction", nullptr}};
+            {"limit_usd", usdJson(query.columnInt(3))}, {"soft_limit_usd", nullptr}, {"soft_limit_fraction", nullptr}};
         if (!query.columnIsNull(4))
-            entry["soft_limit_usd"] = usd(query.columnInt(4));
+            entry["soft_limit_usd"] = usdJson(query.columnInt(4));
         if (!query.columnIsNull(5))
             entry["soft_limit_fraction"] = std::strtod(query.columnText(5).c_str(), nullptr);
         if (auto budget = readRow<BudgetDefinition>(entry, [](const SettingsNode& node) { return readBudgetEntry(node); }))
@@ -120,16 +111,16 @@ std::string fractionText(double fraction)
 Json toJson(const ScopedLimits& limit)
 {
     return {{"scope", std::string(scopeKindName(limit.scope.kind))}, {"id", limit.scope.id},
-        {"requests_per_minute", optionalJson(limit.limits.requestsPerMinute)},
-        {"tokens_per_minute", optionalJson(limit.limits.tokensPerMinute)},
-        {"concurrent", optionalJson(limit.limits.concurrentRequests)}};
+        {"requests_per_minute", nullableJson(limit.limits.requestsPerMinute)},
+        {"tokens_per_minute", nullableJson(limit.limits.tokensPerMinute)},
+        {"concurrent", nullableJson(limit.limits.concurrentRequests)}};
 }
 
 Json toJson(const BudgetDefinition& budget)
 {
     return {{"scope", std::string(scopeKindName(budget.scope.kind))}, {"id", budget.scope.id},
-        {"period", std::string(budgetPeriodName(budget.period))}, {"limit_usd", usd(budget.limitMicros)},
-        {"soft_limit_usd", budget.softLimitMicros ? usd(*budget.softLimitMicros) : Json(nullptr)},
+        {"period", std::string(budgetPeriodName(budget.period))}, {"limit_usd", usdJson(budget.limitMicros)},
+        {"soft_limit_usd", budget.softLimitMicros ? usdJson(*budget.softLimitMicros) : Json(nullptr)},
         {"soft_limit_fraction", budget.softLimitFraction ? Json(*budget.softLimitFraction) : Json(nullptr)}};
 }
 

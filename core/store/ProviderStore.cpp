@@ -497,7 +497,7 @@ std::vector<StoredModel> ProviderStore::readModels(const std::optional<std::stri
             row.stored.problem = "its stored policy is not a JSON object";
         rows.push_back(std::move(row));
     }
-    auto deployments = m_db.prepare("SELECT d.model_id, d.provider, d.upstream_model, d.weight, d.priority, d.price "
+    auto deployments = m_db.prepare("SELECT d.model_id, d.provider, d.upstream_model, d.weight, d.priority, d.price, d.limits "
                                     "FROM model_deployments d JOIN models m ON m.id = d.model_id"
         + filter + " ORDER BY d.model_id, d.position");
     if (name)
@@ -514,6 +514,11 @@ std::vector<StoredModel> ProviderStore::readModels(const std::optional<std::stri
             const auto price = deployments.columnText(5);
             const auto parsed = Json::parse(price, nullptr, false);
             json["price"] = parsed.is_discarded() ? Json(price) : parsed; // not JSON: refused by the rules below
+        }
+        if (!deployments.columnIsNull(6)) {
+            const auto limits = deployments.columnText(6);
+            const auto parsed = Json::parse(limits, nullptr, false);
+            json["limits"] = parsed.is_discarded() ? Json(limits) : parsed;
         }
         row.entry["deployments"].push_back(std::move(json));
         row.stored.model.deployments.push_back(std::move(deployment));
@@ -537,8 +542,8 @@ std::vector<StoredModel> ProviderStore::readModels(const std::optional<std::stri
 void ProviderStore::writeModel(int64_t modelId, const ModelConfig& model)
 {
     m_db.prepare("UPDATE models SET policy = ? WHERE id = ?").bind(1, modelPolicyJson(model).dump()).bind(2, modelId).step();
-    auto insert = m_db.prepare("INSERT INTO model_deployments(model_id, position, provider, upstream_model, weight, priority, price) "
-                               "VALUES(?, ?, ?, ?, ?, ?, ?)");
+    auto insert = m_db.prepare("INSERT INTO model_deployments(model_id, position, provider, upstream_model, weight, priority, price, limits) "
+                               "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
     for (std::size_t i = 0; i < model.deployments.size(); ++i) {
         const auto& deployment = model.deployments[i];
         insert.reset();
@@ -552,6 +557,10 @@ void ProviderStore::writeModel(int64_t modelId, const ModelConfig& model)
             insert.bind(7, toJson(*deployment.price).dump());
         else
             insert.bindNull(7);
+        if (deployment.limits.any())
+            insert.bind(8, limitsJson(deployment.limits).dump());
+        else
+            insert.bindNull(8);
         insert.step();
     }
 }

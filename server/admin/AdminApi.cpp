@@ -19,8 +19,9 @@ struct PendingAnswer {
 
 } // namespace
 
-AdminApi::AdminApi(AdminService& service)
+AdminApi::AdminApi(AdminService& service, CallFeed* feed)
     : m_service(service)
+    , m_feed(feed)
 {
 }
 
@@ -47,10 +48,38 @@ Awaitable<void> AdminApi::handle(IncomingRequest& request, ResponseChannel& chan
     if (!pending->result) // the gateway is shutting down
         co_return;
     auto& result = *pending->result;
+    if (result.callStream) {
+        if (m_feed) {
+            co_await streamCalls(*result.callStream, channel);
+            co_return;
+        }
+        result = AdminResult{503, "application/json",
+            ApiError{503, "The live stream of calls needs a running gateway.", "server_error", {}, "gateway_required"}.toJson()};
+    }
     ResponseHead head{result.status, result.contentType, std::nullopt, std::move(result.headers)};
     head.headers.emplace_back("Cache-Control", "no-store");
     const std::string body = std::move(result.body);
     co_await channel.send(head, body);
+}
+
+Awaitable<void> AdminApi::streamCalls(const CallFilter& filter, ResponseChannel& channel)
+{
+    constexpr auto kKeepAlive = std::chrono::seconds(15);
+    auto subscription = m_feed->subscribe(filter, co_await asio::this_coro::executor);
+    ResponseHead head{200, "text/event-stream", std::nullopt, {{"Cache-Control", "no-store"}, {"X-Accel-Buffering", "no"}}};
+    const std::string hello = ": gatehouse calls stream\n\n";
+    if (!co_await channel.begin(head, hello))
+        co_return;
+    for (;;) {
+        co_await subscription->wait(kKeepAlive);
+        bool closed = false;
+        auto events = subscription->take(closed);
+        if (events.empty())
+            events = ": keep-alive\n\n";
+        if (!co_await channel.piece(events) || closed)
+            break;
+    }
+    co_await channel.end();
 }
 
 } // namespace gatehouse

@@ -64,6 +64,56 @@ Json page(const std::string& item)
         {"data", "total", "limit", "offset"});
 }
 
+// One call record (calls/CallRecordJson.h): what the calls list, one call's detail and the CSV export show.
+Json callSchema()
+{
+    const auto count = [](const std::string& description) { return nullable(integer(description)); };
+    const auto text = [](const std::string& description) { return nullable(string(description)); };
+    const auto usd = [](const std::string& description) {
+        return Json{{"type", "number"}, {"nullable", true}, {"description", description}};
+    };
+    return object({{"id", integer("The stored row's id")}, {"request_id", string("The x-gatehouse-request-id the client got")},
+                      {"started_at", string("UTC, ISO 8601, to the second")}, {"started_at_ms", integer("Epoch ms")},
+                      {"endpoint", string("/v1/chat/completions, /v1/messages, ...")},
+                      {"key_prefix", text("The API key's prefix; null when the caller was not authenticated")},
+                      {"tenant", text("")}, {"consumer", text("The consumer's name within the tenant")},
+                      {"model", text("The model the client asked for")},
+                      {"route", text("The model that answered: the requested one or a fallback")},
+                      {"provider", text("")}, {"deployment", text("The upstream model")}, {"status", integer("The HTTP status the client got")},
+                      {"error_code", text("null on success")}, {"stream", {{"type", "boolean"}}},
+                      {"ttfb_us", count("Time to the first byte of the answer")}, {"latency_us", integer()},
+                      {"overhead_us", count("The gateway's own time")}, {"prompt_tokens", count("")},
+                      {"completion_tokens", count("")}, {"cached_tokens", count("")}, {"cache_write_tokens", count("")},
+                      {"reasoning_tokens", count("")}, {"usage_estimated", {{"type", "boolean"}}},
+                      {"cost_usd", usd("At the price in force when the call started; null: no price known")},
+                      {"saved_usd", usd("What a cache hit saved")}, {"attempts", integer("Deployments called")},
+                      {"cache", text("hit, miss or bypass; null when not cacheable")},
+                      {"client_ip", text("The connection's peer address")}, {"user_agent", text("Cut to 256 bytes")},
+                      {"tags", {{"type", "object"}, {"additionalProperties", string()},
+                                   {"description", "The request's metadata and x-gatehouse-metadata tags"}}}},
+        {"id", "request_id", "started_at_ms", "endpoint", "status", "latency_us", "tags"});
+}
+
+// A point of a series (with its bucket) or a group of a top list: the rollups' totals.
+Json analyticsRowSchema(bool withBucket)
+{
+    const auto number = [](const std::string& description) {
+        return Json{{"type", "number"}, {"nullable", true}, {"description", description}};
+    };
+    Json properties{{"group", string("The dimension's value; empty when not grouped, or for calls without one")},
+        {"requests", integer()}, {"errors", integer("Calls that did not succeed, as /metrics counts errors")},
+        {"error_rate", number("errors / requests")}, {"prompt_tokens", integer()}, {"completion_tokens", integer()},
+        {"cached_tokens", integer()}, {"reasoning_tokens", integer()}, {"cost_usd", {{"type", "number"}}},
+        {"saved_usd", {{"type", "number"}}}, {"cache_hits", integer()}, {"latency_mean_ms", number("")},
+        {"latency_p50_ms", number("Estimated from the latency histogram")}, {"latency_p95_ms", number("")},
+        {"latency_p99_ms", number("")}};
+    if (withBucket) {
+        properties["bucket_ms"] = integer("The bucket's start (epoch ms, UTC)");
+        properties["bucket"] = string("The same in ISO 8601");
+    }
+    return object(std::move(properties), {"group", "requests", "errors", "cost_usd"});
+}
+
 Json allowedModels()
 {
     return {{"type", "array"}, {"items", string()}, {"maxItems", 256},
@@ -490,6 +540,18 @@ Json schemas()
         {"ConsumerPage", page("Consumer")},
         {"AccessRequestPage", page("AccessRequest")},
         {"AuditPage", page("AuditEntry")},
+        {"Call", callSchema()},
+        {"AnalyticsSeries", object({{"granularity", enumeration({"minute", "hour", "day"})},
+                                       {"group_by", nullable(string("The dimension the series is split by"))},
+                                       {"since_ms", integer("The first bucket's start")}, {"until_ms", integer()},
+                                       {"data", {{"type", "array"}, {"items", analyticsRowSchema(true)}}}},
+                                {"granularity", "group_by", "since_ms", "until_ms", "data"})},
+        {"AnalyticsTop", object({{"by", string()}, {"metric", string()}, {"since_ms", integer()}, {"until_ms", integer()},
+                                    {"data", {{"type", "array"}, {"items", analyticsRowSchema(false)}}}},
+                             {"by", "metric", "since_ms", "until_ms", "data"})},
+        {"CallPage", object({{"data", {{"type", "array"}, {"items", schemaRef("Call")}}}, {"limit", integer()},
+                                {"next_cursor", nullable(string("Pass as cursor for the next (older) page; null on the last page"))}},
+                         {"data", "limit", "next_cursor"})},
         {"DeploymentHealth", object({{"deployment", string("provider/upstream model")}, {"provider", string()},
                                          {"model", string("The upstream model")},
                                          {"models", {{"type", "array"}, {"items", string()}, {"description", "The public models it serves"}}},
@@ -706,6 +768,52 @@ Json policyPathParameters(bool budget)
     return parameters;
 }
 
+Json streamCallsOperation()
+{
+    Json parameters = Json::array();
+    for (const auto& [name, text] : {std::pair{"tenant", "Only this tenant's calls"},
+             std::pair{"consumer", "Only this consumer's calls, as tenant/consumer"}, std::pair{"key", "Only this API key prefix"},
+             std::pair{"model", "Only calls that asked for this model"}, std::pair{"provider", "Only calls answered by this provider"},
+             std::pair{"status", "A status (429), a class (5xx) or error (400 and above)"}})
+        parameters.push_back(queryParameter(name, string(), text));
+    Json answer = operation({"streamCalls", "calls", "Stream calls as they are written",
+        "Server-sent events, until the client closes or the gateway stops: `event: call` with a Call as its data for each "
+        "call written from now on that the filters select; `event: dropped` with {\"dropped\": N} when the stream fell more "
+        "than 10000 calls behind and lost the oldest; a comment line every 15 s while nothing happens.",
+        "viewer", parameters, "", 200, "The stream", string(), {"BadRequest"}});
+    answer["responses"]["200"]["content"] = {{"text/event-stream", {{"schema", string()}}}};
+    return answer;
+}
+
+Json analyticsOperation(const std::string& id, const std::string& summary, const std::string& description, bool series,
+    const std::string& schema)
+{
+    Json parameters = Json::array({
+        queryParameter("since_ms", integer(), "From this time (epoch ms), rounded down to its bucket; default: 24 hours before until_ms"),
+        queryParameter("until_ms", integer(), "Before this time (epoch ms); default: now"),
+        queryParameter("granularity", enumeration({"minute", "hour", "day"}),
+            "Default: minute up to 6 hours, hour up to 8 days, day beyond"),
+    });
+    if (series) {
+        parameters.push_back(queryParameter("group_by", enumeration({"tenant", "consumer", "key", "model", "deployment"}),
+            "Split the series by this dimension"));
+    } else {
+        parameters.push_back(queryParameter("by", enumeration({"tenant", "consumer", "key", "model", "deployment"}), "Required"));
+        parameters.push_back(queryParameter("metric", enumeration({"requests", "errors", "tokens", "cost", "latency_p95"}),
+            "What to rank by; default cost"));
+        parameters.push_back(queryParameter("limit", integer(), "1 to 100; default 10"));
+    }
+    for (const auto& [name, text] : {std::pair{"tenant", "Only this tenant's calls"},
+             std::pair{"consumer", "Only this consumer's calls, as tenant/consumer"}, std::pair{"key", "Only this API key prefix"},
+             std::pair{"model", "Only calls that asked for this model"},
+             std::pair{"deployment", "Only calls answered by this deployment (provider/upstream model)"}})
+        parameters.push_back(queryParameter(name, string(), text));
+    parameters.push_back(queryParameter("format", enumeration({"json", "csv"}), "csv: text/csv, one row per point or group"));
+    Json answer = operation({id, "calls", summary, description, "viewer", parameters, "", 200, summary, schemaRef(schema), {"BadRequest"}});
+    answer["responses"]["200"]["content"]["text/csv"] = {{"schema", string()}};
+    return answer;
+}
+
 Json paths()
 {
     const Json deleteParameters = Json::array({idParameter(), ref("parameters", "DeleteReason")});
@@ -724,6 +832,27 @@ Json paths()
         "viewer", auditParameters, "", 200, "A page of entries", schemaRef("AuditPage"), {"BadRequest"}});
     auditAnswer["responses"]["200"]["content"]["text/csv"] = {{"schema", string()}};
     auditAnswer["responses"]["200"]["headers"] = {{"X-Total-Count", {{"description", "Matching entries (csv only)"}, {"schema", integer()}}}};
+
+    const Json callsParameters = Json::array({
+        queryParameter("since_ms", integer(), "Calls that started at or after this time (epoch ms)"),
+        queryParameter("until_ms", integer(), "Calls that started before this time (epoch ms)"),
+        queryParameter("tenant", string(), "Only this tenant's calls"),
+        queryParameter("consumer", string(), "Only this consumer's calls, as tenant/consumer"),
+        queryParameter("key", string(), "Only calls with this API key prefix"),
+        queryParameter("model", string(), "Only calls that asked for this model"),
+        queryParameter("provider", string(), "Only calls answered by this provider"),
+        queryParameter("status", string(), "A status (429), a class (2xx, 4xx, 5xx) or error (400 and above)"),
+        queryParameter("limit", integer(), "1 to 10000; default 50 (csv: 10000)"),
+        queryParameter("cursor", string(), "The next_cursor of the previous page (X-Next-Cursor for csv)"),
+        queryParameter("format", enumeration({"json", "csv"}), "csv: text/csv with a header row of the Call fields"),
+    });
+    Json callsAnswer = operation({"listCalls", "calls", "List calls",
+        "Newest first, from the call log. Paged by cursor: a page ends with next_cursor, null on the last page. With "
+        "format=csv the answer is text/csv, one row per call with the Call schema's fields in order (tags as JSON), and "
+        "an X-Next-Cursor header while more pages remain.",
+        "viewer", callsParameters, "", 200, "A page of calls", schemaRef("CallPage"), {"BadRequest"}});
+    callsAnswer["responses"]["200"]["content"]["text/csv"] = {{"schema", string()}};
+    callsAnswer["responses"]["200"]["headers"] = {{"X-Next-Cursor", {{"description", "The next page's cursor (csv only)"}, {"schema", string()}}}};
 
     return {
         {"/admin/v1/status", {{"get", operation({"getStatus", "meta", "Gateway status",
@@ -900,6 +1029,20 @@ Json paths()
                              "admin", Json::array(), "AdminTokenRevoke", 200, "The revoked token", schemaRef("AdminToken"),
                              {"BadRequest", "NotFound", "Conflict"}})}}},
         {"/admin/v1/audit", {{"get", std::move(auditAnswer)}}},
+        {"/admin/v1/calls", {{"get", std::move(callsAnswer)}}},
+        {"/admin/v1/analytics/series",
+            {{"get", analyticsOperation("callSeries", "A time series of the calls",
+                         "Requests, errors, tokens, cost and latency percentiles per bucket (and per group), from the "
+                         "rollups; buckets without calls are left out. format=csv: the points as CSV (the spend export).",
+                         true, "AnalyticsSeries")}}},
+        {"/admin/v1/analytics/top",
+            {{"get", analyticsOperation("callTop", "The top groups of the calls",
+                         "The groups of `by` with the most of `metric` over the range, most first.", false, "AnalyticsTop")}}},
+        {"/admin/v1/calls/stream", {{"get", streamCallsOperation()}}},
+        {"/admin/v1/calls/{request_id}",
+            {{"get", operation({"getCall", "calls", "Get one call", "The call the client got this x-gatehouse-request-id for.",
+                         "viewer", Json::array({{{"name", "request_id"}, {"in", "path"}, {"required", true}, {"schema", string()}}}),
+                         "", 200, "The call", schemaRef("Call"), {"NotFound"}})}}},
         {"/admin/v1/limits",
             {{"get", operation({"listLimits", "traffic", "List rate limits",
                          "The config file's policy.limits (source config_file, read-only here), then the store's (source "
@@ -998,7 +1141,7 @@ Json adminOpenApi()
         {"security", Json::array({{{"adminToken", Json::array()}}})},
         {"tags", Json::array({{{"name", "tenants"}}, {{"name", "consumers"}}, {{"name", "providers"}}, {{"name", "models"}},
                      {{"name", "model access"}},
-                     {{"name", "access requests"}}, {{"name", "api keys"}}, {{"name", "admin tokens"}}, {{"name", "audit"}},
+                     {{"name", "access requests"}}, {{"name", "api keys"}}, {{"name", "admin tokens"}}, {{"name", "audit"}}, {{"name", "calls"}},
                      {{"name", "traffic"}}, {{"name", "meta"}}})},
         {"paths", paths()},
         {"components",

@@ -3,6 +3,7 @@
 #include "admin/AdminInput.h"
 #include "admin/AdminOpenApi.h"
 #include "admin/AuditCsv.h"
+#include "admin/CallOperations.h"
 #include "auth/ApiKey.h"
 #include "config/JsonSettingsNode.h"
 #include "config/PriceSettings.h"
@@ -178,13 +179,14 @@ AdminResult policyPage(const AdminCall& call, const std::vector<Entry>* fileEntr
 } // namespace
 
 AdminOperations::AdminOperations(GovernanceStore& store, KeyStore& keys, AdminTokenStore& tokens, ProviderCatalog& catalog,
-    PolicyStore& policy, PriceStore& prices, const GatewayConfig* file)
+    PolicyStore& policy, PriceStore& prices, CallOperations& calls, const GatewayConfig* file)
     : m_store(store)
     , m_keys(keys)
     , m_tokens(tokens)
     , m_catalog(catalog)
     , m_policy(policy)
     , m_prices(prices)
+    , m_calls(calls)
     , m_file(file)
 {
 }
@@ -248,6 +250,12 @@ AdminResult AdminOperations::run(const AdminCall& call)
         return adminTokens(call);
     case Op::QueryAudit:
         return audit(call);
+    case Op::ListCalls:
+    case Op::GetCall:
+    case Op::CallSeries:
+    case Op::CallTop:
+    case Op::StreamCalls:
+        return m_calls.run(call);
     case Op::ListLimits:
     case Op::PutLimit:
     case Op::DeleteLimit:

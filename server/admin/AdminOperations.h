@@ -8,6 +8,7 @@
 #include "http/Exchange.h"
 #include "gateway/ProviderCatalog.h"
 #include "store/AdminTokenStore.h"
+#include "store/CallHistory.h"
 #include "store/GovernanceStore.h"
 #include "store/KeyStore.h"
 #include "store/PolicyStore.h"
@@ -32,6 +33,8 @@ struct AdminResult {
     std::string body;
     ResponseHeaders headers;
     bool changed = false; // a change was committed: the data plane must take a new snapshot
+    // Set: the caller may have the live stream of the calls this selects (AdminApi streams it).
+    std::optional<CallFilter> callStream;
 };
 
 // A provider test, checked and ready to run on the gateway (AdminService waits for the upstream
@@ -42,13 +45,15 @@ struct ProviderTestCall {
     Change change;             // the caller and the optional reason, for the audit entry
 };
 
+class CallOperations;
+
 class AdminOperations {
 public:
     // `keys`, `tokens`, `catalog` and `policy` must use the same database connection as `store` (their
     // changes are audited through it). `file` (must outlive the operations) is the gateway's config
     // file, whose rate limits, budgets and prices are read-only here; null when it is not known.
     AdminOperations(GovernanceStore& store, KeyStore& keys, AdminTokenStore& tokens, ProviderCatalog& catalog,
-        PolicyStore& policy, PriceStore& prices, const GatewayConfig* file);
+        PolicyStore& policy, PriceStore& prices, CallOperations& calls, const GatewayConfig* file);
 
     // Throws AdminInputError for bad input, GovernanceError for a refused change, StoreError.
     // Not for TestProvider, which waits on the upstream: see providerTest.
@@ -82,6 +87,7 @@ private:
     ProviderCatalog& m_catalog;
     PolicyStore& m_policy;
     PriceStore& m_prices;
+    CallOperations& m_calls;
     const GatewayConfig* m_file;
 };
 

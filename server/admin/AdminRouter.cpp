@@ -58,6 +58,11 @@ const std::array kRoutes{
     AdminRoute{"/admin/v1/admin-tokens", verb::post, Op::CreateAdminToken, "createAdminToken", kAdmin},
     AdminRoute{"/admin/v1/admin-tokens/{name}/revoke", verb::post, Op::RevokeAdminToken, "revokeAdminToken", kAdmin},
     AdminRoute{"/admin/v1/audit", verb::get, Op::QueryAudit, "queryAudit", kViewer},
+    AdminRoute{"/admin/v1/calls", verb::get, Op::ListCalls, "listCalls", kViewer},
+    AdminRoute{"/admin/v1/calls/stream", verb::get, Op::StreamCalls, "streamCalls", kViewer}, // before {request_id}
+    AdminRoute{"/admin/v1/calls/{request_id}", verb::get, Op::GetCall, "getCall", kViewer},
+    AdminRoute{"/admin/v1/analytics/series", verb::get, Op::CallSeries, "callSeries", kViewer},
+    AdminRoute{"/admin/v1/analytics/top", verb::get, Op::CallTop, "callTop", kViewer},
     AdminRoute{"/admin/v1/limits", verb::get, Op::ListLimits, "listLimits", kViewer},
     AdminRoute{"/admin/v1/limits", verb::put, Op::PutLimit, "putLimit", kAdmin},
     AdminRoute{"/admin/v1/limits/{scope}/{id}", verb::delete_, Op::DeleteLimit, "deleteLimit", kAdmin},

@@ -57,6 +57,11 @@ enum class AdminOperation {
     CreateAdminToken,
     RevokeAdminToken,
     QueryAudit,
+    ListCalls, // the call log and its analytics (CallOperations)
+    GetCall,
+    CallSeries,
+    CallTop,
+    StreamCalls, // checked here, then streamed by AdminApi (CallFeed)
     ListLimits, // rate limits and budgets: the config file's (read-only here) and the store's
     PutLimit,
     DeleteLimit,

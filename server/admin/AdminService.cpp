@@ -2,6 +2,7 @@
 
 #include "admin/AdminInput.h"
 #include "admin/AdminRouter.h"
+#include "admin/CallOperations.h"
 #include "logging/Logging.h"
 #include "store/AdminTokenStore.h"
 #include "store/GovernanceStore.h"
@@ -96,7 +97,10 @@ struct AdminService::State {
         , catalog(gateway ? gateway->configFile() : nullptr, providers, governance)
         , policy(database)
         , prices(database)
-        , operations(governance, keys, tokens, catalog, policy, prices, gateway ? gateway->configFile() : nullptr)
+        , callHistory(database)
+        , callAnalytics(database)
+        , callOperations(callHistory, callAnalytics)
+        , operations(governance, keys, tokens, catalog, policy, prices, callOperations, gateway ? gateway->configFile() : nullptr)
         , log(componentLogger("admin"))
     {
     }
@@ -126,6 +130,9 @@ struct AdminService::State {
     ProviderCatalog catalog;
     PolicyStore policy;
     PriceStore prices;
+    CallHistory callHistory;
+    CallAnalytics callAnalytics;
+    CallOperations callOperations;
     AdminOperations operations;
     std::shared_ptr<spdlog::logger> log;
 };

@@ -1,6 +1,7 @@
 #include "gateway/AnswerCache.h"
 
 #include "gateway/Responses.h"
+#include "policy/StreamedAnswer.h"
 
 namespace gatehouse {
 
@@ -59,6 +60,14 @@ void AnswerCache::store(const RequestContext& context, const Plan& plan, std::st
     TokenUsage usage;
     usage.promptTokens = record.promptTokens.value_or(0);
     usage.completionTokens = record.completionTokens.value_or(0);
+    if (context.chat.stream) {
+        // Kept as the completion it adds up to, so non-streaming callers can have it too; a stream
+        // that did not end cleanly is not stored.
+        auto whole = completionFromStream(body, usage);
+        if (!whole)
+            return;
+        body = std::move(*whole);
+    }
     CachedAnswer answer{std::move(body), usage, static_cast<double>(record.costMicros.value_or(0)) / 1e6};
     m_cache.insert(*plan.key, std::move(answer), plan.ttl);
 }

@@ -1,5 +1,6 @@
 #include "gateway/AttemptLoop.h"
 
+#include "gateway/CallAdmission.h"
 #include "gateway/Responses.h"
 #include "json/Json.h"
 #include "logging/Logging.h"
@@ -48,12 +49,14 @@ std::string describe(const AttemptFailure& failure)
 
 } // namespace
 
-AttemptLoop::AttemptLoop(RequestContext& context, ResponseChannel& client, UpstreamPool& pool, AdapterFor adapterFor, RandomSource& random)
+AttemptLoop::AttemptLoop(RequestContext& context, ResponseChannel& client, UpstreamPool& pool, AdapterFor adapterFor, RandomSource& random,
+    RateLimiter& limiter)
     : m_context(context)
     , m_client(client)
     , m_pool(pool)
     , m_adapterFor(std::move(adapterFor))
     , m_random(random)
+    , m_limiter(limiter)
     , m_retry(context.snapshot->config().policy.retry)
 {
     if (const auto consumer = context.caller->consumerScope())
@@ -82,6 +85,7 @@ Awaitable<AttemptLoop::Next> AttemptLoop::tryRoute(const Route& route)
         m_skippedReason = ApiError::unavailable("Every deployment of model '" + route.model
             + "' is paused by its circuit breaker after repeated failures; try again shortly.");
         m_skippedReason->code = "no_healthy_deployment";
+        m_skippedHeaders.clear();
     }
     int attemptsOnRoute = 0;
     std::size_t position = 0;
@@ -115,6 +119,7 @@ Awaitable<AttemptLoop::Next> AttemptLoop::tryDeployment(const Route& route, cons
         m_skippedReason = ApiError::unavailable("Provider '" + deployment.provider->name + "' cannot be called: " + problem
             + ". An admin can fix it with PATCH /admin/v1/providers/" + deployment.provider->name + ".");
         m_skippedReason->code = "provider_unavailable";
+        m_skippedHeaders.clear();
         co_return Next::NextDeployment;
     }
     BreakerPermit permit;
@@ -124,14 +129,18 @@ Awaitable<AttemptLoop::Next> AttemptLoop::tryDeployment(const Route& route, cons
             // Opened since the picker looked, or its half-open probe is taken.
             m_skippedReason = ApiError::unavailable("Deployment '" + deployment.id + "' is paused by its circuit breaker after repeated failures.");
             m_skippedReason->code = "no_healthy_deployment";
+            m_skippedHeaders.clear();
             co_return Next::NextDeployment;
         }
     }
+    if (!claimDeploymentLimits(deployment))
+        co_return Next::NextDeployment; // the breaker permit is given back unused
 
     auto& context = m_context;
     context.deployment = &deployment;
     context.record.provider = deployment.provider->name;
     context.record.deployment = deployment.upstreamModel;
+    context.record.route = route.model;
     context.record.status = 0;
     context.record.errorCode.clear();
     context.facts.attempts += 1;
@@ -154,7 +163,10 @@ Awaitable<AttemptLoop::Next> AttemptLoop::tryDeployment(const Route& route, cons
         co_return Next::Answered;
     }
 
-    // The error answer was held: decide whether another attempt follows.
+    // The error answer was held: decide whether another attempt follows. A failed attempt used no
+    // tokens of its deployment's quota (the request it made still counts).
+    context.deploymentPermit.settle(0);
+    context.deploymentPermit.release();
     m_lastFailure = attempt.held();
     const auto failure = failureOf(*m_lastFailure, context.record.errorCode);
     if (countsAgainstDeployment(failure))
@@ -184,6 +196,22 @@ Awaitable<AttemptLoop::Next> AttemptLoop::tryDeployment(const Route& route, cons
         co_return decision.target == RetryTarget::NextDeployment ? Next::NextDeployment : Next::SameDeployment;
     }
     co_return Next::GiveUp;
+}
+
+bool AttemptLoop::claimDeploymentLimits(const Deployment& deployment)
+{
+    if (!deployment.limits.any())
+        return true;
+    auto decision = m_limiter.admit({{{ScopeKind::Deployment, deployment.id}, deployment.limits}},
+        CallAdmission::estimatedTokens(m_context));
+    if (decision.refusal) {
+        // 429 naming the deployment and the limit: what the client gets if no other deployment can answer.
+        m_skippedReason = decision.refusal->toApiError();
+        m_skippedHeaders = {{"Retry-After", std::to_string(decision.refusal->retryAfterSeconds)}};
+        return false;
+    }
+    m_context.deploymentPermit = std::move(decision.permit);
+    return true;
 }
 
 void AttemptLoop::queueFallbacks(const std::vector<std::string>& models)
@@ -243,7 +271,7 @@ Awaitable<void> AttemptLoop::answerWithLastFailure()
         co_return;
     }
     const auto error = m_skippedReason.value_or(ApiError::unavailable("No deployment of model '" + m_context.route->model + "' could be called."));
-    co_await sendError(m_context, m_client, error);
+    co_await sendError(m_context, m_client, error, m_skippedHeaders);
 }
 
 } // namespace gatehouse

@@ -20,7 +20,9 @@ class AttemptLoop {
 public:
     using AdapterFor = std::function<const ProviderAdapter&(IngressApi, ProviderKind)>;
 
-    AttemptLoop(RequestContext& context, ResponseChannel& client, UpstreamPool& pool, AdapterFor adapterFor, RandomSource& random);
+    // `limiter` claims each attempt on its deployment's own limits (Deployment::limits).
+    AttemptLoop(RequestContext& context, ResponseChannel& client, UpstreamPool& pool, AdapterFor adapterFor, RandomSource& random,
+        RateLimiter& limiter);
 
     Awaitable<void> run();
 
@@ -33,6 +35,9 @@ private:
     void queueFallbacks(const std::vector<std::string>& models);
     PickRequest pickRequest() const;
     Awaitable<void> wait(std::chrono::milliseconds delay);
+    // Claims the attempt on the deployment's limits; false (and the refusal kept as the skip
+    // reason) when the deployment is at its limit.
+    bool claimDeploymentLimits(const Deployment& deployment);
     Awaitable<void> answerWithLastFailure();
 
     RequestContext& m_context;
@@ -40,11 +45,13 @@ private:
     UpstreamPool& m_pool;
     AdapterFor m_adapterFor;
     RandomSource& m_random;
+    RateLimiter& m_limiter;
     RetryPolicy m_retry;
     std::vector<const Route*> m_chain; // the requested model's route, then fallback models' as queued
     std::optional<AttemptChannel::HeldAnswer> m_lastFailure;
     const Deployment* m_lastDeployment = nullptr;
     std::optional<ApiError> m_skippedReason; // why deployments were left out without a call
+    ResponseHeaders m_skippedHeaders;        // with it: Retry-After when a deployment's limit was the reason
     std::string m_consumerId; // "tenant/consumer", as routing rules name consumers
 };
 

@@ -95,8 +95,11 @@ StageStatus CallAdmission::admit(RequestContext& context, ResponseHeaders& refus
 void CallAdmission::settle(RequestContext& context) const
 {
     const auto& record = context.record;
-    context.ratePermit.settle(record.promptTokens.value_or(0) + record.completionTokens.value_or(0));
+    const auto tokens = record.promptTokens.value_or(0) + record.completionTokens.value_or(0);
+    context.ratePermit.settle(tokens);
     context.ratePermit.release();
+    context.deploymentPermit.settle(tokens);
+    context.deploymentPermit.release();
     if (context.budget.pending())
         m_budgets.settle(context.budget, record.costMicros.value_or(0));
 }

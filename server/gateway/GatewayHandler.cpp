@@ -3,6 +3,7 @@
 #include "calls/RequestId.h"
 #include "gateway/AnswerChannels.h"
 #include "gateway/AttemptLoop.h"
+#include "gateway/PayloadTap.h"
 #include "gateway/Responses.h"
 #include "json/Json.h"
 #include "json/JsonString.h"
@@ -32,6 +33,15 @@ RandomSource& threadRandom()
 {
     thread_local SeededRandom random{std::random_device{}()};
     return random;
+}
+
+// Who called: the connection's peer and its User-Agent (cut: it is the client's to choose).
+void noteClient(const IncomingRequest& request, CallRecord& record)
+{
+    if (!request.clientAddress.is_unspecified())
+        record.clientIp = request.clientAddress.to_string();
+    const auto agent = request.message[http::field::user_agent];
+    record.userAgent.assign(agent.data(), std::min<std::size_t>(agent.size(), 256));
 }
 
 } // namespace
@@ -66,6 +76,7 @@ Awaitable<void> GatewayHandler::handle(IncomingRequest& request, ResponseChannel
     AnnotatedChannel channel(client, context);
     context.record.startedAt = request.receivedAtWallClock;
     context.record.endpoint = std::string(path.substr(0, 128));
+    noteClient(request, context.record);
     const auto methodName = request.message.method_string();
     m_log->debug("{} {} {} started", context.requestId, std::string_view(methodName.data(), methodName.size()), context.record.endpoint);
 
@@ -146,21 +157,30 @@ Awaitable<void> GatewayHandler::callProvider(RequestContext& context, ResponseCh
         co_await sendError(context, channel, *context.error);
         co_return;
     }
+    // A model that captures payloads has its answers go through a tap, which hands what it kept to
+    // the call record when this call ends (docs/analytics.md "Payload capture").
+    std::optional<PayloadTapChannel> tap;
+    if (context.route->capturePayloads)
+        tap.emplace(channel, context.request, context.record, context.snapshot->config().capture.maxBytes);
+    ResponseChannel& out = tap ? static_cast<ResponseChannel&>(*tap) : channel;
+
     ResponseHeaders refusalHeaders;
     if (m_admission.admit(context, refusalHeaders) == StageStatus::Stop) {
-        co_await sendError(context, channel, *context.error, refusalHeaders);
+        co_await sendError(context, out, *context.error, refusalHeaders);
         co_return;
     }
     const auto cachePlan = m_cache.plan(context);
-    if (co_await m_cache.answerIfCached(context, channel, cachePlan)) {
+    if (co_await m_cache.answerIfCached(context, out, cachePlan)) {
         settleCall(context);
         co_return;
     }
-    // A whole answer that may be stored is kept as it goes out; a stream is not stored.
-    const bool capture = cachePlan.mayStore() && !context.chat.stream;
-    CapturingChannel capturing(channel, capture ? m_traffic.cache().shardBudget() : 0);
-    AttemptLoop attempts(context, capture ? static_cast<ResponseChannel&>(capturing) : channel, *m_pools[context.request.workerIndex],
-        [this](IngressApi api, ProviderKind kind) -> const ProviderAdapter& { return adapterFor(api, kind); }, threadRandom());
+    // An answer that may be stored is kept as it goes out, whole or streamed (AnswerCache::store
+    // keeps a stream as the completion it adds up to).
+    const bool capture = cachePlan.mayStore();
+    CapturingChannel capturing(out, capture ? m_traffic.cache().shardBudget() : 0);
+    AttemptLoop attempts(context, capture ? static_cast<ResponseChannel&>(capturing) : out, *m_pools[context.request.workerIndex],
+        [this](IngressApi api, ProviderKind kind) -> const ProviderAdapter& { return adapterFor(api, kind); }, threadRandom(),
+        m_traffic.limiter());
     co_await attempts.run();
     settleCall(context);
     if (capture) {
@@ -173,6 +193,8 @@ void GatewayHandler::settleCall(RequestContext& context) const
 {
     auto& record = context.record;
     record.attempts = context.facts.attempts;
+    if (record.route.empty() && context.route)
+        record.route = context.route->model; // answered without an attempt (from the cache)
     if (context.facts.cache)
         record.cache = std::string(cacheHeaderValue(*context.facts.cache));
     // Priced at the deployment's price in force when the call started (docs/pricing.md): a later
@@ -313,6 +335,7 @@ void GatewayHandler::recordRejected(const IncomingRequest& request, int status, 
     record.startedAt = request.receivedAtWallClock;
     record.requestId = newRequestId();
     record.endpoint = std::string(pathOf(request.message).substr(0, 128));
+    noteClient(request, record);
     record.status = status;
     record.errorCode = code;
     record.latency = micros(Clock::now() - request.receivedAt);

@@ -54,6 +54,7 @@ struct RequestContext {
 
     AnswerFacts facts;
     RatePermit ratePermit;          // the rate limits' claim: settled with the real tokens, freed at the end
+    RatePermit deploymentPermit;    // the answering attempt's claim on its deployment's limits, settled alike
     BudgetReservation budget;       // the worst-case cost reserved: settled with the real cost
 };
 

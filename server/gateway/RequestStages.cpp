@@ -1,5 +1,7 @@
 #include "gateway/RequestStages.h"
 
+#include "calls/CallTags.h"
+
 namespace gatehouse {
 namespace {
 
@@ -60,6 +62,16 @@ StageStatus ParseChatRequestStage::run(RequestContext& context) const
         return StageStatus::Stop;
     }
     context.chat = std::move(std::get<ChatRequestFields>(parsed));
+    // The header's tags join the body's metadata, for routing rules and the record alike.
+    if (const auto header = context.request.message.find("x-gatehouse-metadata"); header != context.request.message.end()) {
+        auto tags = parseMetadataHeader(std::string_view(header->value().data(), header->value().size()));
+        if (auto* error = std::get_if<ApiError>(&tags)) {
+            context.error = std::move(*error);
+            return StageStatus::Stop;
+        }
+        mergeMetadataTags(context.chat.metadata, std::get<MetadataTags>(tags));
+    }
+    context.record.tags = metadataTagsJson(context.chat.metadata);
     context.record.model = context.chat.model;
     context.record.stream = context.chat.stream;
     return StageStatus::Continue;

@@ -1,6 +1,7 @@
 #include "gateway/TrafficReport.h"
 
 #include "governance/AccessControl.h"
+#include "json/JsonValues.h"
 
 #include <map>
 #include <set>
@@ -8,15 +9,6 @@
 namespace gatehouse {
 namespace {
 
-double usd(int64_t micros)
-{
-    return static_cast<double>(micros) / 1e6;
-}
-
-Json nullable(const std::optional<int64_t>& value)
-{
-    return value ? Json(*value) : Json(nullptr);
-}
 
 Json deployments(TrafficControl& traffic, const GatewaySnapshot& snapshot)
 {
@@ -70,6 +62,15 @@ Json rateLimits(TrafficControl& traffic, const GatewaySnapshot& snapshot)
         if (model.limits.any())
             all.push_back({{ScopeKind::Model, model.name}, model.limits});
     }
+    // Deployments' quotas, once each however many models route to them.
+    std::set<std::string> deploymentsSeen;
+    for (const auto& model : snapshot.config().models) {
+        for (const auto& deployment : model.deployments) {
+            auto id = deploymentId(deployment.provider, deployment.upstreamModel);
+            if (deployment.limits.any() && deploymentsSeen.insert(id).second)
+                all.push_back({{ScopeKind::Deployment, std::move(id)}, deployment.limits});
+        }
+    }
     Json data = Json::array();
     for (const auto& scoped : all) {
         const auto usage = traffic.limiter().usage(scoped);
@@ -77,9 +78,9 @@ Json rateLimits(TrafficControl& traffic, const GatewaySnapshot& snapshot)
         data.push_back({
             {"scope", scopeKindName(scoped.scope.kind)},
             {"id", scoped.scope.id},
-            {"requests_per_minute", nullable(limits.requestsPerMinute)},
-            {"tokens_per_minute", nullable(limits.tokensPerMinute)},
-            {"concurrent", nullable(limits.concurrentRequests)},
+            {"requests_per_minute", nullableJson(limits.requestsPerMinute)},
+            {"tokens_per_minute", nullableJson(limits.tokensPerMinute)},
+            {"concurrent", nullableJson(limits.concurrentRequests)},
             {"requests_remaining", usage.requests ? Json(usage.requests->remaining) : Json(nullptr)},
             {"requests_reset_ms", usage.requests ? Json(usage.requests->resetMs) : Json(nullptr)},
             {"tokens_remaining", usage.tokens ? Json(usage.tokens->remaining) : Json(nullptr)},
@@ -104,11 +105,11 @@ Json budgets(TrafficControl& traffic, const GatewaySnapshot& snapshot, int64_t n
                 {"scope", scopeKindName(definition.scope.kind)},
                 {"id", definition.scope.id},
                 {"period", budgetPeriodName(definition.period)},
-                {"limit_usd", usd(definition.limitMicros)},
-                {"soft_limit_usd", soft ? Json(usd(*soft)) : Json(nullptr)},
-                {"spent_usd", usd(usage.spentMicros)},
-                {"reserved_usd", usd(usage.reservedMicros)},
-                {"remaining_usd", usd(usage.remainingMicros)},
+                {"limit_usd", usdJson(definition.limitMicros)},
+                {"soft_limit_usd", soft ? Json(usdJson(*soft)) : Json(nullptr)},
+                {"spent_usd", usdJson(usage.spentMicros)},
+                {"reserved_usd", usdJson(usage.reservedMicros)},
+                {"remaining_usd", usdJson(usage.remainingMicros)},
                 {"period_start", formatUtcTimestamp(usage.window.startMs)},
                 {"resets_at", usage.window.endMs ? Json(formatUtcTimestamp(*usage.window.endMs)) : Json(nullptr)},
                 {"soft_threshold_reached", usage.softThresholdReached},

@@ -19,6 +19,7 @@ struct IncomingRequest {
     std::chrono::steady_clock::time_point receivedAt;
     std::chrono::system_clock::time_point receivedAtWallClock;
     std::size_t workerIndex = 0;
+    asio::ip::address clientAddress; // the connection's peer (no proxy header is trusted)
 };
 
 using ResponseHeaders = std::vector<std::pair<std::string, std::string>>;

@@ -182,6 +182,8 @@ Awaitable<void> runHttpSession(tcp::socket socket, std::size_t workerIndex, std:
     const auto& limits = state->limits;
     error_code ec;
     socket.set_option(tcp::no_delay(true), ec);
+    const auto peer = socket.remote_endpoint(ec);
+    const auto clientAddress = ec ? asio::ip::address() : peer.address();
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     buffer.reserve(kRequestBufferBytes); // room for a typical request in one read (Beast reads at most the free capacity)
@@ -211,7 +213,7 @@ Awaitable<void> runHttpSession(tcp::socket socket, std::size_t workerIndex, std:
         }
         if (ec) {
             if (auto error = readErrorToAnswer(ec, limits.maxBodyBytes)) {
-                IncomingRequest rejected{parser.release(), receivedAt, receivedAtWallClock, workerIndex};
+                IncomingRequest rejected{parser.release(), receivedAt, receivedAtWallClock, workerIndex, clientAddress};
                 if (state->onRejected)
                     state->onRejected(rejected, error->status, error->code);
                 co_await reject(stream, rejected.message.version() ? rejected.message.version() : 11, *error, limits.readTimeout);
@@ -219,7 +221,7 @@ Awaitable<void> runHttpSession(tcp::socket socket, std::size_t workerIndex, std:
             break;
         }
 
-        IncomingRequest request{parser.release(), receivedAt, receivedAtWallClock, workerIndex};
+        IncomingRequest request{parser.release(), receivedAt, receivedAtWallClock, workerIndex, clientAddress};
         const bool keepAlive = request.message.keep_alive() && !state->draining.load(std::memory_order_relaxed);
         TcpResponseChannel channel(stream, request.message.version(), keepAlive, limits.readTimeout);
         stream.expires_never();

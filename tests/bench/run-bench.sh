@@ -19,6 +19,8 @@
 #   BENCH_WARMUP_SECONDS     seconds of warm-up per target at 32 connections (default 2)
 #   BENCH_GATEHOUSE_THREADS  gatehouse server.threads (default 1, like nginx's 1 worker)
 #   BENCH_MOCK_THREADS       mock upstream --threads (default 1)
+#   BENCH_WRITER_RECORDS     generated call records the call-log benchmark writes (default 1000000)
+#   BENCH_CALL_RECORDS       generated call records under the chart queries (default 10000000)
 #   BENCH_OUT                report file (default <repo>/docs/BENCHMARKS.md)
 #   BENCH_KEEP_TMP=1         keep the temp dir (configs, logs, raw wrk output, DB);
 #                            it is always kept when the setup or a tool fails
@@ -27,13 +29,17 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 
-for v in BENCH_SECONDS BENCH_WARMUP_SECONDS BENCH_GATEHOUSE_THREADS BENCH_MOCK_THREADS; do
+for v in BENCH_SECONDS BENCH_WARMUP_SECONDS BENCH_GATEHOUSE_THREADS BENCH_MOCK_THREADS BENCH_WRITER_RECORDS BENCH_CALL_RECORDS; do
   [ -z "${!v:-}" ] || [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "run-bench: error: $v must be a positive integer, got '${!v}'" >&2; exit 1; }
 done
 SECONDS_PER_RUN=${BENCH_SECONDS:-10}
 WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-2}
 GATEHOUSE_THREADS=${BENCH_GATEHOUSE_THREADS:-1}
 MOCK_THREADS=${BENCH_MOCK_THREADS:-1}
+WRITER_RECORDS=${BENCH_WRITER_RECORDS:-1000000} # generated call records through the writer
+CALL_RECORDS=${BENCH_CALL_RECORDS:-10000000}    # generated call records whose rollups the chart queries read
+MIN_WRITER_RATE=50000  # target: the call-record writer stores >= this many records (with rollups) per second
+MAX_CHART_MS=200       # target: every chart query over CALL_RECORDS records answers within this
 OUT=${BENCH_OUT:-$REPO/docs/BENCHMARKS.md}
 TPUT_CONNS=32
 TPUT_THREADS=2
@@ -51,6 +57,8 @@ log() { echo "run-bench: $*" >&2; }
 GATEHOUSE=$1/app/gatehouse
 [ -x "$GATEHOUSE" ] || die "gatehouse binary not found or not executable: $GATEHOUSE (build it first)"
 GATEHOUSE=$(cd "$(dirname "$GATEHOUSE")" && pwd)/gatehouse
+CALL_LOG_BENCH=$1/tests/bench/gatehouse-call-log-bench
+[ -x "$CALL_LOG_BENCH" ] || die "call-log benchmark not found: $CALL_LOG_BENCH (cmake --build $1 --target gatehouse-call-log-bench)"
 
 NGINX=$(command -v nginx || true)
 if [ -z "$NGINX" ] && [ -x /usr/sbin/nginx ]; then NGINX=/usr/sbin/nginx; fi
@@ -401,6 +409,18 @@ GHP_BREAKDOWN=$(timeout 30 sqlite3 -separator ' | ' "$GHP_DB" \
 CACHE_HITS=$(timeout 30 sqlite3 "$GHP_DB" "select count(*) from calls where model = 'bench-model-cached' and cache = 'hit'" 2>"$TMP/sqlite.err") ||
   CACHE_HITS="error: $(head -c 200 "$TMP/sqlite.err")"
 
+# ---------------------------------------------------------------- the call log
+# After the HTTP runs, with every gateway stopped: the writer and the chart queries have the machine.
+log "call-log benchmark: $WRITER_RECORDS records through the writer, charts over $CALL_RECORDS"
+mkdir -p "$TMP/call-log"
+CALL_LOG_OUT=$("$CALL_LOG_BENCH" "$TMP/call-log" "$WRITER_RECORDS" "$CALL_RECORDS" 2>"$TMP/call-log.err") ||
+  die "call-log benchmark failed: $(head -c 300 "$TMP/call-log.err")"
+call_log_value() { awk -v k="$1" '$1 == k { print $2 }' <<<"$CALL_LOG_OUT"; }
+WRITER_RATE=$(call_log_value writer_records_per_second)
+WRITER_DROPPED=$(call_log_value writer_dropped)
+CHART_WORST_MS=$(awk '$1 == "query" && $3 > m { m = $3 } END { print m + 0 }' <<<"$CALL_LOG_OUT")
+rm -rf "$TMP/call-log"
+
 # ---------------------------------------------------------------- results
 fmt_us() { awk -v v="$1" 'BEGIN { if (v < 0) print "n/a"; else if (v >= 1000) printf "%.2f ms", v / 1000; else printf "%.0f µs", v }'; }
 fmt_added() { awk -v v="$1" 'BEGIN { s = v < 0 ? "−" : "+"; a = v < 0 ? -v : v; if (a >= 1000) printf "%s%.2f ms", s, a / 1000; else printf "%s%.0f µs", s, a }'; }
@@ -576,6 +596,24 @@ report() {
     sed 's/^/| /; s/$/ |/' <<<"$GHP_BREAKDOWN"
   fi
   echo
+  echo "## Call log"
+  echo
+  echo "\`gatehouse-call-log-bench\` (\`tests/bench/CallLogBench.cpp\`), run after the HTTP targets with every"
+  echo "gateway stopped. The call-record writer, set up as \`gatehouse serve\` sets it up (queue of 200000,"
+  echo "batches of 2000), stores $(call_log_value writer_records) generated records — 30 days of traffic from 20 tenants"
+  echo "(5 consumers and 10 keys each) to 10 models over 15 deployments — with their minute, hour and"
+  echo "day rollups in the same transactions. Then the rollups of $(call_log_value chart_records) more such records are"
+  echo "added through the writer's own aggregation (\`CallRollups\`, in batches of 100000, without storing the"
+  echo "records: charts read only the rollups, $(call_log_value rollup_rows) rows), and each chart query runs five"
+  echo "times over them; the median is shown."
+  echo
+  echo "| measure | value |"
+  echo "| --- | ---: |"
+  echo "| records written | $(call_log_value writer_records) in $(call_log_value writer_seconds) s |"
+  echo "| writer throughput | $(printf '%.0f' "$WRITER_RATE") records/s |"
+  echo "| records dropped | $WRITER_DROPPED |"
+  awk '$1 == "query" { printf "| chart: %s (%s points) | %s ms |\n", $2, $4, $3 }' <<<"$CALL_LOG_OUT"
+  echo
   echo "## Targets"
   echo
   check "$ratio_ok" "gatehouse req/s ≥ $MIN_RATIO × nginx req/s: $(printf '%.0f' "$GH_RPS") vs $(printf '%.0f' "$NGINX_RPS") (ratio $(ratio "$GH_RPS" "$NGINX_RPS"))"
@@ -591,6 +629,10 @@ report() {
   local c=${COMPLETED[gatehouse-policy]} m=${INFLIGHT_MAX[gatehouse-policy]}
   check "$(records_ok gatehouse-policy)" "every call recorded by the policy gateway: ${DB_RECORDS[gatehouse-policy]} records in DB vs $c requests sent (accepted: $c…$((c + m)))"
   check "$cache_ok" "gatehouse-cache answered from the cache: $CACHE_HITS hits recorded vs $CACHE_SENT requests sent (≥ 99 % required)"
+  check "$(awk -v r="$WRITER_RATE" -v m="$MIN_WRITER_RATE" -v d="$WRITER_DROPPED" 'BEGIN { print ((r >= m && d == 0) ? 1 : 0) }')" \
+    "the call-record writer stores ≥ $MIN_WRITER_RATE records/s with rollups, dropping none: $(printf '%.0f' "$WRITER_RATE") records/s, $WRITER_DROPPED dropped"
+  check "$(awk -v w="$CHART_WORST_MS" -v m="$MAX_CHART_MS" 'BEGIN { print ((w < m) ? 1 : 0) }')" \
+    "every chart query over $CALL_RECORDS call records answers in < $MAX_CHART_MS ms: the slowest took $CHART_WORST_MS ms"
   echo
   echo "Throughput and latency of gatehouse-policy and gatehouse-cache are reported, not judged: on this"
   echo "noisy 2-core machine a hard threshold would fail on noise."

@@ -502,7 +502,7 @@ void ProviderAdminTest::modelsListShowsSourceDeploymentsAndAccess()
     QCOMPARE(team["source"].toString(), QString("store"));
     QCOMPARE(team["mode"].toString(), QString("approval"));
     QCOMPARE(team["deployments"].toArray()[0].toObject(),
-        QJsonObject({{"provider", "team-openai"}, {"model", "gpt-4o-mini"}, {"weight", 1}, {"priority", 0}, {"price", QJsonValue::Null}}));
+        QJsonObject({{"provider", "team-openai"}, {"model", "gpt-4o-mini"}, {"weight", 1}, {"priority", 0}, {"price", QJsonValue::Null}, {"limits", QJsonValue::Null}}));
     QCOMPARE(team["strategy"].toString(), QString("weighted"));
     QVERIFY(team["canary"].isNull());
     QCOMPARE(test::jsonBody(call(m_admin->viewerToken(), "GET", "/admin/v1/models/team-gpt")), team);

@@ -5,6 +5,7 @@
 #include "TestHttpClient.h"
 #include "admin/AdminService.h"
 #include "mockupstream/MockUpstreamServer.h"
+#include "sse/SseParser.h"
 #include "store/Database.h"
 
 #include <QJsonArray>
@@ -82,8 +83,10 @@ private slots:
     void theCircuitOpensAndStopsTrafficToAFailingDeployment();
     void aStreamIsNeverRetriedAfterItBegan();
     void rateLimitsRefuseWithRetryAfterAndHeaders();
+    void aDeploymentAtItsLimitIsSkippedUntilEveryOneIs();
     void concurrentRequestsNeverOverspendABudget();
     void theCacheAnswersRepeatsAndRecordsTheSaving();
+    void aStreamedAnswerIsCachedForStreamingAndWholeCallers();
     void cacheControlsSteerTheCache();
 
 private:
@@ -382,6 +385,48 @@ void TrafficPolicyTest::rateLimitsRefuseWithRetryAfterAndHeaders()
     QVERIFY(free.header("x-ratelimit-limit-requests").empty());
 }
 
+void TrafficPolicyTest::aDeploymentAtItsLimitIsSkippedUntilEveryOneIs()
+{
+    // Each deployment's quota is one request a minute; up-a comes first (priority 0), up-b after.
+    auto config = baseConfig();
+    const RateLimits oneRequest{1, {}, {}};
+    config.models.push_back(model("m", {{"up-a", "mock-1", 1, 0, std::nullopt, oneRequest}, {"up-b", "mock-1", 1, 1, std::nullopt, oneRequest}}));
+    // Another model on up-a's deployment, without limits of its own: it shares up-a's quota.
+    config.models.push_back(model("m-too", {{"up-a", "mock-1"}}));
+    RunningGateway gateway(config);
+    const auto key = keyFor(gateway);
+
+    const auto first = gateway.client().postJson("/v1/chat/completions", chatBody("m"), key);
+    QCOMPARE(first.status, 200);
+    QCOMPARE(first.header("x-gatehouse-deployment"), std::string("up-a/mock-1"));
+    const auto second = gateway.client().postJson("/v1/chat/completions", chatBody("m"), key);
+    QCOMPARE(second.status, 200);
+    QCOMPARE(second.header("x-gatehouse-deployment"), std::string("up-b/mock-1")); // up-a at its limit: skipped
+    QCOMPARE(second.header("x-gatehouse-attempts"), std::string("1"));             // a skip is not an attempt
+
+    const auto refused = gateway.client().postJson("/v1/chat/completions", chatBody("m"), key);
+    QCOMPARE(refused.status, 429);
+    QCOMPARE(errorBody(refused)["code"].toString(), QString("rate_limit_exceeded"));
+    QVERIFY2(errorBody(refused)["message"].toString().contains("deployment 'up-b/mock-1'"), qPrintable(describe(refused)));
+    QVERIFY(std::stoi(refused.header("retry-after")) >= 1);
+    QCOMPARE(refused.header("x-gatehouse-attempts"), std::string("0"));
+    // Client-facing limits are not the deployments' quotas: no x-ratelimit-* headers here.
+    QVERIFY(refused.header("x-ratelimit-limit-requests").empty());
+
+    const auto shared = gateway.client().postJson("/v1/chat/completions", chatBody("m-too"), key);
+    QCOMPARE(shared.status, 429);
+    QVERIFY2(errorBody(shared)["message"].toString().contains("deployment 'up-a/mock-1'"), qPrintable(describe(shared)));
+
+    const auto limits = adminList(gateway.server(), "/admin/v1/traffic/rate-limits");
+    QCOMPARE(limits.size(), 2);
+    for (const auto& entry : limits) {
+        QCOMPARE(entry.toObject()["scope"].toString(), QString("deployment"));
+        QCOMPARE(entry.toObject()["requests_remaining"].toInt(), 0);
+    }
+    QCOMPARE(limits[0].toObject()["id"].toString(), QString("up-a/mock-1"));
+    QCOMPARE(limits[1].toObject()["id"].toString(), QString("up-b/mock-1"));
+}
+
 void TrafficPolicyTest::concurrentRequestsNeverOverspendABudget()
 {
     // Each call's worst case: ~25 prompt tokens and max_tokens 1000 at $1 / $10 per 1M tokens,
@@ -487,6 +532,46 @@ void TrafficPolicyTest::theCacheAnswersRepeatsAndRecordsTheSaving()
     // Another tenant never shares the entry.
     const auto otherTenant = gateway.client().postJson("/v1/chat/completions", chatBody("cached"), keyFor(gateway, "other"));
     QCOMPARE(otherTenant.header("x-gatehouse-cache"), std::string("miss"));
+}
+
+void TrafficPolicyTest::aStreamedAnswerIsCachedForStreamingAndWholeCallers()
+{
+    const auto upstreamModel = "mock-fault:id=" + uniqueId();
+    auto config = baseConfig();
+    auto cached = model("cached", {{"up-a", upstreamModel, 1, 0, TokenPrice{1.0, 2.0}}});
+    cached.cacheTtl = std::chrono::seconds(60);
+    config.models.push_back(cached);
+    RunningGateway gateway(config);
+    const auto key = keyFor(gateway);
+
+    const auto streamed = gateway.client().postJson("/v1/chat/completions", chatBody("cached", true), key);
+    QCOMPARE(streamed.status, 200);
+    QCOMPARE(streamed.header("x-gatehouse-cache"), std::string("miss"));
+    // The text the stream carried, joined from its deltas.
+    std::string streamedText;
+    SseParser parser;
+    for (const auto& event : parser.feed(streamed.body)) {
+        if (event.data == "[DONE]")
+            continue;
+        const auto chunk = QJsonDocument::fromJson(QByteArray::fromStdString(event.data)).object();
+        for (const auto& choice : chunk["choices"].toArray())
+            streamedText += choice.toObject()["delta"].toObject()["content"].toString().toStdString();
+    }
+    QVERIFY(!streamedText.empty());
+
+    // Asked again whole: the stored stream answers, as one completion with the same text.
+    const auto whole = gateway.client().postJson("/v1/chat/completions", chatBody("cached"), key);
+    QCOMPARE(whole.status, 200);
+    QCOMPARE(whole.header("x-gatehouse-cache"), std::string("hit"));
+    const auto completion = jsonBody(whole);
+    QCOMPARE(completion["object"].toString(), QString("chat.completion"));
+    QCOMPARE(completion["choices"].toArray()[0].toObject()["message"].toObject()["content"].toString().toStdString(), streamedText);
+    QVERIFY(completion["usage"].toObject()["prompt_tokens"].toInt() > 0);
+    // And streamed again, replayed.
+    const auto again = gateway.client().postJson("/v1/chat/completions", chatBody("cached", true), key);
+    QCOMPARE(again.header("x-gatehouse-cache"), std::string("hit"));
+    QVERIFY(again.body.find("data: [DONE]") != std::string::npos);
+    QCOMPARE(upstreamRequests(upstreamModel), 1);
 }
 
 void TrafficPolicyTest::cacheControlsSteerTheCache()

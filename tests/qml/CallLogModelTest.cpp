@@ -6,6 +6,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <atomic>
 #include <thread>
 
 using gatehouse::CallRecord;
@@ -81,6 +82,23 @@ private slots:
         QCOMPARE(m_model->rowCount(), 300);
         QCOMPARE(requestIdAt(*m_model, 0), QStringLiteral("req-299"));
         QCOMPARE(requestIdAt(*m_model, 299), QStringLiteral("req-0"));
+    }
+
+    void droppedRecordsFollowTheWritersCounter()
+    {
+        QCOMPARE(m_model->droppedRecords(), qint64(0));
+        std::atomic<qint64> dropped{0};
+        m_model->setDroppedRecordsSource([&] { return dropped.load(); });
+        QSignalSpy changed(m_model.get(), &CallLogModel::droppedRecordsChanged);
+        m_model->flushPending();
+        QCOMPARE(changed.count(), 0); // still none
+        dropped = 12;
+        m_model->flushPending();
+        QCOMPARE(m_model->droppedRecords(), qint64(12));
+        QCOMPARE(changed.count(), 1);
+        m_model->flushPending();
+        QCOMPARE(changed.count(), 1); // unchanged: no signal
+        m_model->setDroppedRecordsSource({});
     }
 
     void flushWithNothingPendingChangesNothing()

@@ -89,6 +89,7 @@ models:
       - provider: azure
         model: gpt-4o
         weight: 2
+        limits: {requests_per_minute: 300, tokens_per_minute: 50000}
   - name: gpt-4o-mini
     fallbacks: [gpt-4o]
     deployments: [{provider: openai, model: gpt-4o-mini}]
@@ -126,6 +127,39 @@ class ConfigLoaderTest : public QObject {
     Q_OBJECT
 
 private slots:
+    void readsCaptureAndRetention()
+    {
+        const auto config = loaderWith({}).loadText("storage:\n  retention:\n    calls_max_age_days: 90\n    calls_max_mb: 2048\n"
+                                                    "    minute_rollups_max_age_days: 2\n    hour_rollups_max_age_days: 0\n"
+                                                    "    day_rollups_max_age_days: 3650\n    prune_interval_s: 60\n"
+                                                    "capture:\n  max_bytes: 4096\n  redact: ['secret-[0-9]+', 'x{3}']\n"
+                                                    "providers:\n  - {name: p, kind: mock}\n"
+                                                    "models:\n  - {name: m, capture_payloads: true, deployments: [{provider: p, model: a}]}\n",
+            "capture.yaml");
+        const auto& retention = config.storage.retention;
+        QCOMPARE(retention.callsMaxAgeDays, int64_t(90));
+        QCOMPARE(retention.callsMaxMegabytes, int64_t(2048));
+        QCOMPARE(retention.minuteRollupsMaxAgeDays, int64_t(2));
+        QCOMPARE(retention.hourRollupsMaxAgeDays, int64_t(0));
+        QCOMPARE(retention.dayRollupsMaxAgeDays, int64_t(3650));
+        QCOMPARE(retention.pruneInterval, std::chrono::seconds(60));
+        QCOMPARE(config.capture.maxBytes, std::size_t(4096));
+        QCOMPARE(config.capture.redact, (std::vector<std::string>{"secret-[0-9]+", "x{3}"}));
+        QVERIFY(config.models[0].capturePayloads);
+
+        // Unset: 30 days of records, 7 of minute rollups, 90 of hour rollups, days forever; the
+        // default redaction patterns; no model captures.
+        const auto defaults = loaderWith({}).loadText("providers:\n  - {name: p, kind: mock}\n"
+                                                      "models:\n  - {name: m, deployments: [{provider: p, model: a}]}\n",
+            "defaults.yaml");
+        QCOMPARE(defaults.storage.retention.callsMaxAgeDays, int64_t(30));
+        QCOMPARE(defaults.storage.retention.callsMaxMegabytes, int64_t(0));
+        QCOMPARE(defaults.storage.retention.minuteRollupsMaxAgeDays, int64_t(7));
+        QCOMPARE(defaults.storage.retention.dayRollupsMaxAgeDays, int64_t(0));
+        QCOMPARE(defaults.capture.redact, defaultRedactionPatterns());
+        QVERIFY(!defaults.models[0].capturePayloads);
+    }
+
     void readsEveryDocumentedSetting()
     {
         QTemporaryFile caFile;
@@ -200,6 +234,16 @@ private slots:
         QTest::addColumn<QString>("yaml");
         QTest::addColumn<QString>("expected");
         QTest::newRow("unknown top-level") << "servers: {}\n" << "cfg.yaml:1: servers: unknown setting";
+        QTest::newRow("bad redaction pattern") << "capture:\n  redact: ['(unclosed']\n"
+                                               << "cfg.yaml:2: capture.redact[0]: not a regular expression (ECMAScript)";
+        QTest::newRow("tiny capture") << "capture:\n  max_bytes: 10\n" << "cfg.yaml:2: capture.max_bytes: must be between 1024 and 16777216";
+        QTest::newRow("unknown retention setting") << "storage:\n  retention:\n    keep_days: 3\n"
+                                                   << "cfg.yaml:3: storage.retention.keep_days: unknown setting";
+        QTest::newRow("negative retention") << "storage:\n  retention:\n    calls_max_age_days: -1\n"
+                                            << "cfg.yaml:3: storage.retention.calls_max_age_days: must be between 0 and 36500";
+        QTest::newRow("capture_payloads not a boolean")
+            << "providers:\n  - {name: p, kind: mock}\nmodels:\n  - {name: m, capture_payloads: maybe, deployments: [{provider: p, model: a}]}\n"
+            << "models[0].capture_payloads: expected true or false";
         QTest::newRow("unknown provider setting")
             << "providers:\n  - name: m\n    kind: mock\n    latency: 5\n" << "cfg.yaml:4: providers[0].latency: unknown setting";
         QTest::newRow("literal secret")
@@ -297,6 +341,10 @@ private slots:
         QCOMPARE(openai.price->outputPerMillion, 10.0);
         QCOMPARE(model.deployments[1].priority, 0);
         QVERIFY(!model.deployments[1].price);
+        QVERIFY(!openai.limits.any());
+        QCOMPARE(model.deployments[1].limits.requestsPerMinute, std::optional<int64_t>(300));
+        QCOMPARE(model.deployments[1].limits.tokensPerMinute, std::optional<int64_t>(50000));
+        QVERIFY(!model.deployments[1].limits.concurrentRequests);
         QCOMPARE(config.models[2].deployments[0].priority, -2);
         // Absent: the defaults.
         QCOMPARE(config.models[1].strategy, RoutingStrategy::WeightedRandom);
@@ -420,6 +468,12 @@ private slots:
             "cfg.yaml:8: models[1].deployments[0].price: expected a mapping");
         row("fractional priority", "  - name: n\n    deployments:\n      - {provider: p, model: a, priority: 1.5}\n",
             "cfg.yaml:8: models[1].deployments[0].priority: expected a whole number");
+        row("negative deployment limit", "  - name: n\n    deployments:\n      - {provider: p, model: a, limits: {requests_per_minute: -5}}\n",
+            "cfg.yaml:8: models[1].deployments[0].limits.requests_per_minute: must be between 0 and 1000000000000");
+        row("deployment limits disagree", "  - name: n\n    deployments:\n      - {provider: p, model: c, limits: {concurrent: 2}}\n"
+            "  - name: o\n    deployments:\n      - {provider: p, model: c, limits: {concurrent: 3}}\n",
+            "cfg.yaml:11: models[2].deployments[0].limits: provider 'p' model 'c' has other limits at models[1].deployments[0]; "
+            "a deployment's limits are its quota, set them alike");
         row("deployment listed twice", "  - name: n\n    deployments:\n      - {provider: p, model: a}\n      - {provider: p, model: a}\n",
             "cfg.yaml:9: models[1].deployments[1]: the deployment 'p/a' appears twice in this route");
         // The policy section.

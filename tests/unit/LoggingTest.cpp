@@ -1,4 +1,5 @@
-// Log lines: with log.json every line is one valid JSON object, whatever the message holds.
+// Log lines: with log.json every line is one valid JSON object, whatever the message holds, and a
+// line about a request carries its id as a field of its own.
 #include "logging/Logging.h"
 
 #include <QJsonDocument>
@@ -13,6 +14,7 @@ class LoggingTest : public QObject {
 private slots:
     void jsonLinesParseWhateverTheMessage();
     void textLinesNameTheComponent();
+    void jsonLinesOfARequestCarryItsId();
 };
 
 namespace {
@@ -45,6 +47,22 @@ void LoggingTest::textLinesNameTheComponent()
 {
     const auto line = formatLine({"info", false}, "hello");
     QVERIFY2(line.contains("[upstream] hello"), qPrintable(line));
+}
+
+void LoggingTest::jsonLinesOfARequestCarryItsId()
+{
+    const auto line = formatLine({"info", true}, "req_0123456789abcdef0123: attempt 1 on 'openai/gpt-4o' failed");
+    const auto json = QJsonDocument::fromJson(line.toUtf8()).object();
+    QCOMPARE(json["request_id"].toString(), QString("req_0123456789abcdef0123"));
+    QCOMPARE(json["message"].toString(), QString("req_0123456789abcdef0123: attempt 1 on 'openai/gpt-4o' failed"));
+    const auto started = QJsonDocument::fromJson(formatLine({"info", true}, "req_0123456789abcdef0123 POST /v1/chat/completions started").toUtf8()).object();
+    QCOMPARE(started["request_id"].toString(), QString("req_0123456789abcdef0123"));
+    // Not a request's line: no field (a word that merely starts like an id neither).
+    for (const char* message : {"listening on http://127.0.0.1:8088", "req_0123456789abcdef0123xyz", "req_short: x"}) {
+        const auto other = QJsonDocument::fromJson(formatLine({"info", true}, message).toUtf8()).object();
+        QVERIFY2(!other.isEmpty(), message);
+        QVERIFY2(!other.contains("request_id"), message);
+    }
 }
 
 QTEST_GUILESS_MAIN(LoggingTest)

@@ -64,8 +64,8 @@ Json routedModel(const std::string& name)
         "rules": [{"name": "acme", "match": {"tenant": ["acme"], "headers": {"x-region": ["eu"]}}, "deployments": ["mock/a"],
                    "fall_back_to_others": true}],
         "deployments": [{"provider": "mock", "model": "a", "weight": 1, "priority": 0,
-                         "price": {"input_per_million": 0.15, "output_per_million": 0.6}},
-                        {"provider": "mock", "model": "b", "weight": 1, "priority": 1, "price": null}]})");
+                         "price": {"input_per_million": 0.15, "output_per_million": 0.6}, "limits": {"requests_per_minute": 100}},
+                        {"provider": "mock", "model": "b", "weight": 1, "priority": 1, "price": null, "limits": null}]})");
     body["model"] = name;
     return body;
 }
@@ -235,9 +235,9 @@ void ProviderCatalogTest::itemsShowSourceSettingsAndCredentialMetadataOnly()
     const auto models = f.catalog.models();
     QCOMPARE(models.size(), std::size_t(2));
     QCOMPARE(models[0].dump(), std::string(R"({"model":"file-model","mode":"open","auto_approve":false,"served":true,"source":"config",)"
-                                           R"("deployments":[{"provider":"mock","model":"mock-1","weight":1,"priority":0,"price":null}],)"
+                                           R"("deployments":[{"provider":"mock","model":"mock-1","weight":1,"priority":0,"price":null,"limits":null}],)"
                                            R"("strategy":"weighted","rules":[],"canary":null,"fallbacks":[],"context_window_fallbacks":[],)"
-                                           R"("cache_ttl_s":null,"limits":null,"problem":null,"created_at_ms":null,"updated_at_ms":null})"));
+                                           R"("cache_ttl_s":null,"limits":null,"capture_payloads":false,"problem":null,"created_at_ms":null,"updated_at_ms":null})"));
     QCOMPARE(models[1]["source"].get<std::string>(), std::string("store"));
 }
 
@@ -417,7 +417,7 @@ void ProviderCatalogTest::modelsValidateTheirProvidersAcrossBothSources()
     })->kind(), GovernanceErrorKind::Conflict);
 
     const auto updated = f.catalog.updateModel(kAdmin, "m", {{"deployments", {{{"provider", "mock"}, {"model", "z"}, {"weight", 5}}}}});
-    QCOMPARE(updated["deployments"].dump(), std::string(R"([{"provider":"mock","model":"z","weight":5,"priority":0,"price":null}])"));
+    QCOMPARE(updated["deployments"].dump(), std::string(R"([{"provider":"mock","model":"z","weight":5,"priority":0,"price":null,"limits":null}])"));
     QCOMPARE(f.catalog.updateModel(kAdmin, "m", Json::object())["deployments"], updated["deployments"]);
     QCOMPARE(f.catalog.deleteModel(kAdmin, "m")["model"].get<std::string>(), std::string("m"));
     QVERIFY(!f.store.findModel("m"));
@@ -486,7 +486,7 @@ void ProviderCatalogTest::patchReplacesOnlyTheFieldsGiven()
     QVERIFY(stale);
     QCOMPARE(stale->field(), std::string("rules[0].deployments[0]"));
     item = f.catalog.updateModel(kAdmin, "routed", {{"deployments", others}, {"rules", nullptr}, {"canary", nullptr}});
-    QCOMPARE(item["deployments"].dump(), std::string(R"([{"provider":"mock","model":"c","weight":1,"priority":3,"price":null}])"));
+    QCOMPARE(item["deployments"].dump(), std::string(R"([{"provider":"mock","model":"c","weight":1,"priority":3,"price":null,"limits":null}])"));
     QCOMPARE(item["rules"], Json::array());
     QVERIFY(item["canary"].is_null());
     QCOMPARE(f.store.findModel("routed")->model.deployments[0].priority, 3);
@@ -581,7 +581,7 @@ void ProviderCatalogTest::fileModelsShowTheirTrafficPolicy()
     QCOMPARE(item["rules"].dump(), std::string(R"([{"name":"eu","match":{"tenant":["acme"],"metadata":{"team":["search"]}},)"
                                                R"("deployments":["mock/a"],"fall_back_to_others":false}])"));
     QCOMPARE(item["deployments"][0].dump(),
-        std::string(R"({"provider":"mock","model":"a","weight":1,"priority":1,"price":{"input_per_million":2.5,"output_per_million":10.0}})"));
+        std::string(R"({"provider":"mock","model":"a","weight":1,"priority":1,"price":{"input_per_million":2.5,"output_per_million":10.0},"limits":null})"));
     // What a file model shows can be sent as a stored model's body: the same shape.
     auto body = item;
     for (const auto& key : {"mode", "auto_approve", "served", "source", "problem", "created_at_ms", "updated_at_ms"})

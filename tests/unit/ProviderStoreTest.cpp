@@ -282,7 +282,7 @@ void ProviderStoreTest::modelsKeepTheirDeploymentsInOrder()
     QCOMPARE(found->model.deployments.size(), std::size_t(1));
     QCOMPARE(found->model.deployments[0].upstreamModel, std::string("mock-2"));
     QCOMPARE(toJson(*found).dump(),
-        std::string(R"({"name":"team-model","deployments":[{"provider":"mock","model":"mock-2","weight":2,"priority":0,"price":null}]})"));
+        std::string(R"({"name":"team-model","deployments":[{"provider":"mock","model":"mock-2","weight":2,"priority":0,"price":null,"limits":null}]})"));
 
     f.store.deleteModel(f.audit, kAdmin, "team-model");
     QVERIFY(!f.store.findModel("team-model"));

@@ -95,8 +95,9 @@ Item {
         return {
             model: "team-chat", mode: "open", auto_approve: false, served: true, source: "store",
             deployments: [
-                { provider: "openai", model: "gpt-4o-mini", weight: 3, priority: 0, price: { input_per_million: 0.15, output_per_million: 0.6 } },
-                { provider: "azure", model: "gpt-4o-mini", weight: 1, priority: 1, price: null }
+                { provider: "openai", model: "gpt-4o-mini", weight: 3, priority: 0, price: { input_per_million: 0.15, output_per_million: 0.6 },
+                  limits: { requests_per_minute: 500, concurrent: 4 } },
+                { provider: "azure", model: "gpt-4o-mini", weight: 1, priority: 1, price: null, limits: null }
             ],
             strategy: "least_latency", fallbacks: ["chat", "gpt-4o"], context_window_fallbacks: [],
             canary: { deployment: "azure/gpt-4o-mini", percent: 10 },
@@ -188,6 +189,9 @@ Item {
             compare(field(editor, "deploymentPriority", 1).text, "1")
             compare(field(editor, "deploymentPriceIn", 0).text, "0.15")
             compare(field(editor, "deploymentPriceOut", 1).text, "")
+            compare(field(editor, "deploymentRpm", 0).text, "500")
+            compare(field(editor, "deploymentTpm", 0).text, "")
+            compare(field(editor, "deploymentRpm", 1).text, "")
             verify(findChild(field(editor, "fallbacks"), "modelChoice_chat").checked)
             verify(findChild(field(editor, "fallbacks"), "modelChoice_gpt-4o").checked)
             // The model itself is no fallback of its own.
@@ -216,6 +220,7 @@ Item {
             field(editor, "routeStrategy").currentIndex = 4 // fallback
             field(editor, "deploymentPriceIn", 1).text = "0.1"
             field(editor, "deploymentPriceOut", 1).text = "0.4"
+            field(editor, "deploymentTpm", 1).text = "90000"
             field(editor, "canaryPercent").text = "12.5"
             press(findChild(field(editor, "fallbacks"), "modelChoice_chat")) // unchosen: gpt-4o stays
             press(field(editor, "ruleTarget", 0))
@@ -229,8 +234,11 @@ Item {
             compare(changes[0].target, "/admin/v1/models/team-chat")
             compare(JSON.stringify(changes[0].body), JSON.stringify({
                 deployments: [
-                    { provider: "openai", model: "gpt-4o-mini", weight: 3, priority: 0, price: { input_per_million: 0.15, output_per_million: 0.6 } },
-                    { provider: "azure", model: "gpt-4o-mini", weight: 1, priority: 1, price: { input_per_million: 0.1, output_per_million: 0.4 } }
+                    // The concurrency limit the form does not show is kept as it was.
+                    { provider: "openai", model: "gpt-4o-mini", weight: 3, priority: 0, price: { input_per_million: 0.15, output_per_million: 0.6 },
+                      limits: { requests_per_minute: 500, concurrent: 4 } },
+                    { provider: "azure", model: "gpt-4o-mini", weight: 1, priority: 1, price: { input_per_million: 0.1, output_per_million: 0.4 },
+                      limits: { tokens_per_minute: 90000 } }
                 ],
                 strategy: "fallback",
                 fallbacks: ["gpt-4o"],
@@ -314,6 +322,7 @@ Item {
             field(editor, "deploymentWeight", 1).text = "0"
             field(editor, "upstreamModel", 0).text = " "
             field(editor, "canaryPercent").text = "150"
+            field(editor, "deploymentTpm", 0).text = "lots"
             press(field(editor, "ruleTarget", 1)) // the rule has no target left
             editor.confirm()
             compare(sentChanges(api).length, 0)
@@ -325,12 +334,14 @@ Item {
             verify(field(editor, "ruleTargets").invalid)
             verify(!field(editor, "ruleName").invalid)
             verify(!field(editor, "cacheTtl").invalid)
-            compare(editor.shownError, "Deployment 1: name the model at the provider. (and 3 more marked in red)")
+            verify(field(editor, "deploymentTpm", 0).invalid)
+            compare(editor.shownError, "Deployment 1: name the model at the provider. (and 4 more marked in red)")
             verify(findChild(editor.contentItem, "dialogError").visible)
             // Fixed, it goes.
             field(editor, "deploymentWeight", 1).text = "2"
             field(editor, "upstreamModel", 0).text = "gpt-4o-mini"
             field(editor, "canaryPercent").text = "100"
+            field(editor, "deploymentTpm", 0).text = ""
             press(field(editor, "ruleTarget", 1))
             editor.confirm()
             tryCompare(editor, "visible", false)
@@ -345,7 +356,8 @@ Item {
                 { tag: "fallback", param: "fallbacks[1]", field: "fallbacks", nth: 0 },
                 { tag: "canary", param: "canary.percent", field: "canaryPercent", nth: 0 },
                 { tag: "header condition", param: "rules[0].match.headers.X-Team", field: "conditionKey", nth: 1 },
-                { tag: "limit", param: "limits.tokens_per_minute", field: "limitTpm", nth: 0 }
+                { tag: "limit", param: "limits.tokens_per_minute", field: "limitTpm", nth: 0 },
+                { tag: "deployment limit", param: "deployments[1].limits.requests_per_minute", field: "deploymentRpm", nth: 1 }
             ]
         }
         function test_aRefusalMarksTheFieldTheApiNames(data) {

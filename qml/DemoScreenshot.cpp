@@ -4,6 +4,7 @@
 #include "AdminConnection.h"
 #include "AdminListModel.h"
 #include "GatewayController.h"
+#include "GatewayServer.h"
 
 #include <QDateTime>
 #include <QImage>
@@ -11,6 +12,12 @@
 #include <QQuickWindow>
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
 
 namespace {
 
@@ -81,7 +88,7 @@ void DemoScreenshot::start()
     if (!shown.toBool()) {
         m_done = true;
         QTimer::singleShot(0, this, [this] {
-            emit finished(false, tr("there is no page named \"%1\" (overview, providers, traffic, calls, tenants, keys, approvals, audit)").arg(m_page));
+            emit finished(false, tr("there is no page named \"%1\" (overview, providers, traffic, analytics, calls, tenants, keys, approvals, audit)").arg(m_page));
         });
         return;
     }
@@ -110,6 +117,10 @@ void DemoScreenshot::onStateChanged()
         fileGovernanceDemo();
     else if (m_page == QLatin1String("traffic"))
         sendTrafficDemo();
+    else if (m_page == QLatin1String("analytics"))
+        showGeneratedAnalytics();
+    else if (m_page == QLatin1String("overview"))
+        showGeneratedDashboard();
     else
         sendFirstWave();
 }
@@ -424,7 +435,7 @@ void DemoScreenshot::onCallsLogged()
     }
     if (!m_firstWaveSent)
         return; // calls of a connection test, not demo calls
-    const qint64 logged = m_controller->callLog()->totalCalls();
+    const qint64 logged = m_controller->callLog()->totalCalls() - m_callBaseline;
     if (!m_lastWaveSent && logged >= m_firstWave) {
         m_lastWaveSent = true;
         m_controller->sendTestRequest(QStringLiteral("gpt-4o"), false); // not configured: a 404
@@ -433,9 +444,268 @@ void DemoScreenshot::onCallsLogged()
     }
     if (m_done || !m_lastWaveSent || logged < m_calls)
         return;
+    if (m_page == QLatin1String("overview")) {
+        m_controller->server()->settle(); // the last calls are in the rollups the dashboard reads
+        waitForRefresh(QStringLiteral("dashboardStrip"));
+        return;
+    }
     m_done = true;
     // Queued, so the flush that logged the last call (rate included) completes first.
     QTimer::singleShot(0, this, &DemoScreenshot::grab);
+}
+
+namespace {
+
+constexpr qint64 kMinuteMs = 60'000;
+constexpr qint64 kHourMs = 60 * kMinuteMs;
+constexpr qint64 kDayMs = 24 * kHourMs;
+
+// Who calls in the generated history: a tenant's consumer with its key, and how much it calls.
+struct DemoCaller {
+    const char* tenant;
+    const char* consumer;
+    const char* keyPrefix;
+    double share;
+};
+constexpr DemoCaller kDemoCallers[] = {
+    {"acme", "search-app", "gk-Ac3x9Q", 5},
+    {"acme", "billing", "gk-Bi7mT2", 2},
+    {"globex", "support-bot", "gk-Gs4pW1", 3},
+    {"globex", "analytics", "gk-Ga8kR5", 1},
+    {"initech", "copilot", "gk-In2vL6", 2},
+};
+
+// Where a generated call goes: a deployment of a served model, how popular, how fast, at what price.
+struct DemoRoute {
+    std::string model;
+    std::string provider;
+    std::string upstreamModel;
+    std::optional<gatehouse::TokenPrice> price;
+    double share;
+    double baseMs;     // the time to an answer without output
+    double msPerToken; // and per output token
+};
+
+std::vector<DemoRoute> demoRoutes(const gatehouse::GatewayConfig& config)
+{
+    // The first models served are the most used, as in most gateways; the speeds vary by model.
+    constexpr double kShares[] = {5, 3, 2, 1.2};
+    constexpr double kBaseMs[] = {380, 160, 620, 240};
+    constexpr double kMsPerToken[] = {9, 4, 13, 6};
+    std::vector<DemoRoute> routes;
+    for (std::size_t i = 0; i < config.models.size(); ++i) {
+        const auto& model = config.models[i];
+        int weights = 0;
+        for (const auto& deployment : model.deployments)
+            weights += std::max(1, deployment.weight);
+        for (const auto& deployment : model.deployments) {
+            routes.push_back({model.name, deployment.provider, deployment.upstreamModel, deployment.price,
+                kShares[std::min<std::size_t>(i, 3)] * std::max(1, deployment.weight) / std::max(1, weights),
+                kBaseMs[i % 4], kMsPerToken[i % 4]});
+        }
+    }
+    return routes;
+}
+
+// Calls per minute at `ms`: a working day's curve (local time, highest at 14:00), quieter weekends,
+// a month's slow growth; `liveFrom` on, the busier minutes the Overview's dashboard shows.
+double callsPerMinute(qint64 ms, qint64 sinceMs, qint64 untilMs, qint64 liveFrom)
+{
+    const QDateTime at = QDateTime::fromMSecsSinceEpoch(ms);
+    const double hour = at.time().hour() + at.time().minute() / 60.0;
+    const double day = 0.12 + 0.88 * std::exp(-std::pow(hour - 14, 2) / (2 * 3.5 * 3.5));
+    const double week = at.date().dayOfWeek() >= 6 ? 0.35 : 1.0;
+    const double growth = 0.7 + 0.3 * static_cast<double>(ms - sinceMs) / static_cast<double>(std::max<qint64>(1, untilMs - sinceMs));
+    double rate = 1.3 * day * week * growth;
+    if (ms >= liveFrom) {
+        const double progress = static_cast<double>(ms - liveFrom) / static_cast<double>(std::max<qint64>(1, untilMs - liveFrom));
+        rate = 90 + 70 * progress + 25 * std::sin(progress * 9);
+    }
+    return rate;
+}
+
+} // namespace
+
+qint64 DemoScreenshot::writeGeneratedHistory(qint64 sinceMs, qint64 untilMs, int liveMinutes)
+{
+    using namespace gatehouse;
+    GatewayServer* server = m_controller->server();
+    const std::vector<DemoRoute> routes = server ? demoRoutes(*server->servingConfig()) : std::vector<DemoRoute>{};
+    if (routes.empty()) {
+        m_done = true;
+        QTimer::singleShot(0, this, [this] { emit finished(false, tr("the gateway serves no model to generate calls for")); });
+        return 0;
+    }
+    std::mt19937 random(20261204); // the same history every time: pictures differ only in their times
+    std::vector<double> routeShares;
+    for (const auto& route : routes)
+        routeShares.push_back(route.share);
+    std::vector<double> callerShares;
+    for (const auto& caller : kDemoCallers)
+        callerShares.push_back(caller.share);
+    std::discrete_distribution<std::size_t> pickRoute(routeShares.begin(), routeShares.end());
+    std::discrete_distribution<std::size_t> pickCaller(callerShares.begin(), callerShares.end());
+    std::uniform_real_distribution<double> uniform(0, 1);
+    std::lognormal_distribution<double> promptTokens(6.4, 0.7);
+    std::lognormal_distribution<double> completionTokens(5.2, 0.6);
+    std::lognormal_distribution<double> jitter(0, 0.25);
+    // An afternoon of a working day two or more days ago when the busiest deployment's provider
+    // failed almost every other call and answered slowly for 90 minutes.
+    QDate incidentDay = QDateTime::fromMSecsSinceEpoch(untilMs - 2 * kDayMs).date();
+    while (incidentDay.dayOfWeek() >= 6)
+        incidentDay = incidentDay.addDays(-1);
+    const qint64 incidentStart = QDateTime(incidentDay, QTime(13, 30)).toMSecsSinceEpoch();
+    const qint64 incidentEnd = incidentStart + 90 * kMinuteMs;
+    const qint64 liveFrom = liveMinutes > 0 ? untilMs - liveMinutes * kMinuteMs : untilMs + 1;
+
+    qint64 written = 0;
+    for (qint64 minute = sinceMs - sinceMs % kMinuteMs; minute < untilMs; minute += kMinuteMs) {
+        std::poisson_distribution<int> calls(callsPerMinute(minute, sinceMs, untilMs, liveFrom));
+        const int count = calls(random);
+        for (int i = 0; i < count; ++i) {
+            const qint64 at = minute + static_cast<qint64>(uniform(random) * kMinuteMs);
+            if (at < sinceMs || at >= untilMs)
+                continue;
+            const DemoRoute& route = routes[pickRoute(random)];
+            const DemoCaller& caller = kDemoCallers[pickCaller(random)];
+            const bool incident = at >= incidentStart && at < incidentEnd && &route == &routes.front();
+            CallRecord record;
+            record.startedAt = std::chrono::system_clock::time_point(std::chrono::milliseconds(at));
+            record.requestId = "req_demo_" + std::to_string(++written);
+            record.endpoint = "/v1/chat/completions";
+            record.keyPrefix = caller.keyPrefix;
+            record.tenant = caller.tenant;
+            record.consumer = caller.consumer;
+            record.model = route.model;
+            record.route = route.model;
+            record.stream = uniform(random) < 0.3;
+            record.attempts = 1;
+            record.clientIp = "10.20.0." + std::to_string(1 + (&caller - kDemoCallers) * 7);
+            record.userAgent = "OpenAI/Python 1.54.0";
+            const double failure = uniform(random);
+            if (failure < 0.006) { // refused by a rate limit before any provider was asked
+                record.status = 429;
+                record.errorCode = "rate_limit_exceeded";
+                record.latency = std::chrono::microseconds(static_cast<int64_t>(800 * jitter(random)));
+                record.attempts = 0;
+            } else if (failure < (incident ? 0.45 : 0.012)) { // the provider answered 5xx
+                record.provider = route.provider;
+                record.deployment = route.upstreamModel;
+                record.status = 502;
+                record.errorCode = "upstream_error";
+                record.latency = std::chrono::microseconds(static_cast<int64_t>(900'000 * jitter(random)));
+            } else {
+                const auto prompt = static_cast<int64_t>(std::clamp(promptTokens(random), 20.0, 12000.0));
+                const auto completion = static_cast<int64_t>(std::clamp(completionTokens(random), 5.0, 4000.0));
+                const double ms = (route.baseMs + route.msPerToken * static_cast<double>(completion)) * jitter(random) * (incident ? 2.6 : 1.0);
+                record.provider = route.provider;
+                record.deployment = route.upstreamModel;
+                record.status = 200;
+                record.latency = std::chrono::microseconds(static_cast<int64_t>(ms * 1000));
+                record.timeToFirstByte = std::chrono::microseconds(static_cast<int64_t>(ms * (record.stream ? 0.18 : 0.95) * 1000));
+                record.promptTokens = prompt;
+                record.completionTokens = completion;
+                record.cachedTokens = 0;
+                record.reasoningTokens = 0;
+                record.cache = "miss";
+                if (route.price) // USD per 1M tokens × tokens = micro-dollars
+                    record.costMicros = std::llround(route.price->inputPerMillion * static_cast<double>(prompt)
+                        + route.price->outputPerMillion * static_cast<double>(completion));
+            }
+            if (!server->callRecords().submit(std::move(record))) {
+                m_done = true;
+                QTimer::singleShot(0, this, [this] { emit finished(false, tr("the call log's writer refused the generated calls (its queue is full)")); });
+                return 0;
+            }
+        }
+    }
+    // Written (and their rollups kept) before anything is asked about them; in the log's table too.
+    server->callRecords().flush();
+    m_controller->callLog()->flushPending();
+    m_callBaseline = m_controller->callLog()->totalCalls();
+    return written;
+}
+
+// Thirty days of calls, the page on its last 7 days by model.
+void DemoScreenshot::showGeneratedAnalytics()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    // The call log keeps records for 30 days: the oldest hour would be pruned while the picture is taken.
+    if (writeGeneratedHistory(now - 30 * kDayMs + kHourMs, now, 0) == 0)
+        return;
+    if (QQuickItem* page = findItemNamed(m_window->contentItem(), QStringLiteral("analyticsPage")))
+        page->setProperty("range", QStringLiteral("7d"));
+    waitForRefresh(QStringLiteral("analyticsPage"), true);
+}
+
+// A day of calls, busier in the last 15 minutes, the tenants' budgets, then the demo calls.
+void DemoScreenshot::showGeneratedDashboard()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (writeGeneratedHistory(now - kDayMs, now, 15) == 0)
+        return;
+    fileDemoBudgets(0);
+}
+
+// Budgets of the generated tenants, set after the history is written: a budget (re)defined loads its
+// spending from the calls recorded, so the dashboard's meters agree with its spend.
+void DemoScreenshot::fileDemoBudgets(std::size_t index)
+{
+    // One of each colour on a usual day: well within, past its alert, used up.
+    static const QList<QJsonObject> budgets{
+        QJsonObject{{"scope", "tenant"}, {"id", "acme"}, {"period", "monthly"}, {"limit_usd", 12}, {"soft_limit_fraction", 0.8},
+            {"reason", "Demo budget"}},
+        QJsonObject{{"scope", "tenant"}, {"id", "globex"}, {"period", "daily"}, {"limit_usd", 2.5}, {"soft_limit_usd", 1.5},
+            {"reason", "Demo budget"}},
+        QJsonObject{{"scope", "tenant"}, {"id", "initech"}, {"period", "weekly"}, {"limit_usd", 1}, {"reason", "Demo budget"}},
+    };
+    if (index >= static_cast<std::size_t>(budgets.size())) {
+        sendFirstWave();
+        return;
+    }
+    m_controller->admin()->embeddedClient()->send(QStringLiteral("PUT"), QStringLiteral("/admin/v1/budgets"),
+        budgets.at(static_cast<qsizetype>(index)), [this, index](const AdminReply& reply) {
+            if (!reply.ok()) {
+                m_done = true;
+                emit finished(false, tr("the demo budgets could not be set: %1").arg(reply.errorMessage));
+                return;
+            }
+            fileDemoBudgets(index + 1);
+        });
+}
+
+void DemoScreenshot::waitForRefresh(const QString& objectName, const QVariant& refreshArgument)
+{
+    constexpr qint64 kTimeoutMs = 30'000;
+    // Qt Charts lay their items out after the data arrived, in later events: a moment before the picture.
+    constexpr int kLayoutMs = 600;
+    const QPointer<QQuickItem> item = findItemNamed(m_window->contentItem(), objectName);
+    const qint64 asked = QDateTime::currentMSecsSinceEpoch();
+    auto requested = std::make_shared<bool>(false);
+    m_settle.disconnect(this);
+    m_settle.setInterval(100);
+    connect(&m_settle, &QTimer::timeout, this, [this, item, asked, refreshArgument, requested, objectName] {
+        if (!item || QDateTime::currentMSecsSinceEpoch() - asked > kTimeoutMs) {
+            m_settle.stop();
+            m_done = true;
+            emit finished(false, item ? tr("%1 was not refreshed within %2 s").arg(objectName).arg(kTimeoutMs / 1000)
+                                      : tr("%1 is not shown").arg(objectName));
+            return;
+        }
+        if (item->property("busy").toBool())
+            return;
+        if (item->property("updatedAt").toDouble() < static_cast<double>(asked)) {
+            if (!*requested) {
+                *requested = refreshArgument.isValid() ? QMetaObject::invokeMethod(item, "refresh", Q_ARG(QVariant, refreshArgument))
+                                                       : QMetaObject::invokeMethod(item, "refresh");
+            }
+            return;
+        }
+        m_settle.stop();
+        m_done = true;
+        QTimer::singleShot(kLayoutMs, this, &DemoScreenshot::grab);
+    });
+    m_settle.start();
 }
 
 void DemoScreenshot::grab()

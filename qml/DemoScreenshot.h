@@ -29,15 +29,18 @@ class QQuickWindow;
 // key one after the other, so their "Limits & budget" sections show something used; "keys" shows
 // that key chosen. For "traffic" it sends `calls` requests spread over every model, then a few
 // streamed ones that are still running when the page, refreshed once more, shows its circuits,
-// rate limits and budgets (docs/images/console-traffic.yaml makes that telling).
+// rate limits and budgets (docs/images/console-traffic.yaml makes that telling). For "analytics" it
+// writes 30 days of generated calls straight into the call log (the writer keeps their rollups) and
+// shows the last 7 days; for "overview" the last 24 hours, busier in the last 15 minutes, plus
+// budgets of the generated tenants and the demo calls, and waits until the dashboard has read them.
 class DemoScreenshot : public QObject {
     Q_OBJECT
 
 public:
     static constexpr int kMinimumCalls = 3;
 
-    // `page` is a PageEntry key of Main.qml: "overview", "providers", "traffic", "calls", "tenants",
-    // "keys", "approvals", "audit".
+    // `page` is a PageEntry key of Main.qml: "overview", "providers", "traffic", "analytics", "calls",
+    // "tenants", "keys", "approvals", "audit".
     DemoScreenshot(QQuickWindow* window, GatewayController* controller, QString path, int calls,
         QString page = QStringLiteral("overview"), QObject* parent = nullptr);
 
@@ -67,6 +70,17 @@ private:
     // The traffic page.
     void sendTrafficDemo();
     void waitForTraffic();
+    // Analytics (the page, the Overview's dashboard): calls of the past between `sinceMs` and
+    // `untilMs`, generated (a fixed seed: the same every time) and written straight to the call
+    // log, waited for. `liveMinutes`: that many last minutes are busier, for the dashboard. Returns
+    // how many; 0 (and `finished` reported) when the gateway cannot take them.
+    qint64 writeGeneratedHistory(qint64 sinceMs, qint64 untilMs, int liveMinutes);
+    void showGeneratedAnalytics();
+    void showGeneratedDashboard();
+    void fileDemoBudgets(std::size_t index);
+    // Refreshes the item named `objectName` (its refresh(), `busy`, `updatedAt`) once more and takes
+    // the picture when that refresh is answered.
+    void waitForRefresh(const QString& objectName, const QVariant& refreshArgument = {});
 
     // One admin request of the demo; `target` and `body` may use the ids saved by earlier ones.
     struct DemoCall {
@@ -96,4 +110,5 @@ private:
     QJsonObject m_rotation; // the answer to the demo's key rotation: the Keys page shows its key once
     QTimer m_settle;
     int m_settledPolls = 0;
+    qint64 m_callBaseline = 0; // calls in the log before the demo calls (the generated history)
 };

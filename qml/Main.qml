@@ -48,6 +48,16 @@ ApplicationWindow {
             }
         },
         PageEntry {
+            // Charts of the calls of the gateway the governance pages manage (controller.admin.client).
+            key: "analytics"
+            title: qsTr("Analytics")
+            page: Component {
+                AnalyticsPage {
+                    client: window.controller.admin.client
+                }
+            }
+        },
+        PageEntry {
             key: "calls"
             title: qsTr("Call log")
             page: Component {

@@ -1,4 +1,5 @@
-// The first page: is the gateway up and where, which key to use, a one-click test call, and the latest calls.
+// The first page: is the gateway up and where, which key to use, a one-click test call, the traffic at a
+// glance (DashboardStrip), and the latest calls.
 import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Layouts
@@ -175,6 +176,15 @@ Item {
                     elide: Text.ElideRight
                 }
             }
+        }
+
+        // Traffic, latency, errors and spending at a glance, from the analytics API of this console's gateway.
+        DashboardStrip {
+            Layout.fillWidth: true
+            // As tall as it needs (a layout fills by default): the call table below takes the rest.
+            Layout.fillHeight: false
+            client: page.controller.admin.embeddedClient
+            running: page.running
         }
 
         Card {

@@ -1,4 +1,5 @@
 // Runs the Qt Quick Test cases in quick/ against the console's QML module.
+#include <QApplication>
 #include <QQmlEngine>
 #include <QtQml/qqmlextensionplugin.h>
 #include <QtQuickTest/quicktest.h>
@@ -15,5 +16,13 @@ public slots:
     }
 };
 
-QUICK_TEST_MAIN_WITH_SETUP(QmlComponentsTest, QmlComponentsTestSetup)
+// QUICK_TEST_MAIN_WITH_SETUP, but in a QApplication, as the console runs: Qt Charts (the Analytics
+// page, the Overview's dashboard) draw through Graphics View and crash without one.
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QTEST_SET_MAIN_SOURCE_PATH
+    QmlComponentsTestSetup setup;
+    return quick_test_main_with_setup(argc, argv, "QmlComponentsTest", QUICK_TEST_SOURCE_DIR, &setup);
+}
 #include "QmlComponentsTest.moc"

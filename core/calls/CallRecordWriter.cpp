@@ -254,6 +254,8 @@ void CallRecordWriter::pruneIfDue()
         const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
         const auto result = m_retention->prune(*m_db, nowMs);
         m_pruned += static_cast<uint64_t>(result.calls());
+        if (result.more)
+            m_nextPrune = now + std::chrono::seconds(1); // a backlog: the next pass after the queued records
         if (result.calls() > 0 || result.rollupRows > 0)
             spdlog::info("call log: retention pruned {} record(s) by age, {} by size, {} rollup row(s)", result.callsByAge,
                 result.callsBySize, result.rollupRows);

@@ -71,6 +71,10 @@ PruneResult CallRetention::prune(Database& database, int64_t nowMs) const
     if (m_settings.callsMaxAgeDays > 0 && oldestCallBefore(database, nowMs - m_settings.callsMaxAgeDays * kDayMs)) {
         const auto cutoff = nowMs - m_settings.callsMaxAgeDays * kDayMs;
         for (int64_t deleted = kChunkRows; deleted == kChunkRows;) {
+            if (result.calls() >= kMaxCallsPerPass) {
+                result.more = true;
+                return result;
+            }
             deleted = deleteOldestCalls(database, cutoff, kChunkRows);
             result.callsByAge += deleted;
         }
@@ -79,6 +83,10 @@ PruneResult CallRetention::prune(Database& database, int64_t nowMs) const
         // Freed pages are reused, not returned: the used size falls as records go, the file does not shrink.
         const auto capBytes = m_settings.callsMaxMegabytes * 1024 * 1024;
         for (auto used = databaseUsedBytes(database); used > capBytes; used = databaseUsedBytes(database)) {
+            if (result.calls() >= kMaxCallsPerPass) {
+                result.more = true;
+                return result;
+            }
             // As many of the oldest records as the excess holds at the records' average size (a
             // chunk at most): no more than needed go.
             int64_t records = 0;
@@ -102,6 +110,10 @@ PruneResult CallRetention::prune(Database& database, int64_t nowMs) const
         const auto width = static_cast<int64_t>(granularity);
         const auto cutoff = nowMs - days * kDayMs;
         for (;;) {
+            if (result.rollupRows >= kMaxRollupRowsPerPass) {
+                result.more = true;
+                return result;
+            }
             std::optional<int64_t> oldestBucket;
             {
                 // Read and finished before the transaction below: no read is held while writing.

@@ -17,16 +17,22 @@ struct PruneResult {
     int64_t callsBySize = 0;
     int64_t rollupRows = 0;
 
+    bool more = false; // the pass stopped at its bound with work left: the next should come soon
+
     int64_t calls() const { return callsByAge + callsBySize; }
 };
 
 class CallRetention {
 public:
     static constexpr int64_t kChunkRows = 5000;
+    // What one pass deletes at most, so that the writer it runs on goes back to writing records
+    // before its queue fills (after a long downtime or a lowered limit the backlog can be large).
+    static constexpr int64_t kMaxCallsPerPass = 50'000;
+    static constexpr int64_t kMaxRollupRowsPerPass = 200'000;
 
     explicit CallRetention(RetentionSettings settings);
 
-    // One pass at `nowMs`. Throws StoreError.
+    // One pass at `nowMs`, bounded (kMaxCallsPerPass, kMaxRollupRowsPerPass). Throws StoreError.
     PruneResult prune(Database& database, int64_t nowMs) const;
 
     const RetentionSettings& settings() const { return m_settings; }

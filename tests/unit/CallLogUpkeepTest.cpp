@@ -111,9 +111,31 @@ private slots:
         QCOMPARE(count(m_log->database(), "SELECT SUM(requests) FROM call_rollups WHERE granularity_ms = 86400000"), int64_t(9));
         QCOMPARE(result.rollupRows, int64_t(3));
 
+        QVERIFY(!result.more);
         // A second pass finds nothing more.
         const auto again = CallRetention(settings).prune(m_log->database(), kNowMs);
         QCOMPARE(again.calls() + again.rollupRows, int64_t(0));
+    }
+
+    void aPassIsBoundedAndSaysWhenWorkIsLeft()
+    {
+        // More old records than one pass deletes: the pass stops at its bound, the next finishes.
+        const int64_t old = CallRetention::kMaxCallsPerPass + 1200;
+        std::vector<CallRecord> records;
+        for (int64_t i = 0; i < old; ++i)
+            records.push_back(recordAt(kNowMs - 40 * kDayMs + i, static_cast<int>(i)));
+        records.push_back(recordAt(kNowMs, -1));
+        QVERIFY(m_log->write(records, 5000));
+        RetentionSettings settings;
+        settings.callsMaxAgeDays = 30;
+        const CallRetention retention(settings);
+        const auto first = retention.prune(m_log->database(), kNowMs);
+        QCOMPARE(first.callsByAge, CallRetention::kMaxCallsPerPass);
+        QVERIFY(first.more);
+        const auto second = retention.prune(m_log->database(), kNowMs);
+        QCOMPARE(second.callsByAge, int64_t(1200));
+        QVERIFY(!second.more);
+        QCOMPARE(count(m_log->database(), "SELECT COUNT(*) FROM calls"), int64_t(1));
     }
 
     void retentionKeepsTheDatabaseUnderItsSize()

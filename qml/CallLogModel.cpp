@@ -1,7 +1,11 @@
 // The live call log behind the console's call tables: newest call first, capped, fed in batches.
 #include "CallLogModel.h"
 
+#include "calls/CallRecordJson.h"
+
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <algorithm>
 
@@ -30,7 +34,10 @@ CallLogModel::CallLogModel(QObject* parent)
 void CallLogModel::enqueue(const std::vector<gatehouse::CallRecord>& batch)
 {
     std::lock_guard lock(m_pendingMutex);
+    const auto first = static_cast<std::ptrdiff_t>(m_pending.size());
     m_pending.insert(m_pending.end(), batch.begin(), batch.end());
+    for (auto record = m_pending.begin() + first; record != m_pending.end(); ++record)
+        record->payload.reset();
     m_pendingArrived += static_cast<qint64>(batch.size());
     // Bounded even when the GUI thread stalls: only the newest `capacity` records can ever be shown.
     // Cutting at twice the limit keeps the erase amortised over many batches.
@@ -52,21 +59,32 @@ void CallLogModel::flushPendingAt(qint64 nowMs)
         arrived.swap(m_pending);
         arrivedCount = std::exchange(m_pendingArrived, 0);
     }
+    const auto capacity = static_cast<std::size_t>(m_capacity);
+    if (arrived.size() > capacity)
+        arrived.erase(arrived.begin(), arrived.end() - static_cast<std::ptrdiff_t>(capacity));
+    if (arrivedCount > 0)
+        emit callsArrived(arrived, arrivedCount);
+    take(std::move(arrived), arrivedCount, nowMs);
 
-    if (!arrived.empty()) {
-        const auto capacity = static_cast<std::size_t>(m_capacity);
-        if (arrived.size() > capacity)
-            arrived.erase(arrived.begin(), arrived.end() - static_cast<std::ptrdiff_t>(capacity));
-        const int incoming = static_cast<int>(arrived.size());
+    const auto dropped = m_droppedRecordsSource ? m_droppedRecordsSource() : 0;
+    if (dropped != m_droppedRecords) {
+        m_droppedRecords = dropped;
+        emit droppedRecordsChanged();
+    }
+}
 
-        // Make room first, so the model never holds more than `capacity` rows, even between the two steps.
-        trimTo(m_capacity - incoming);
-
-        beginInsertRows({}, 0, incoming - 1);
+void CallLogModel::take(std::vector<gatehouse::CallRecord> arrived, qint64 arrivedCount, qint64 nowMs)
+{
+    if (m_paused) {
         for (auto& record : arrived)
-            m_rows.push_front(std::move(record)); // the batch is oldest first, so its newest ends up on top
-        endInsertRows();
-        emit countChanged();
+            m_held.push_back(std::move(record));
+        while (m_held.size() > static_cast<std::size_t>(m_capacity))
+            m_held.pop_front();
+        m_arrivedWhilePaused += arrivedCount;
+        if (arrivedCount > 0)
+            emit pausedCountsChanged();
+    } else {
+        show(std::move(arrived));
     }
 
     if (arrivedCount > 0) {
@@ -74,11 +92,72 @@ void CallLogModel::flushPendingAt(qint64 nowMs)
         emit totalCallsChanged();
     }
     updateRate(nowMs, arrivedCount);
-    const auto dropped = m_droppedRecordsSource ? m_droppedRecordsSource() : 0;
-    if (dropped != m_droppedRecords) {
-        m_droppedRecords = dropped;
-        emit droppedRecordsChanged();
+}
+
+void CallLogModel::show(std::vector<gatehouse::CallRecord> arrived)
+{
+    if (arrived.empty())
+        return;
+    const auto capacity = static_cast<std::size_t>(m_capacity);
+    if (arrived.size() > capacity)
+        arrived.erase(arrived.begin(), arrived.end() - static_cast<std::ptrdiff_t>(capacity));
+    const int incoming = static_cast<int>(arrived.size());
+
+    // Make room first, so the model never holds more than `capacity` rows, even between the two steps.
+    trimTo(m_capacity - incoming);
+
+    beginInsertRows({}, 0, incoming - 1);
+    for (auto& record : arrived)
+        m_rows.push_front(std::move(record)); // the batch is oldest first, so its newest ends up on top
+    endInsertRows();
+    emit countChanged();
+}
+
+void CallLogModel::setPaused(bool paused)
+{
+    if (paused == m_paused)
+        return;
+    m_paused = paused;
+    if (!paused) {
+        std::vector<gatehouse::CallRecord> held(std::make_move_iterator(m_held.begin()), std::make_move_iterator(m_held.end()));
+        m_held.clear();
+        m_arrivedWhilePaused = 0;
+        show(std::move(held));
+        emit pausedCountsChanged();
     }
+    emit pausedChanged();
+}
+
+void CallLogModel::follow(CallLogModel* source)
+{
+    if (source == m_source)
+        return;
+    if (m_source)
+        disconnect(m_source, &CallLogModel::callsArrived, this, nullptr);
+    m_source = source;
+    if (!source)
+        return;
+    setFlushInterval(std::chrono::milliseconds(0));
+    beginResetModel();
+    m_rows = source->m_rows;
+    if (m_rows.size() > static_cast<std::size_t>(m_capacity))
+        m_rows.resize(static_cast<std::size_t>(m_capacity));
+    endResetModel();
+    emit countChanged();
+    m_totalCalls = source->m_totalCalls;
+    emit totalCallsChanged();
+    connect(source, &CallLogModel::callsArrived, this, [this](const std::vector<gatehouse::CallRecord>& calls, qint64 count) {
+        take(calls, count, m_clock.elapsed());
+    });
+}
+
+QVariantMap CallLogModel::callAt(int row) const
+{
+    if (row < 0 || row >= count())
+        return {};
+    // Once per selection, not per row shown: the JSON detour keeps one definition of the fields.
+    const std::string json = gatehouse::callRecordJson(record(row)).dump();
+    return QJsonDocument::fromJson(QByteArray::fromStdString(json)).object().toVariantMap();
 }
 
 void CallLogModel::setDroppedRecordsSource(std::function<qint64()> source)
@@ -118,6 +197,11 @@ void CallLogModel::clear()
         std::lock_guard lock(m_pendingMutex);
         m_pending.clear(); // still counted in totalCalls at the next flush: they did happen
     }
+    if (!m_held.empty() || m_arrivedWhilePaused > 0) {
+        m_held.clear();
+        m_arrivedWhilePaused = 0;
+        emit pausedCountsChanged();
+    }
     if (m_rows.empty())
         return;
     beginResetModel();
@@ -137,6 +221,9 @@ void CallLogModel::setCapacity(int capacity)
         m_pendingLimit = static_cast<std::size_t>(capacity);
     }
     trimTo(capacity);
+    while (m_held.size() > static_cast<std::size_t>(capacity))
+        m_held.pop_front();
+    emit pausedCountsChanged();
     emit capacityChanged();
 }
 

@@ -1,4 +1,4 @@
-// The live call table: one row per call, newest on top, with its column titles.
+// The live call table: one row per call, newest on top, with its column titles; rows can be chosen.
 import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Layouts
@@ -7,9 +7,26 @@ import Gatehouse.Console
 ColumnLayout {
     id: table
 
-    required property CallLogModel calls
+    // A CallLogModel, or a view of one with its roles (CallLogFilterModel).
+    required property var calls
     // Shown while the table is empty.
     property string emptyText: qsTr("No calls yet.")
+    // Rows can be chosen: a click emits callClicked, and the row of `selectedRequestId` is highlighted.
+    property bool selectable: false
+    property string selectedRequestId
+
+    signal callClicked(int row)
+
+    // A row scrolled into view by showRow, kept in view while the table's height settles (the
+    // detail pane opening under it) until the rows or the user move it; -1: none.
+    property int pinnedRow: -1
+
+    // Scrolls so that `row` is in view.
+    function showRow(row) {
+        list.forceLayout() // rows inserted in this turn first: they would move it, and unpin it
+        pinnedRow = row
+        list.positionViewAtIndex(row, ListView.Contain)
+    }
 
     spacing: 0
 
@@ -35,9 +52,19 @@ ColumnLayout {
         boundsBehavior: Flickable.StopAtBounds
         ScrollBar.vertical: ScrollBar {}
 
+        onHeightChanged: if (table.pinnedRow >= 0 && table.pinnedRow < count) positionViewAtIndex(table.pinnedRow, ListView.Contain)
+        onCountChanged: table.pinnedRow = -1
+        onMovementStarted: table.pinnedRow = -1
+
         delegate: CallTableRow {
+            required property int index
+
+            objectName: "callRow"
             width: list.width
             columns: tableColumns
+            selectable: table.selectable
+            selected: table.selectable && requestId === table.selectedRequestId
+            onClicked: table.callClicked(index)
         }
 
         Label {

@@ -1,4 +1,5 @@
 // One call in the call table: when, how it ended, which model and provider, how long, how many tokens.
+// A chosen row is highlighted, with a bar on its left.
 import QtQuick
 import QtQuick.Controls.Basic
 
@@ -18,6 +19,10 @@ Item {
     required property string keyPrefix
     required property bool stream
     required property string errorCode
+    property bool selectable: false
+    property bool selected: false
+
+    signal clicked()
 
     // Sub-millisecond latencies are the norm with the mock provider: keep two decimals there.
     function formatMs(ms) {
@@ -39,7 +44,15 @@ Item {
 
     Rectangle {
         anchors.fill: parent
-        color: hover.hovered ? Theme.accentSoft : "transparent"
+        color: row.selected ? Theme.accentSoft : hover.hovered ? (row.selectable ? Theme.surfaceAlternate : Theme.accentSoft) : "transparent"
+    }
+    Rectangle {
+        visible: row.selected
+        width: 3
+        height: parent.height - 12
+        y: 6
+        radius: 1.5
+        color: Theme.accent
     }
     Rectangle {
         anchors.left: parent.left
@@ -50,6 +63,11 @@ Item {
     }
     HoverHandler {
         id: hover
+        cursorShape: row.selectable ? Qt.PointingHandCursor : Qt.ArrowCursor
+    }
+    TapHandler {
+        enabled: row.selectable
+        onTapped: row.clicked()
     }
 
     Row {

@@ -121,6 +121,8 @@ void DemoScreenshot::onStateChanged()
         showGeneratedAnalytics();
     else if (m_page == QLatin1String("overview"))
         showGeneratedDashboard();
+    else if (m_page == QLatin1String("calls"))
+        showGeneratedCallLog();
     else
         sendFirstWave();
 }
@@ -449,6 +451,10 @@ void DemoScreenshot::onCallsLogged()
         waitForRefresh(QStringLiteral("dashboardStrip"));
         return;
     }
+    if (m_page == QLatin1String("calls")) {
+        showCallDetail();
+        return;
+    }
     m_done = true;
     // Queued, so the flush that logged the last call (rate included) completes first.
     QTimer::singleShot(0, this, &DemoScreenshot::grab);
@@ -534,7 +540,7 @@ qint64 DemoScreenshot::writeGeneratedHistory(qint64 sinceMs, qint64 untilMs, int
     if (routes.empty()) {
         m_done = true;
         QTimer::singleShot(0, this, [this] { emit finished(false, tr("the gateway serves no model to generate calls for")); });
-        return 0;
+        return -1;
     }
     std::mt19937 random(20261204); // the same history every time: pictures differ only in their times
     std::vector<double> routeShares;
@@ -562,6 +568,7 @@ qint64 DemoScreenshot::writeGeneratedHistory(qint64 sinceMs, qint64 untilMs, int
     for (qint64 minute = sinceMs - sinceMs % kMinuteMs; minute < untilMs; minute += kMinuteMs) {
         std::poisson_distribution<int> calls(callsPerMinute(minute, sinceMs, untilMs, liveFrom));
         const int count = calls(random);
+        std::vector<CallRecord> minuteCalls;
         for (int i = 0; i < count; ++i) {
             const qint64 at = minute + static_cast<qint64>(uniform(random) * kMinuteMs);
             if (at < sinceMs || at >= untilMs)
@@ -571,7 +578,6 @@ qint64 DemoScreenshot::writeGeneratedHistory(qint64 sinceMs, qint64 untilMs, int
             const bool incident = at >= incidentStart && at < incidentEnd && &route == &routes.front();
             CallRecord record;
             record.startedAt = std::chrono::system_clock::time_point(std::chrono::milliseconds(at));
-            record.requestId = "req_demo_" + std::to_string(++written);
             record.endpoint = "/v1/chat/completions";
             record.keyPrefix = caller.keyPrefix;
             record.tenant = caller.tenant;
@@ -612,10 +618,17 @@ qint64 DemoScreenshot::writeGeneratedHistory(qint64 sinceMs, qint64 untilMs, int
                     record.costMicros = std::llround(route.price->inputPerMillion * static_cast<double>(prompt)
                         + route.price->outputPerMillion * static_cast<double>(completion));
             }
+            minuteCalls.push_back(std::move(record));
+        }
+        // Logged in the order they started, as the table lists them; ids in that order, unique across writes.
+        std::stable_sort(minuteCalls.begin(), minuteCalls.end(), [](const CallRecord& a, const CallRecord& b) { return a.startedAt < b.startedAt; });
+        for (auto& record : minuteCalls) {
+            record.requestId = "req_demo_" + std::to_string(++m_generatedCalls);
+            ++written;
             if (!server->callRecords().submit(std::move(record))) {
                 m_done = true;
                 QTimer::singleShot(0, this, [this] { emit finished(false, tr("the call log's writer refused the generated calls (its queue is full)")); });
-                return 0;
+                return -1;
             }
         }
     }
@@ -631,18 +644,54 @@ void DemoScreenshot::showGeneratedAnalytics()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     // The call log keeps records for 30 days: the oldest hour would be pruned while the picture is taken.
-    if (writeGeneratedHistory(now - 30 * kDayMs + kHourMs, now, 0) == 0)
+    if (writeGeneratedHistory(now - 30 * kDayMs + kHourMs, now, 0) < 0)
         return;
     if (QQuickItem* page = findItemNamed(m_window->contentItem(), QStringLiteral("analyticsPage")))
         page->setProperty("range", QStringLiteral("7d"));
     waitForRefresh(QStringLiteral("analyticsPage"), true);
 }
 
+// The last minutes of a busy gateway, then the demo calls on top of them.
+void DemoScreenshot::showGeneratedCallLog()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (writeGeneratedHistory(now - 6 * kMinuteMs, now, 6) < 0)
+        return;
+    sendFirstWave();
+}
+
+// Chooses the newest demo call that was answered in one piece (the configuration captures the
+// payloads of the first model's calls), under the calls of the last seconds, and takes the picture
+// once its detail has been read.
+void DemoScreenshot::showCallDetail()
+{
+    m_done = true; // before the calls below are logged: onCallsLogged has nothing more to do
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (writeGeneratedHistory(now - 3000, now, 1) < 0)
+        return;
+    const CallLogModel* log = m_controller->callLog();
+    QString requestId;
+    for (int row = 0; row < log->count() && requestId.isEmpty(); ++row) {
+        const auto& record = log->record(row);
+        if (record.status == 200 && !record.stream && record.requestId.rfind("req_demo_", 0) != 0)
+            requestId = QString::fromStdString(record.requestId);
+    }
+    QQuickItem* page = findItemNamed(m_window->contentItem(), QStringLiteral("callLogPage"));
+    QVariant chosen;
+    if (!page || requestId.isEmpty()
+        || !QMetaObject::invokeMethod(page, "selectRequest", Q_RETURN_ARG(QVariant, chosen), Q_ARG(QVariant, requestId))
+        || !chosen.toBool()) {
+        emit finished(false, tr("no answered demo call to show in the call log's detail"));
+        return;
+    }
+    waitForRefresh(QStringLiteral("callDetail"));
+}
+
 // A day of calls, busier in the last 15 minutes, the tenants' budgets, then the demo calls.
 void DemoScreenshot::showGeneratedDashboard()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (writeGeneratedHistory(now - kDayMs, now, 15) == 0)
+    if (writeGeneratedHistory(now - kDayMs, now, 15) < 0)
         return;
     fileDemoBudgets(0);
 }

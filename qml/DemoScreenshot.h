@@ -33,6 +33,8 @@ class QQuickWindow;
 // writes 30 days of generated calls straight into the call log (the writer keeps their rollups) and
 // shows the last 7 days; for "overview" the last 24 hours, busier in the last 15 minutes, plus
 // budgets of the generated tenants and the demo calls, and waits until the dashboard has read them.
+// For "calls" the last 6 busy minutes and the demo calls, with the newest answered demo call
+// chosen, once its detail (payload included) has been read.
 class DemoScreenshot : public QObject {
     Q_OBJECT
 
@@ -73,10 +75,12 @@ private:
     // Analytics (the page, the Overview's dashboard): calls of the past between `sinceMs` and
     // `untilMs`, generated (a fixed seed: the same every time) and written straight to the call
     // log, waited for. `liveMinutes`: that many last minutes are busier, for the dashboard. Returns
-    // how many; 0 (and `finished` reported) when the gateway cannot take them.
+    // how many; -1 (and `finished` reported) when the gateway cannot take them.
     qint64 writeGeneratedHistory(qint64 sinceMs, qint64 untilMs, int liveMinutes);
     void showGeneratedAnalytics();
     void showGeneratedDashboard();
+    void showGeneratedCallLog();
+    void showCallDetail();
     void fileDemoBudgets(std::size_t index);
     // Refreshes the item named `objectName` (its refresh(), `busy`, `updatedAt`) once more and takes
     // the picture when that refresh is answered.
@@ -111,4 +115,5 @@ private:
     QTimer m_settle;
     int m_settledPolls = 0;
     qint64 m_callBaseline = 0; // calls in the log before the demo calls (the generated history)
+    qint64 m_generatedCalls = 0; // generated so far, for their request ids
 };

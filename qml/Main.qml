@@ -62,7 +62,11 @@ ApplicationWindow {
             title: qsTr("Call log")
             page: Component {
                 CallLogPage {
-                    controller: window.controller
+                    calls: window.controller.callLog
+                    // The call log is this console's gateway's, whichever gateway the governance pages manage.
+                    client: window.controller.admin.embeddedClient
+                    baseUrl: window.controller.address
+                    models: window.controller.modelNames
                 }
             }
         },

@@ -1,4 +1,5 @@
-// CallLogModel: batching (one insert per flush), the cap and its order, roles, totals and rate.
+// CallLogModel: batching (one insert per flush), the cap and its order, roles, totals and rate, the
+// pause (held calls, skipped ones), following another model, a call's fields, payloads never kept.
 #include "CallLogModel.h"
 
 #include <QAbstractItemModelTester>
@@ -255,6 +256,176 @@ private slots:
         QCOMPARE(reset.count(), 1);
         QCOMPARE(m_model->rowCount(), 0);
         QCOMPARE(m_model->totalCalls(), qint64(7));
+    }
+
+    void pausingHoldsTheRowsStillUntilResumed()
+    {
+        m_model->setCapacity(10);
+        m_model->enqueue(calls(0, 4));
+        m_model->flushPending();
+        QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
+        QSignalSpy removed(m_model.get(), &QAbstractItemModel::rowsRemoved);
+        QSignalSpy paused(m_model.get(), &CallLogModel::pausedChanged);
+
+        m_model->setPaused(true);
+        m_model->enqueue(calls(4, 3));
+        m_model->flushPending();
+
+        QCOMPARE(paused.count(), 1);
+        QCOMPARE(inserted.count(), 0);
+        QCOMPARE(removed.count(), 0);
+        QCOMPARE(m_model->rowCount(), 4);
+        QCOMPARE(requestIdAt(*m_model, 0), QStringLiteral("req-3"));
+        QCOMPARE(m_model->arrivedWhilePaused(), qint64(3));
+        QCOMPARE(m_model->skippedWhilePaused(), qint64(0));
+        QCOMPARE(m_model->held().size(), std::size_t(3));
+        QCOMPARE(m_model->totalCalls(), qint64(7)); // the totals keep counting
+
+        m_model->setPaused(false);
+
+        QCOMPARE(paused.count(), 2);
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(m_model->rowCount(), 7);
+        for (int row = 0; row < 7; ++row)
+            QCOMPARE(requestIdAt(*m_model, row), QStringLiteral("req-%1").arg(6 - row));
+        QCOMPARE(m_model->arrivedWhilePaused(), qint64(0));
+        QVERIFY(m_model->held().empty());
+    }
+
+    void callsBeyondTheCapacityWhilePausedAreCountedAsSkipped_data()
+    {
+        QTest::addColumn<int>("batches");
+        QTest::addColumn<bool>("flushEachBatch");
+        QTest::addColumn<qint64>("expectedSkipped");
+
+        // Capacity 10, 4 rows shown, then batches of 5 calls while paused.
+        QTest::newRow("fits") << 2 << true << qint64(0);
+        QTest::newRow("one flush over") << 3 << true << qint64(5);
+        QTest::newRow("many flushes") << 20 << true << qint64(90);
+        QTest::newRow("one late flush") << 20 << false << qint64(90); // cut while still pending, counted all the same
+    }
+
+    void callsBeyondTheCapacityWhilePausedAreCountedAsSkipped()
+    {
+        QFETCH(int, batches);
+        QFETCH(bool, flushEachBatch);
+        QFETCH(qint64, expectedSkipped);
+
+        m_model->setCapacity(10);
+        m_model->enqueue(calls(0, 4));
+        m_model->flushPending();
+        m_model->setPaused(true);
+        for (int batch = 0; batch < batches; ++batch) {
+            m_model->enqueue(calls(4 + batch * 5, 5));
+            if (flushEachBatch)
+                m_model->flushPending();
+        }
+        m_model->flushPending();
+
+        const int arrived = batches * 5;
+        QCOMPARE(m_model->arrivedWhilePaused(), qint64(arrived));
+        QCOMPARE(m_model->skippedWhilePaused(), expectedSkipped);
+        QCOMPARE(m_model->rowCount(), 4);
+
+        m_model->setPaused(false);
+        // The newest calls, the held ones first, up to the capacity.
+        const int last = 4 + arrived - 1;
+        QCOMPARE(m_model->rowCount(), std::min(10, 4 + arrived));
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            QCOMPARE(requestIdAt(*m_model, row), QStringLiteral("req-%1").arg(last - row));
+    }
+
+    void clearWhilePausedForgetsTheHeldCalls()
+    {
+        m_model->setPaused(true);
+        m_model->enqueue(calls(0, 3));
+        m_model->flushPending();
+        QSignalSpy counts(m_model.get(), &CallLogModel::pausedCountsChanged);
+        m_model->clear();
+        QCOMPARE(counts.count(), 1);
+        QCOMPARE(m_model->arrivedWhilePaused(), qint64(0));
+        m_model->setPaused(false);
+        QCOMPARE(m_model->rowCount(), 0);
+    }
+
+    void aFollowerShowsItsSourceAndPausesOnItsOwn()
+    {
+        m_model->enqueue(calls(0, 3));
+        m_model->flushPending();
+        CallLogModel follower;
+        QAbstractItemModelTester tester(&follower, QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+        follower.follow(m_model.get());
+        QCOMPARE(follower.rowCount(), 3);
+        QCOMPARE(follower.totalCalls(), qint64(3));
+        QCOMPARE(requestIdAt(follower, 0), QStringLiteral("req-2"));
+
+        QSignalSpy inserted(&follower, &QAbstractItemModel::rowsInserted);
+        m_model->enqueue(calls(3, 2));
+        m_model->flushPending(); // the source's flush is the follower's
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(follower.rowCount(), 5);
+        QCOMPARE(requestIdAt(follower, 0), QStringLiteral("req-4"));
+        QCOMPARE(follower.totalCalls(), qint64(5));
+
+        follower.setPaused(true);
+        m_model->enqueue(calls(5, 2));
+        m_model->flushPending();
+        QCOMPARE(m_model->rowCount(), 7); // the source goes on
+        QCOMPARE(follower.rowCount(), 5);
+        QCOMPARE(follower.arrivedWhilePaused(), qint64(2));
+        follower.setPaused(false);
+        QCOMPARE(follower.rowCount(), 7);
+        QCOMPARE(requestIdAt(follower, 0), QStringLiteral("req-6"));
+
+        follower.follow(nullptr);
+        m_model->enqueue(calls(7, 1));
+        m_model->flushPending();
+        QCOMPARE(follower.rowCount(), 7);
+    }
+
+    void callAtHasEveryFieldOfTheApi()
+    {
+        auto record = call(1);
+        record.consumer = "search";
+        record.timeToFirstByte = 2500us;
+        record.promptTokens = 12;
+        record.costMicros = 4132;
+        record.tags = "{\"team\":\"search\"}";
+        record.clientIp = "10.0.0.7";
+        m_model->enqueue({record});
+        m_model->flushPending();
+
+        const QVariantMap fields = m_model->callAt(0);
+        QCOMPARE(fields.value("request_id").toString(), QStringLiteral("req-1"));
+        QCOMPARE(fields.value("endpoint").toString(), QStringLiteral("/v1/chat/completions"));
+        QCOMPARE(fields.value("deployment").toString(), QStringLiteral("mock-chat-v1"));
+        QCOMPARE(fields.value("consumer").toString(), QStringLiteral("search"));
+        QCOMPARE(fields.value("status").toInt(), 200);
+        QCOMPARE(fields.value("latency_us").toLongLong(), qint64(1500));
+        QCOMPARE(fields.value("ttfb_us").toLongLong(), qint64(2500));
+        QCOMPARE(fields.value("prompt_tokens").toLongLong(), qint64(12));
+        QCOMPARE(fields.value("cost_usd").toDouble(), 0.004132);
+        QCOMPARE(fields.value("client_ip").toString(), QStringLiteral("10.0.0.7"));
+        QCOMPARE(fields.value("tags").toMap().value("team").toString(), QStringLiteral("search"));
+        QVERIFY(fields.contains("completion_tokens"));
+        QVERIFY(fields.value("completion_tokens").isNull());
+        QVERIFY(fields.value("id").isNull()); // the live log does not know the stored row
+        QVERIFY(!fields.contains("payload"));
+        QVERIFY(m_model->callAt(1).isEmpty());
+        QVERIFY(m_model->callAt(-1).isEmpty());
+    }
+
+    void capturedPayloadsAreNotKept()
+    {
+        auto record = call(1);
+        record.payload = std::make_shared<gatehouse::CallPayload>();
+        record.payload->request = "{\"messages\":[{\"content\":\"sk-unredacted-secret\"}]}";
+        const std::vector<CallRecord> batch{record};
+        m_model->enqueue(batch);
+        m_model->flushPending();
+        QVERIFY(!m_model->record(0).payload);
+        QVERIFY(batch.front().payload); // the writer's batch, shared with other subscribers, is left alone
     }
 
     void theTimerFlushesOnItsOwn()

@@ -1,12 +1,15 @@
 // The whole console: Main.qml loads without a single QML warning, drives a real in-process gateway,
 // and a real chat completion shows up in the call log, the providers page tests a connection, an
 // access request shows up in the approvals inbox and leaves it when approved, the audit log exports
-// to a file, and a failed start shows its reason.
+// to a file, a call of the call log opens with its stored record and copies as curl, and a failed
+// start shows its reason.
 #include "AdminConnection.h"
 #include "GatewayController.h"
 #include "MainWindowLoader.h"
 
+#include <QClipboard>
 #include <QFile>
+#include <QGuiApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -353,6 +356,61 @@ private slots:
         QVERIFY(page->property("exportFailed").toBool());
         // Qt's file backend warns about the failed write itself; that one is expected here.
         warnings().clear();
+        QVERIFY(QMetaObject::invokeMethod(m_window, "showPage", Q_RETURN_ARG(QVariant, shown), Q_ARG(QVariant, QStringLiteral("overview"))));
+    }
+
+    void aCallOfTheCallLogOpensWithItsStoredRecord()
+    {
+        QString requestId;
+        for (int row = 0; row < m_controller.callLog()->count() && requestId.isEmpty(); ++row) {
+            const auto& record = m_controller.callLog()->record(row);
+            if (record.status == 200 && record.model == "mock-chat")
+                requestId = QString::fromStdString(record.requestId);
+        }
+        QVERIFY(!requestId.isEmpty());
+        QVariant shown;
+        QVERIFY(QMetaObject::invokeMethod(m_window, "showPage", Q_RETURN_ARG(QVariant, shown), Q_ARG(QVariant, QStringLiteral("calls"))));
+        QVERIFY(shown.toBool());
+        QQuickItem* page = nullptr;
+        QTRY_VERIFY((page = findItem(m_window, "callLogPage")) && page->isVisible());
+
+        // Clicked like a user would, on the call's row.
+        QQuickItem* row = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT(([&] {
+            QList<QQuickItem*> rows;
+            findItems(page, QStringLiteral("callRow"), rows);
+            row = nullptr;
+            for (QQuickItem* candidate : rows) {
+                if (candidate->isVisible() && candidate->property("requestId").toString() == requestId)
+                    row = candidate;
+            }
+            return row != nullptr;
+        }()), 10000);
+        QVERIFY(clickItem(m_window, row));
+        QTRY_COMPARE(page->property("selectedRequestId").toString(), requestId);
+
+        // Read back through the console's in-process admin client from the gateway's database.
+        QQuickItem* detail = findItem(page, QStringLiteral("callDetail"));
+        QVERIFY(detail);
+        QTRY_COMPARE_WITH_TIMEOUT(detail->property("loadState").toString(), QStringLiteral("loaded"), 10000);
+        const QVariantMap stored = detail->property("stored").toMap();
+        QCOMPARE(stored.value("request_id").toString(), requestId);
+        QVERIFY(stored.value("id").toLongLong() > 0); // the row in the database
+        QVERIFY(stored.contains("payload"));
+        QVERIFY(stored.value("payload").isNull()); // the built-in configuration captures nothing
+        QQuickItem* status = findItem(detail, QStringLiteral("payloadStatus"));
+        QVERIFY(status);
+        QVERIFY2(status->property("text").toString().contains(QStringLiteral("Payload capture is off for this model")),
+            qPrintable(status->property("text").toString()));
+
+        QQuickItem* copy = findItem(detail, QStringLiteral("copyCurlButton"));
+        QVERIFY(copy);
+        QVERIFY(clickItem(m_window, copy));
+        const QString command = QGuiApplication::clipboard()->text();
+        QVERIFY2(command.startsWith(QStringLiteral("curl ") + m_controller.address() + QStringLiteral("/v1/chat/completions")), qPrintable(command));
+        QVERIFY(command.contains(QStringLiteral("\"Authorization: Bearer $GATEHOUSE_API_KEY\"")));
+        QVERIFY(command.contains(QStringLiteral("\"model\":\"mock-chat\"")));
+        QVERIFY(!command.contains(m_controller.developerKey()));
         QVERIFY(QMetaObject::invokeMethod(m_window, "showPage", Q_RETURN_ARG(QVariant, shown), Q_ARG(QVariant, QStringLiteral("overview"))));
     }
 

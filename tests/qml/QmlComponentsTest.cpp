@@ -1,4 +1,6 @@
 // Runs the Qt Quick Test cases in quick/ against the console's QML module.
+#include "CallLogFeeder.h"
+
 #include <QApplication>
 #include <QQmlEngine>
 #include <QtQml/qqmlextensionplugin.h>
@@ -21,6 +23,8 @@ public slots:
 int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
+    // Test-only types: the Call log page's tests fill a real CallLogModel through it.
+    qmlRegisterType<CallLogFeeder>("Gatehouse.ConsoleTest", 1, 0, "CallLogFeeder");
     QTEST_SET_MAIN_SOURCE_PATH
     QmlComponentsTestSetup setup;
     return quick_test_main_with_setup(argc, argv, "QmlComponentsTest", QUICK_TEST_SOURCE_DIR, &setup);

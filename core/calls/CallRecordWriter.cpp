@@ -1,9 +1,9 @@
 #include "calls/CallRecordWriter.h"
 
 #include "calls/CallRetention.h"
-#include "calls/CallRollups.h"
 #include "calls/PayloadRedactor.h"
 #include "config/GatewayConfig.h"
+#include "store/CallHistory.h"
 #include "store/Database.h"
 
 #include <spdlog/spdlog.h>
@@ -15,6 +15,8 @@ namespace gatehouse {
 namespace {
 
 constexpr int kWriterNiceness = 10;
+// How many calls past the watermark are added to the rollups per transaction after a crash.
+constexpr int64_t kCatchUpChunk = 10'000;
 
 void bindOptionalText(Statement& statement, int index, const std::string& text)
 {
@@ -92,7 +94,7 @@ void CallRecordWriter::flush()
     const auto target = m_submitted;
     ++m_flushWaiters; // ends the writer's gathering pause at once
     m_wake.notify_one();
-    m_progress.wait(lock, [&] { return m_finished >= target; });
+    m_progress.wait(lock, [&] { return m_settled >= target; });
     --m_flushWaiters;
 }
 
@@ -137,13 +139,16 @@ void CallRecordWriter::run()
         spdlog::error("call log: cannot open the database, records will be counted as dropped: {}", error.what());
     }
 
+    catchUpRollups();
     std::vector<CallRecord> taken;
     for (;;) {
+        bool rollupsNow = false;
         {
             std::unique_lock lock(m_mutex);
-            const auto ready = [&] { return !m_queue.empty() || m_stopping; };
-            if (m_retention)
-                m_wake.wait_until(lock, m_nextPrune, ready); // idle, it still prunes on time
+            // A flush also waits for the rollups summed so far.
+            const auto ready = [&] { return !m_queue.empty() || m_stopping || (m_flushWaiters > 0 && !m_pendingRollups.empty()); };
+            if (const auto deadline = nextDeadline())
+                m_wake.wait_until(lock, *deadline, ready); // idle, it still prunes and writes rollups on time
             else
                 m_wake.wait(lock, ready);
             // Gather for a moment: a transaction per record would cost more CPU than the requests.
@@ -154,12 +159,14 @@ void CallRecordWriter::run()
             if (m_queue.empty() && m_stopping)
                 break;
             taken.swap(m_queue);
+            rollupsNow = m_flushWaiters > 0 || m_stopping;
         }
         // Commit at most m_batchSize records at a time, so one transaction never grows without bound.
         for (std::size_t start = 0; start < taken.size(); start += m_batchSize) {
             const auto end = taken.begin() + std::min(taken.size(), start + m_batchSize);
             std::vector<CallRecord> batch(std::make_move_iterator(taken.begin() + start), std::make_move_iterator(end));
-            if (writeBatch(batch)) {
+            const bool withRollups = std::chrono::steady_clock::now() >= m_rollupsDue || m_pendingRollups.minuteRows() >= kMaxPendingRollupRows;
+            if (writeBatch(batch, withRollups)) {
                 m_written += batch.size();
                 std::lock_guard lock(m_subscribersMutex);
                 for (const auto& subscriber : m_subscribers)
@@ -171,21 +178,32 @@ void CallRecordWriter::run()
                 std::lock_guard lock(m_mutex);
                 m_finished += batch.size();
             }
-            m_progress.notify_all();
         }
         taken.clear();
+        // Without a batch to go with them (idle, or a flush): a failed write counts as settled,
+        // or a flush would wait for a database that keeps failing.
+        bool settled = m_pendingRollups.empty();
+        if (!settled && (rollupsNow || std::chrono::steady_clock::now() >= m_rollupsDue))
+            settled = !writePendingRollups() || m_pendingRollups.empty();
+        settle(settled);
         pruneIfDue();
     }
+    writePendingRollups();
+    settle(true);
     m_insert.reset();
     m_insertPayload.reset();
     m_rollups.reset();
     m_db.reset();
 }
 
-bool CallRecordWriter::writeBatch(const std::vector<CallRecord>& batch)
+bool CallRecordWriter::writeBatch(const std::vector<CallRecord>& batch, bool withRollups)
 {
     if (!m_db || !m_insert || !m_rollups || !m_insertPayload)
         return false;
+    int64_t lastCallId = m_lastCallId;
+    // With the rollups written, the sums start again; otherwise the batch joins them. Either only
+    // once the transaction committed: a failed batch is in neither the records nor the rollups.
+    std::optional<RollupSums> written;
     try {
         inTransaction(*m_db, [&] {
             for (const auto& record : batch) {
@@ -219,16 +237,96 @@ bool CallRecordWriter::writeBatch(const std::vector<CallRecord>& batch)
                 bindOptionalText(insert, 28, record.userAgent);
                 bindOptionalText(insert, 29, record.tags);
                 insert.step();
+                lastCallId = m_db->lastInsertRowId();
                 if (record.payload)
                     writePayload(*record.payload); // right after its call: it takes the call's row id
             }
-            m_rollups->add(batch);
+            if (withRollups) {
+                written = m_pendingRollups;
+                written->add(batch);
+                m_rollups->write(*written, lastCallId);
+            }
         });
+        m_lastCallId = lastCallId;
+        if (written)
+            rollupsWritten();
+        else
+            m_pendingRollups.add(batch);
         return true;
     } catch (const StoreError& error) {
         spdlog::error("call log: writing {} record(s) failed, counted as dropped: {}", batch.size(), error.what());
         return false;
     }
+}
+
+void CallRecordWriter::rollupsWritten()
+{
+    m_pendingRollups = RollupSums();
+    // The next write not before a second from now: a quiet gateway's first batch after a pause
+    // is in the rollups at once, a busy one's batches are summed for a second.
+    m_rollupsDue = std::chrono::steady_clock::now() + kRollupInterval;
+}
+
+void CallRecordWriter::settle(bool rollupsSettled)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (rollupsSettled)
+            m_settled = m_finished;
+    }
+    m_progress.notify_all();
+}
+
+bool CallRecordWriter::writePendingRollups()
+{
+    if (m_pendingRollups.empty() || !m_db || !m_rollups)
+        return true;
+    try {
+        inTransaction(*m_db, [&] { m_rollups->write(m_pendingRollups, m_lastCallId); });
+        rollupsWritten();
+        return true;
+    } catch (const StoreError& error) {
+        // The records are stored: the next start adds them to the rollups from the watermark.
+        spdlog::error("call log: writing the rollups of {} minute row(s) failed, will try again: {}", m_pendingRollups.minuteRows(),
+            error.what());
+        m_rollupsDue = std::chrono::steady_clock::now() + kRollupInterval;
+        return false;
+    }
+}
+
+void CallRecordWriter::catchUpRollups()
+{
+    if (!m_db || !m_rollups)
+        return;
+    try {
+        CallHistory history(*m_db);
+        int64_t added = 0;
+        for (auto through = m_rollups->watermark();;) {
+            const auto calls = history.after(through, kCatchUpChunk);
+            if (calls.empty())
+                break;
+            RollupSums sums;
+            for (const auto& call : calls)
+                sums.add(call.record);
+            through = calls.back().id;
+            inTransaction(*m_db, [&] { m_rollups->write(sums, through); });
+            added += static_cast<int64_t>(calls.size());
+        }
+        if (added > 0)
+            spdlog::warn("call log: added {} record(s) to the rollups that the last run stored without them (it did not stop cleanly)", added);
+    } catch (const StoreError& error) {
+        spdlog::error("call log: catching the rollups up with the records failed, charts will miss those calls: {}", error.what());
+    }
+}
+
+std::optional<std::chrono::steady_clock::time_point> CallRecordWriter::nextDeadline() const
+{
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    if (m_retention)
+        deadline = m_nextPrune;
+    if (!m_pendingRollups.empty())
+        deadline = deadline ? std::min(*deadline, m_rollupsDue) : m_rollupsDue;
+    return deadline;
 }
 
 void CallRecordWriter::writePayload(const CallPayload& payload)

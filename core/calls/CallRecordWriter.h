@@ -1,10 +1,15 @@
 // Takes call records from the request path without ever blocking it, and writes them to SQLite
-// in batches on one background thread, with their rollups (CallRollups) and their captured
-// payloads (redacted there, off the request path) in the same transaction. Between batches the
-// same thread prunes the log as its retention says. Subscribers (the console) see each written batch.
+// in batches on one background thread, with their captured payloads (redacted there, off the
+// request path) in the same transaction. It sums the records' rollups in memory and writes them at
+// most once a second (kRollupInterval) with the batch of the moment, so that a busy second's
+// thousands of calls cost a few thousand rollup rows rather than several per call; a crash between
+// two rollup writes is made good at the next start from the watermark (CallRollups). Between
+// batches the same thread prunes the log as its retention says. Subscribers (the console) see each
+// written batch.
 #pragma once
 
 #include "calls/CallRecord.h"
+#include "calls/CallRollups.h"
 #include "config/RetentionSettings.h"
 
 #include <atomic>
@@ -22,7 +27,6 @@
 namespace gatehouse {
 
 class CallRetention;
-class CallRollups;
 class Database;
 class PayloadRedactor;
 class Statement;
@@ -30,6 +34,11 @@ class Statement;
 class CallRecordWriter {
 public:
     using Subscriber = std::function<void(const std::vector<CallRecord>& batch)>;
+
+    // How long the rollups may lag the records at most, and how many minute rows they may sum in
+    // memory before they are written anyway (a bound on the memory they take).
+    static constexpr std::chrono::milliseconds kRollupInterval{1000};
+    static constexpr std::size_t kMaxPendingRollupRows = 50'000;
 
     struct Counters {
         uint64_t submitted = 0;
@@ -58,7 +67,7 @@ public:
     // Called on the writer thread after each committed batch. Add subscribers before traffic starts.
     void subscribe(Subscriber subscriber);
 
-    // Blocks until every record submitted before this call is written (or dropped).
+    // Blocks until every record submitted before this call is written (or dropped), its rollups too.
     void flush();
     void stop();
 
@@ -66,7 +75,12 @@ public:
 
 private:
     void run();
-    bool writeBatch(const std::vector<CallRecord>& batch);
+    bool writeBatch(const std::vector<CallRecord>& batch, bool withRollups);
+    void rollupsWritten();
+    bool writePendingRollups(); // false: the write failed (logged; tried again later)
+    void settle(bool rollupsSettled);
+    void catchUpRollups();
+    std::optional<std::chrono::steady_clock::time_point> nextDeadline() const;
     void writePayload(const CallPayload& payload);
     void pruneIfDue();
 
@@ -81,6 +95,7 @@ private:
     std::vector<CallRecord> m_queue;
     uint64_t m_submitted = 0;
     uint64_t m_finished = 0; // written or dropped by a failed write
+    uint64_t m_settled = 0;  // finished, and in the rollups (or dropped): what flush() waits for
     int m_flushWaiters = 0;
     bool m_stopping = false;
 
@@ -91,6 +106,9 @@ private:
     std::unique_ptr<Database> m_db;        // used by the writer thread only
     std::unique_ptr<Statement> m_insert;
     std::unique_ptr<CallRollups> m_rollups;
+    RollupSums m_pendingRollups;                           // written records not yet in the rollups
+    std::chrono::steady_clock::time_point m_rollupsDue;    // the next rollup write, not before (past at start)
+    int64_t m_lastCallId = 0;                              // the last calls row written
     std::unique_ptr<Statement> m_insertPayload;
     std::unique_ptr<PayloadRedactor> m_redactor;
     std::unique_ptr<CallRetention> m_retention;

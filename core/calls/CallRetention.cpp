@@ -126,11 +126,13 @@ PruneResult CallRetention::prune(Database& database, int64_t nowMs) const
                 break;
             const auto bound = std::min(cutoff, *oldestBucket + 60 * width);
             inTransaction(database, [&] {
-                auto remove = database.prepare("DELETE FROM call_rollups WHERE granularity_ms = ? AND bucket_ms < ?");
-                remove.bind(1, width).bind(2, bound);
-                remove.step();
-                auto changes = database.prepare("SELECT changes()");
-                result.rollupRows += scalar(changes);
+                for (const char* table : {"call_rollups", "call_rollup_cuts"}) {
+                    auto remove = database.prepare(std::string("DELETE FROM ") + table + " WHERE granularity_ms = ? AND bucket_ms < ?");
+                    remove.bind(1, width).bind(2, bound);
+                    remove.step();
+                    auto changes = database.prepare("SELECT changes()");
+                    result.rollupRows += scalar(changes);
+                }
             });
         }
     }

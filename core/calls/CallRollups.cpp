@@ -5,40 +5,68 @@
 #include "store/Database.h"
 
 #include <algorithm>
-#include <map>
 #include <tuple>
 
 namespace gatehouse {
 namespace {
 
-// The rollup row a call counts in, for one granularity.
-struct RollupKey {
-    int64_t granularityMs = 0;
-    int64_t bucketMs = 0;
-    std::string tenant;
-    std::string consumer;
-    std::string keyPrefix;
-    std::string model;
-    std::string deployment;
+// The summed columns both tables share, in RollupTotals' order.
+std::vector<std::string> totalColumns()
+{
+    std::vector<std::string> columns{"requests", "errors", "prompt_tokens", "completion_tokens", "cached_tokens",
+        "reasoning_tokens", "cost_micros", "saved_micros", "cache_hits", "latency_us_sum"};
+    for (std::size_t i = 0; i < DurationHistogram::kBucketCount; ++i)
+        columns.push_back("latency_b" + std::to_string(i));
+    return columns;
+}
 
-    bool operator<(const RollupKey& other) const
-    {
-        return std::tie(granularityMs, bucketMs, tenant, consumer, keyPrefix, model, deployment)
-            < std::tie(other.granularityMs, other.bucketMs, other.tenant, other.consumer, other.keyPrefix, other.model, other.deployment);
+// INSERT INTO `table`(keys..., totals...) VALUES(...) ON CONFLICT(keys) DO UPDATE SET total = total + excluded.total, ...
+std::string upsertSql(std::string_view table, const std::vector<std::string>& keyColumns)
+{
+    std::string names, placeholders, conflict, increments;
+    for (const auto& column : keyColumns) {
+        names += column + ", ";
+        placeholders += "?, ";
+        conflict += (conflict.empty() ? "" : ", ") + column;
     }
-};
+    for (const auto& column : totalColumns()) {
+        names += column + ", ";
+        placeholders += "?, ";
+        increments += (increments.empty() ? "" : ", ") + column + " = " + column + " + excluded." + column;
+    }
+    names.resize(names.size() - 2);
+    placeholders.resize(placeholders.size() - 2);
+    return "INSERT INTO " + std::string(table) + "(" + names + ") VALUES(" + placeholders + ") ON CONFLICT(" + conflict
+        + ") DO UPDATE SET " + increments;
+}
 
-constexpr std::string_view kUpsert =
-    "INSERT INTO call_rollups(granularity_ms, bucket_ms, tenant, consumer, key_prefix, model, deployment, requests, errors, "
-    "prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_micros, saved_micros, cache_hits, latency_us_sum, "
-    "latency_b0, latency_b1, latency_b2, latency_b3, latency_b4, latency_b5, latency_b6, latency_b7, latency_b8, latency_b9, latency_b10, latency_b11, latency_b12, latency_b13, latency_b14, latency_b15, latency_b16) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-    "ON CONFLICT(granularity_ms, bucket_ms, tenant, consumer, key_prefix, model, deployment) DO UPDATE SET "
-    "requests = requests + excluded.requests, errors = errors + excluded.errors, "
-    "prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens, "
-    "cached_tokens = cached_tokens + excluded.cached_tokens, reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens, "
-    "cost_micros = cost_micros + excluded.cost_micros, saved_micros = saved_micros + excluded.saved_micros, "
-    "cache_hits = cache_hits + excluded.cache_hits, latency_us_sum = latency_us_sum + excluded.latency_us_sum, "
-    "latency_b0 = latency_b0 + excluded.latency_b0, latency_b1 = latency_b1 + excluded.latency_b1, latency_b2 = latency_b2 + excluded.latency_b2, latency_b3 = latency_b3 + excluded.latency_b3, latency_b4 = latency_b4 + excluded.latency_b4, latency_b5 = latency_b5 + excluded.latency_b5, latency_b6 = latency_b6 + excluded.latency_b6, latency_b7 = latency_b7 + excluded.latency_b7, latency_b8 = latency_b8 + excluded.latency_b8, latency_b9 = latency_b9 + excluded.latency_b9, latency_b10 = latency_b10 + excluded.latency_b10, latency_b11 = latency_b11 + excluded.latency_b11, latency_b12 = latency_b12 + excluded.latency_b12, latency_b13 = latency_b13 + excluded.latency_b13, latency_b14 = latency_b14 + excluded.latency_b14, latency_b15 = latency_b15 + excluded.latency_b15, latency_b16 = latency_b16 + excluded.latency_b16";
+// Binds `totals` from parameter `first` on, in totalColumns()' order.
+void bindTotals(Statement& statement, int first, const RollupTotals& totals)
+{
+    int index = first;
+    for (const auto value : {totals.requests, totals.errors, totals.promptTokens, totals.completionTokens, totals.cachedTokens,
+             totals.reasoningTokens, totals.costMicros, totals.savedMicros, totals.cacheHits, totals.latencySumMicros})
+        statement.bind(index++, value);
+    for (const auto count : totals.latencyBuckets)
+        statement.bind(index++, count);
+}
+
+// The value a combination has in a cut's dimension (kRollupCutDimensions): a consumer is named
+// "tenant/consumer", as limits and budgets name it.
+std::string cutValue(std::string_view dimension, const RollupKey& key)
+{
+    if (dimension == "tenant")
+        return key.tenant;
+    if (dimension == "consumer")
+        return key.consumer.empty() ? std::string() : key.tenant + "/" + key.consumer;
+    if (dimension == "key")
+        return key.keyPrefix;
+    if (dimension == "model")
+        return key.model;
+    if (dimension == "deployment")
+        return key.deployment;
+    return {}; // the grand total
+}
 
 } // namespace
 
@@ -91,40 +119,102 @@ void RollupTotals::add(const RollupTotals& other)
         latencyBuckets[i] += other.latencyBuckets[i];
 }
 
+bool RollupKey::operator<(const RollupKey& other) const
+{
+    return std::tie(granularityMs, bucketMs, tenant, consumer, keyPrefix, model, deployment)
+        < std::tie(other.granularityMs, other.bucketMs, other.tenant, other.consumer, other.keyPrefix, other.model, other.deployment);
+}
+
+bool RollupCutKey::operator<(const RollupCutKey& other) const
+{
+    return std::tie(granularityMs, dimension, bucketMs, value) < std::tie(other.granularityMs, other.dimension, other.bucketMs, other.value);
+}
+
+void RollupSums::add(const CallRecord& record)
+{
+    RollupKey key{static_cast<int64_t>(RollupGranularity::Minute), rollupBucketStart(RollupGranularity::Minute, record.startedAtMs()),
+        record.tenant, record.consumer, record.keyPrefix, record.model,
+        record.provider.empty() ? std::string() : deploymentId(record.provider, record.deployment)};
+    m_minutes[std::move(key)].add(record);
+}
+
+void RollupSums::add(const std::vector<CallRecord>& records)
+{
+    for (const auto& record : records)
+        add(record);
+}
+
+void RollupSums::add(const RollupSums& other)
+{
+    for (const auto& [key, totals] : other.m_minutes)
+        m_minutes[key].add(totals);
+}
+
+std::map<RollupKey, RollupTotals> RollupSums::combinationRows() const
+{
+    auto rows = m_minutes;
+    for (const auto& [minute, totals] : m_minutes) {
+        for (const auto granularity : {RollupGranularity::Hour, RollupGranularity::Day}) {
+            auto key = minute;
+            key.granularityMs = static_cast<int64_t>(granularity);
+            key.bucketMs = rollupBucketStart(granularity, minute.bucketMs);
+            rows[std::move(key)].add(totals);
+        }
+    }
+    return rows;
+}
+
+std::map<RollupCutKey, RollupTotals> RollupSums::cutRows(const std::map<RollupKey, RollupTotals>& combinations)
+{
+    std::map<RollupCutKey, RollupTotals> cuts;
+    for (const auto& [key, totals] : combinations) {
+        for (const auto dimension : kRollupCutDimensions)
+            cuts[RollupCutKey{key.granularityMs, dimension, key.bucketMs, cutValue(dimension, key)}].add(totals);
+    }
+    return cuts;
+}
+
 CallRollups::CallRollups(Database& database)
-    : m_upsert(std::make_unique<Statement>(database.prepare(kUpsert)))
+    : m_db(database)
+    , m_upsertCombination(std::make_unique<Statement>(database.prepare(
+          upsertSql("call_rollups", {"granularity_ms", "bucket_ms", "tenant", "consumer", "key_prefix", "model", "deployment"}))))
+    , m_upsertCut(std::make_unique<Statement>(
+          database.prepare(upsertSql("call_rollup_cuts", {"granularity_ms", "dimension", "bucket_ms", "value"}))))
+    , m_setWatermark(std::make_unique<Statement>(database.prepare(
+          "INSERT INTO meta(name, value) VALUES('" + std::string(kWatermarkName) + "', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value")))
 {
 }
 
 CallRollups::~CallRollups() = default;
 
-void CallRollups::add(const std::vector<CallRecord>& batch)
+void CallRollups::write(const RollupSums& sums, int64_t throughCallId)
 {
-    // A batch's calls mostly share their minute and their callers: summed first, a batch of
-    // hundreds of calls becomes a few rows to upsert.
-    std::map<RollupKey, RollupTotals> rows;
-    for (const auto& record : batch) {
-        const auto deployment = record.provider.empty() ? std::string() : deploymentId(record.provider, record.deployment);
-        for (const auto granularity : kRollupGranularities) {
-            RollupKey key{static_cast<int64_t>(granularity), rollupBucketStart(granularity, record.startedAtMs()), record.tenant,
-                record.consumer, record.keyPrefix, record.model, deployment};
-            rows[std::move(key)].add(record);
-        }
+    const auto combinations = sums.combinationRows();
+    auto& combination = *m_upsertCombination;
+    for (const auto& [key, totals] : combinations) {
+        combination.reset();
+        combination.bind(1, key.granularityMs).bind(2, key.bucketMs);
+        combination.bindUnowned(3, key.tenant).bindUnowned(4, key.consumer).bindUnowned(5, key.keyPrefix);
+        combination.bindUnowned(6, key.model).bindUnowned(7, key.deployment);
+        bindTotals(combination, 8, totals);
+        combination.step();
     }
-    auto& upsert = *m_upsert;
-    for (const auto& [key, totals] : rows) {
-        upsert.reset();
-        upsert.bind(1, key.granularityMs).bind(2, key.bucketMs);
-        upsert.bindUnowned(3, key.tenant).bindUnowned(4, key.consumer).bindUnowned(5, key.keyPrefix);
-        upsert.bindUnowned(6, key.model).bindUnowned(7, key.deployment);
-        int index = 8;
-        for (const auto value : {totals.requests, totals.errors, totals.promptTokens, totals.completionTokens, totals.cachedTokens,
-                 totals.reasoningTokens, totals.costMicros, totals.savedMicros, totals.cacheHits, totals.latencySumMicros})
-            upsert.bind(index++, value);
-        for (const auto count : totals.latencyBuckets)
-            upsert.bind(index++, count);
-        upsert.step();
+    auto& cut = *m_upsertCut;
+    for (const auto& [key, totals] : RollupSums::cutRows(combinations)) {
+        cut.reset();
+        cut.bind(1, key.granularityMs).bindUnowned(2, key.dimension).bind(3, key.bucketMs).bindUnowned(4, key.value);
+        bindTotals(cut, 5, totals);
+        cut.step();
     }
+    m_setWatermark->reset();
+    m_setWatermark->bind(1, throughCallId);
+    m_setWatermark->step();
+}
+
+int64_t CallRollups::watermark()
+{
+    auto query = m_db.prepare("SELECT value FROM meta WHERE name = '" + std::string(kWatermarkName) + "'");
+    return query.step() ? query.columnInt(0) : 0;
 }
 
 } // namespace gatehouse

@@ -46,7 +46,15 @@ double metricValue(AnalyticsMetric metric, const RollupTotals& totals)
     return 0;
 }
 
-// The WHERE clause of a query (granularity, range, filters) and its parameters.
+bool filtered(const AnalyticsQuery& query)
+{
+    return query.tenant || query.consumer || query.keyPrefix || query.model || query.deployment;
+}
+
+// The FROM and WHERE clauses of a query (granularity, range, filters), its parameters, and what it
+// groups by. A query without filters reads the cuts: one row per bucket and value of the dimension
+// it groups by (or of the grand total), however many combinations of callers and models there
+// are. A filtered one reads the combinations of its range.
 class Conditions {
 public:
     explicit Conditions(const AnalyticsQuery& query)
@@ -54,8 +62,15 @@ public:
         if (query.untilMs <= query.sinceMs)
             throw AnalyticsError("until_ms", "until_ms: must be after since_ms");
         const auto granularity = static_cast<int64_t>(query.granularity);
-        m_sql = " WHERE granularity_ms = ? AND bucket_ms >= ? AND bucket_ms < ?";
         m_parameters = {granularity, rollupBucketStart(query.granularity, query.sinceMs), query.untilMs};
+        if (!filtered(query)) {
+            m_sql = " FROM call_rollup_cuts WHERE granularity_ms = ? AND dimension = ? AND bucket_ms >= ? AND bucket_ms < ?";
+            m_parameters.insert(m_parameters.begin() + 1, std::string(query.groupBy ? analyticsDimensionName(*query.groupBy) : ""));
+            m_group = "value";
+            return;
+        }
+        m_sql = " FROM call_rollups WHERE granularity_ms = ? AND bucket_ms >= ? AND bucket_ms < ?";
+        m_group = query.groupBy ? std::string(groupExpression(*query.groupBy)) : "''";
         equals("tenant", query.tenant);
         if (query.consumer) {
             const auto slash = query.consumer->find('/');
@@ -70,6 +85,8 @@ public:
     }
 
     const std::string& sql() const { return m_sql; }
+    // The SQL expression of the group a row counts in.
+    const std::string& group() const { return m_group; }
 
     void bindTo(Statement& statement) const
     {
@@ -92,6 +109,7 @@ private:
     }
 
     std::string m_sql;
+    std::string m_group;
     std::vector<std::variant<int64_t, std::string>> m_parameters;
 };
 
@@ -191,9 +209,8 @@ std::vector<SeriesPoint> CallAnalytics::series(const AnalyticsQuery& query)
     if (buckets > static_cast<int64_t>(kMaxPoints))
         throw AnalyticsError("granularity", "granularity: the range has " + std::to_string(buckets) + " " + std::string(rollupGranularityName(query.granularity))
             + "s, more than " + std::to_string(kMaxPoints) + " points; use a coarser granularity or a shorter range");
-    const std::string group = query.groupBy ? std::string(groupExpression(*query.groupBy)) : "''";
-    auto statement = m_db.prepare("SELECT bucket_ms, " + group + " AS grp, " + std::string(kSums) + " FROM call_rollups"
-        + conditions.sql() + " GROUP BY bucket_ms, grp ORDER BY bucket_ms, grp");
+    auto statement = m_db.prepare("SELECT bucket_ms, " + conditions.group() + " AS grp, " + std::string(kSums) + conditions.sql()
+        + " GROUP BY bucket_ms, grp ORDER BY bucket_ms, grp");
     conditions.bindTo(statement);
     std::vector<SeriesPoint> points;
     while (statement.step()) {
@@ -212,8 +229,7 @@ std::vector<RankedGroup> CallAnalytics::top(const AnalyticsQuery& query, Analyti
     if (limit < 1 || limit > kMaxTop)
         throw AnalyticsError("limit", "limit: must be between 1 and " + std::to_string(kMaxTop));
     const Conditions conditions(query);
-    auto statement = m_db.prepare("SELECT " + std::string(groupExpression(*query.groupBy)) + " AS grp, " + std::string(kSums)
-        + " FROM call_rollups" + conditions.sql() + " GROUP BY grp");
+    auto statement = m_db.prepare("SELECT " + conditions.group() + " AS grp, " + std::string(kSums) + conditions.sql() + " GROUP BY grp");
     conditions.bindTo(statement);
     std::vector<RankedGroup> groups;
     while (statement.step())

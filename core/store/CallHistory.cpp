@@ -226,4 +226,14 @@ std::optional<StoredCall> CallHistory::find(const std::string& requestId)
     return call;
 }
 
+std::vector<StoredCall> CallHistory::after(int64_t id, int64_t limit)
+{
+    auto query = m_db.prepare(std::string("SELECT ") + std::string(kColumns) + " FROM calls WHERE id > ? ORDER BY id LIMIT ?");
+    query.bind(1, id).bind(2, limit);
+    std::vector<StoredCall> calls;
+    while (query.step())
+        calls.push_back(callAt(query));
+    return calls;
+}
+
 } // namespace gatehouse

@@ -72,6 +72,9 @@ public:
     CallPage list(const CallFilter& filter, int64_t limit, const std::optional<CallCursor>& after = std::nullopt);
     // The call with its captured payload, if its model captured one.
     std::optional<StoredCall> find(const std::string& requestId);
+    // Up to `limit` calls written after the one with row id `id`, in the order they were written
+    // (without payloads): how the writer finds the calls its rollups miss after a crash.
+    std::vector<StoredCall> after(int64_t id, int64_t limit);
 
 private:
     Database& m_db;

@@ -1,6 +1,8 @@
 #include "store/Database.h"
 
 #include <functional>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace gatehouse {
@@ -322,10 +324,44 @@ void migrateTo9(Database& db)
     )");
 }
 
+// The rollups' cuts (CallRollups): per minute, hour and day, the totals of each value of a single
+// dimension (tenant, consumer as "tenant/consumer", key, model, deployment) and the grand total
+// (dimension and value ''), filled from call_rollups; indexes of the combinations by tenant and by
+// model; and the watermark, the last call the rollups include (every call so far: until now the
+// writer added them in each batch's transaction).
+void migrateTo10(Database& db)
+{
+    std::vector<std::string> totals{"requests", "errors", "prompt_tokens", "completion_tokens", "cached_tokens", "reasoning_tokens",
+        "cost_micros", "saved_micros", "cache_hits", "latency_us_sum"};
+    for (int i = 0; i < 17; ++i)
+        totals.push_back("latency_b" + std::to_string(i));
+    std::string definitions, names, sums;
+    for (const auto& column : totals) {
+        definitions += column + " INTEGER NOT NULL, ";
+        names += ", " + column;
+        sums += ", SUM(" + column + ")";
+    }
+    db.exec("CREATE TABLE call_rollup_cuts (granularity_ms INTEGER NOT NULL, dimension TEXT NOT NULL, bucket_ms INTEGER NOT NULL, "
+            "value TEXT NOT NULL, "
+        + definitions + "PRIMARY KEY(granularity_ms, dimension, bucket_ms, value)) WITHOUT ROWID");
+    const std::pair<const char*, const char*> cuts[] = {{"", "''"}, {"tenant", "tenant"},
+        {"consumer", "CASE WHEN consumer = '' THEN '' ELSE tenant || '/' || consumer END"}, {"key", "key_prefix"},
+        {"model", "model"}, {"deployment", "deployment"}};
+    for (const auto& [dimension, value] : cuts) {
+        db.exec("INSERT INTO call_rollup_cuts(granularity_ms, dimension, bucket_ms, value" + names + ") SELECT granularity_ms, '"
+            + dimension + "', bucket_ms, " + value + sums + " FROM call_rollups GROUP BY 1, 2, 3, 4");
+    }
+    // A chart filtered to a tenant (or a consumer, which names its tenant) or to a model reads its own
+    // rows of the range, not every combination's.
+    db.exec("CREATE INDEX call_rollups_by_tenant ON call_rollups(granularity_ms, tenant, bucket_ms)");
+    db.exec("CREATE INDEX call_rollups_by_model ON call_rollups(granularity_ms, model, bucket_ms)");
+    db.exec("INSERT INTO meta(name, value) VALUES('rollups_through_call_id', (SELECT COALESCE(MAX(id), 0) FROM calls))");
+}
+
 const std::vector<std::function<void(Database&)>>& migrations()
 {
     static const std::vector<std::function<void(Database&)>> steps{migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5, migrateTo6,
-        migrateTo7, migrateTo8, migrateTo9};
+        migrateTo7, migrateTo8, migrateTo9, migrateTo10};
     return steps;
 }
 
@@ -450,6 +486,11 @@ void Database::exec(std::string_view sql)
         sqlite3_free(error);
         throw StoreError("SQL failed on " + m_path + ": " + message);
     }
+}
+
+int64_t Database::lastInsertRowId() const
+{
+    return sqlite3_last_insert_rowid(m_db);
 }
 
 int Database::schemaVersion()

@@ -59,8 +59,10 @@ public:
     void exec(std::string_view sql);
     Statement prepare(std::string_view sql) { return Statement(m_db, sql); }
     int schemaVersion();
+    // The rowid of the last row this connection inserted.
+    int64_t lastInsertRowId() const;
 
-    static constexpr int kCurrentSchemaVersion = 9;
+    static constexpr int kCurrentSchemaVersion = 10;
     static std::string defaultFileName() { return "gatehouse.db"; }
 
 private:

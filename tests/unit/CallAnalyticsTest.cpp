@@ -1,6 +1,6 @@
-// The call log's rollups and the charts read from them: the rollups the writer keeps agree with a
-// brute-force recount of the records (an SQL GROUP BY over the calls table) at every granularity,
-// latency histogram included; series and top-N answer from them with filters; latency quantiles
+// The call log's rollups and the charts read from them: the rollups the writer keeps (combinations
+// and per-dimension cuts) agree with a brute-force recount of the records (an SQL GROUP BY over the
+// calls table) at every granularity, latency histogram included; series and top-N answer from them with filters; latency quantiles
 // interpolate in the histogram; bad queries name their parameter.
 #include "CallLogFixture.h"
 #include "store/CallAnalytics.h"
@@ -38,6 +38,31 @@ CallRecord call(int64_t startedAtMs, const std::string& tenant, const std::strin
     return record;
 }
 
+// `count` calls over three days: random callers, models, deployments, outcomes, usage, latency.
+std::vector<CallRecord> randomRecords(int count)
+{
+    std::mt19937 random(20261205);
+    const auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
+    std::vector<CallRecord> records;
+    for (int i = 0; i < count; ++i) {
+        CallRecord record = call(kStartMs + static_cast<int64_t>(random() % (72 * kHourMs)), "t" + std::to_string(pick(3)),
+            "m" + std::to_string(pick(4)), pick(5000), static_cast<int>(random() % 200'000'000), pick(5) == 0 ? 502 : 200);
+        record.consumer = pick(2) ? "app" + std::to_string(pick(2)) : "";
+        if (pick(7) == 0)
+            record.provider.clear(); // refused before any deployment
+        if (pick(3) == 0)
+            record.cachedTokens = pick(100);
+        if (pick(4) == 0)
+            record.reasoningTokens = pick(50);
+        if (pick(6) == 0) {
+            record.cache = "hit";
+            record.savedMicros = pick(900);
+        }
+        records.push_back(std::move(record));
+    }
+    return records;
+}
+
 // Rows of a query as text, for comparing two queries row by row.
 std::vector<std::string> rowsOf(Database& db, const std::string& sql)
 {
@@ -63,26 +88,7 @@ private slots:
 
     void rollupsMatchABruteForceRecountOfTheRecords()
     {
-        // 3000 calls over three days: random callers, models, deployments, outcomes, usage, latency.
-        std::mt19937 random(20261205);
-        const auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
-        std::vector<CallRecord> records;
-        for (int i = 0; i < 3000; ++i) {
-            CallRecord record = call(kStartMs + static_cast<int64_t>(random() % (72 * kHourMs)), "t" + std::to_string(pick(3)),
-                "m" + std::to_string(pick(4)), pick(5000), static_cast<int>(random() % 200'000'000), pick(5) == 0 ? 502 : 200);
-            record.consumer = pick(2) ? "app" + std::to_string(pick(2)) : "";
-            if (pick(7) == 0)
-                record.provider.clear(); // refused before any deployment
-            if (pick(3) == 0)
-                record.cachedTokens = pick(100);
-            if (pick(4) == 0)
-                record.reasoningTokens = pick(50);
-            if (pick(6) == 0) {
-                record.cache = "hit";
-                record.savedMicros = pick(900);
-            }
-            records.push_back(std::move(record));
-        }
+        const auto records = randomRecords(3000);
         QVERIFY(m_log->write(records, 256));
 
         for (const auto granularity : kRollupGranularities) {
@@ -109,7 +115,48 @@ private slots:
                 const auto counted = rowsOf(m_log->database(), "SELECT COALESCE(SUM(latency_b" + std::to_string(i) + "), 0) FROM call_rollups WHERE granularity_ms = " + g);
                 QCOMPARE(counted, expected);
             }
+
+            // The cuts: per dimension, one row per bucket and value, the same sums.
+            const std::pair<std::string, std::string> cuts[] = {{"", "''"}, {"tenant", "COALESCE(tenant, '')"},
+                {"consumer", "CASE WHEN COALESCE(consumer, '') = '' THEN '' ELSE COALESCE(tenant, '') || '/' || consumer END"},
+                {"key", "COALESCE(key_prefix, '')"}, {"model", "COALESCE(model, '')"},
+                {"deployment", "CASE WHEN provider IS NULL THEN '' ELSE provider || '/' || deployment END"}};
+            for (const auto& [dimension, value] : cuts) {
+                const auto recountCut = rowsOf(m_log->database(),
+                    "SELECT (started_at_ms / " + g + ") * " + g + ", " + value + ", COUNT(*), SUM(status >= 400 OR error_code IS NOT NULL), "
+                    "SUM(COALESCE(prompt_tokens, 0)), SUM(COALESCE(completion_tokens, 0)), SUM(COALESCE(cached_tokens, 0)), "
+                    "SUM(COALESCE(reasoning_tokens, 0)), SUM(COALESCE(cost_micros, 0)), SUM(COALESCE(saved_micros, 0)), "
+                    "SUM(COALESCE(cache = 'hit', 0)), SUM(latency_us) FROM calls GROUP BY 1, 2 ORDER BY 1, 2");
+                const auto cutRows = rowsOf(m_log->database(),
+                    "SELECT bucket_ms, value, requests, errors, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, "
+                    "cost_micros, saved_micros, cache_hits, latency_us_sum FROM call_rollup_cuts WHERE granularity_ms = " + g
+                    + " AND dimension = '" + dimension + "' ORDER BY 1, 2");
+                QVERIFY(!recountCut.empty());
+                QVERIFY2(cutRows == recountCut, dimension.c_str());
+                const auto histogram = [&](const std::string& table, const std::string& where) {
+                    std::string sums;
+                    for (std::size_t i = 0; i < DurationHistogram::kBucketCount; ++i)
+                        sums += (i ? ", SUM(latency_b" : "SUM(latency_b") + std::to_string(i) + ")";
+                    return rowsOf(m_log->database(), "SELECT " + sums + " FROM " + table + " WHERE granularity_ms = " + g + where);
+                };
+                QCOMPARE(histogram("call_rollup_cuts", " AND dimension = '" + dimension + "'"), histogram("call_rollups", ""));
+            }
         }
+    }
+
+    void theUpgradeFillsTheCutsFromTheCombinations()
+    {
+        // A database of schema 9 had only the combinations: the upgrade derives the cuts from them.
+        QVERIFY(m_log->write(randomRecords(500)));
+        const auto cutsOf = [&](Database& db) { return rowsOf(db, "SELECT * FROM call_rollup_cuts ORDER BY 1, 2, 3, 4"); };
+        const auto written = cutsOf(m_log->database());
+        QVERIFY(written.size() > 100);
+        m_log->database().exec("DROP TABLE call_rollup_cuts; DROP INDEX call_rollups_by_tenant; DROP INDEX call_rollups_by_model; "
+                               "DELETE FROM meta WHERE name = 'rollups_through_call_id'; PRAGMA user_version = 9;");
+        Database upgraded(m_log->databasePath());
+        QCOMPARE(upgraded.schemaVersion(), Database::kCurrentSchemaVersion);
+        QCOMPARE(cutsOf(upgraded), written);
+        QCOMPARE(rowsOf(upgraded, "SELECT value FROM meta WHERE name = 'rollups_through_call_id'"), rowsOf(upgraded, "SELECT MAX(id) FROM calls"));
     }
 
     void seriesAndTopAnswerFromTheRollups()

@@ -1,6 +1,7 @@
 // What the call-record writer does besides writing: captured payloads are redacted before they are
-// stored, and retention deletes records by age and by the database's size (with their payloads)
-// and rollups by their granularity's age, leaving everything newer as it was.
+// stored, retention deletes records by age and by the database's size (with their payloads)
+// and rollups by their granularity's age, leaving everything newer as it was, and records stored
+// without their rollups (a crash) are added to them at the next start.
 #include "CallLogFixture.h"
 #include "calls/CallRetention.h"
 #include "calls/PayloadRedactor.h"
@@ -109,12 +110,42 @@ private slots:
         QCOMPARE(count(m_log->database(), "SELECT COUNT(*) FROM call_rollups WHERE granularity_ms = 60000"), int64_t(1));
         QCOMPARE(count(m_log->database(), "SELECT COUNT(*) FROM call_rollups WHERE granularity_ms = 3600000"), int64_t(2));
         QCOMPARE(count(m_log->database(), "SELECT SUM(requests) FROM call_rollups WHERE granularity_ms = 86400000"), int64_t(9));
-        QCOMPARE(result.rollupRows, int64_t(3));
+        // Each combination row had one cut row per dimension (and the total): 3 × (1 + 6).
+        QCOMPARE(count(m_log->database(), "SELECT COUNT(*) FROM call_rollup_cuts WHERE granularity_ms = 60000"), int64_t(6));
+        QCOMPARE(count(m_log->database(), "SELECT SUM(requests) FROM call_rollup_cuts WHERE granularity_ms = 86400000 AND dimension = 'model'"),
+            int64_t(9));
+        QCOMPARE(result.rollupRows, int64_t(3 * (1 + 6)));
 
         QVERIFY(!result.more);
         // A second pass finds nothing more.
         const auto again = CallRetention(settings).prune(m_log->database(), kNowMs);
         QCOMPARE(again.calls() + again.rollupRows, int64_t(0));
+    }
+
+    void recordsStoredWithoutTheirRollupsAreAddedAtTheNextStart()
+    {
+        // A run that stopped cleanly: its records and their rollups, the watermark at its last call.
+        QVERIFY(m_log->write({recordAt(kNowMs, 1), recordAt(kNowMs + 1, 2)}));
+        QCOMPARE(count(m_log->database(), "SELECT value FROM meta WHERE name = 'rollups_through_call_id'"),
+            count(m_log->database(), "SELECT MAX(id) FROM calls"));
+        // A run that crashed between storing two records and writing their rollups (the writer
+        // sums rollups in memory for up to a second): the records are there, the rollups miss them.
+        m_log->database().exec("INSERT INTO calls(started_at_ms, request_id, endpoint, tenant, model, status, stream, latency_us, attempts) "
+                               "VALUES(" + std::to_string(kNowMs + 2) + ", 'req-3', '/v1/chat/completions', 'acme', 'm', 200, 0, 1000, 1), "
+                               "(" + std::to_string(kNowMs + 3) + ", 'req-4', '/v1/chat/completions', 'acme', 'm', 502, 0, 1000, 1)");
+        const auto rollupRequests = [&] {
+            return count(m_log->database(), "SELECT SUM(requests) FROM call_rollups WHERE granularity_ms = 60000");
+        };
+        QCOMPARE(rollupRequests(), int64_t(2));
+        // The next writer adds them before anything else, and moves the watermark past them.
+        QVERIFY(m_log->write({recordAt(kNowMs + 4, 5)}));
+        QCOMPARE(rollupRequests(), int64_t(4 + 1));
+        QCOMPARE(count(m_log->database(), "SELECT errors FROM call_rollup_cuts WHERE granularity_ms = 86400000 AND dimension = ''"), int64_t(1));
+        QCOMPARE(count(m_log->database(), "SELECT value FROM meta WHERE name = 'rollups_through_call_id'"),
+            count(m_log->database(), "SELECT MAX(id) FROM calls"));
+        // A writer with nothing to catch up adds nothing twice.
+        QVERIFY(m_log->write({}));
+        QCOMPARE(rollupRequests(), int64_t(5));
     }
 
     void aPassIsBoundedAndSaysWhenWorkIsLeft()

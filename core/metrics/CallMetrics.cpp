@@ -25,6 +25,7 @@ void count(CallSeries& series, const CallRecord& record)
     series.completionTokens += tokens(record.completionTokens);
     series.cachedPromptTokens += tokens(record.cachedTokens);
     series.reasoningTokens += tokens(record.reasoningTokens);
+    series.cacheWriteTokens += tokens(record.cacheWriteTokens);
     series.costMicros += record.costMicros.value_or(0);
     series.cacheSavedMicros += record.savedMicros.value_or(0);
     if (record.cache == "hit")

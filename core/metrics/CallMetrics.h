@@ -40,6 +40,7 @@ struct CallSeries {
     uint64_t completionTokens = 0;
     uint64_t cachedPromptTokens = 0; // part of promptTokens
     uint64_t reasoningTokens = 0;    // part of completionTokens
+    uint64_t cacheWriteTokens = 0;   // prompt tokens written to the provider's prompt cache (Anthropic bills them apart)
     int64_t costMicros = 0;
     int64_t cacheSavedMicros = 0;
     uint64_t cacheHits = 0;

@@ -104,6 +104,8 @@ void writeCallFamilies(PrometheusTextWriter& out, const CallMetricsSnapshot& cal
         [](const CallSeries& s) { return s.cachedPromptTokens; });
     families.counter("gatehouse_reasoning_tokens_total", "Completion tokens spent on reasoning (part of the completion tokens).",
         [](const CallSeries& s) { return s.reasoningTokens; });
+    families.counter("gatehouse_cache_write_tokens_total", "Prompt tokens written to the provider's prompt cache (billed at the cache-write price).",
+        [](const CallSeries& s) { return s.cacheWriteTokens; });
     families.usdCounter("gatehouse_cost_usd_total", "What the calls cost at their deployment's price, in US dollars.",
         [](const CallSeries& s) { return s.costMicros; });
     families.family("gatehouse_cache_requests_total", Type::Counter,

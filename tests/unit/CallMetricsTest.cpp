@@ -138,6 +138,7 @@ private slots:
         ok.completionTokens = 30;
         ok.cachedTokens = 4;
         ok.reasoningTokens = 10;
+        ok.cacheWriteTokens = 6;
         ok.costMicros = 1'250;
         ok.cache = "miss";
         metrics.record(ok, served);
@@ -162,6 +163,7 @@ private slots:
         QCOMPARE(deployed->completionTokens, uint64_t(30));
         QCOMPARE(deployed->cachedPromptTokens, uint64_t(4));
         QCOMPARE(deployed->reasoningTokens, uint64_t(10));
+        QCOMPARE(deployed->cacheWriteTokens, uint64_t(6));
         QCOMPARE(deployed->costMicros, int64_t(1'250));
         QCOMPARE(deployed->cacheMisses, uint64_t(1));
         QCOMPARE(deployed->upstreamAttempts, uint64_t(3));

@@ -81,13 +81,15 @@ private slots:
             else if (type == "histogram")
                 QVERIFY2(name.endsWith("_seconds"), qPrintable(name));
         }
-        QCOMPARE(types.size(), std::size_t(22));
+        QCOMPARE(types.size(), std::size_t(23));
     }
 
     void perCallFamiliesCarryTheCallLabels()
     {
         CallMetrics metrics(10);
-        metrics.record(answered("acme", 1'234'567), served);
+        auto cacheWrite = answered("acme", 1'234'567);
+        cacheWrite.cacheWriteTokens = 300;
+        metrics.record(cacheWrite, served);
         auto stream = answered("acme", 0);
         stream.stream = true;
         stream.timeToFirstByte = microseconds(7'000);
@@ -113,6 +115,7 @@ private slots:
         QCOMPARE(valueOf(page, "gatehouse_time_to_first_token_seconds_bucket{" + labels + R"(,le="0.01"})"), QString("1"));
         QCOMPARE(valueOf(page, "gatehouse_tokens_total{" + labels + R"(,type="prompt"})"), QString("20"));
         QCOMPARE(valueOf(page, "gatehouse_tokens_total{" + labels + R"(,type="completion"})"), QString("40"));
+        QCOMPARE(valueOf(page, "gatehouse_cache_write_tokens_total{" + labels + "}"), QString("300"));
         QCOMPARE(valueOf(page, "gatehouse_cost_usd_total{" + labels + "}"), QString("1.234567"));
         QCOMPARE(valueOf(page, "gatehouse_upstream_attempts_total{" + labels + "}"), QString("2"));
         // A reason or result nothing was counted for is left out, not written as 0.

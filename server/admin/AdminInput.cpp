@@ -220,6 +220,14 @@ PageRequest QueryParameters::page(int64_t defaultLimit) const
     return {integer("limit").value_or(defaultLimit), integer("offset").value_or(0)};
 }
 
+std::string QueryParameters::format() const
+{
+    const auto format = text("format").value_or("json");
+    if (format != "json" && format != "csv")
+        refuseField("format", "'" + format + "' is not a format; use json or csv", "invalid_value");
+    return format;
+}
+
 int64_t pathId(const std::string& entity, const std::string& text)
 {
     const auto id = parseInteger(text);

@@ -71,6 +71,8 @@ public:
     std::optional<int64_t> integer(const std::string& name) const;
     // limit (default `defaultLimit`) and offset (default 0); the store checks their ranges.
     PageRequest page(int64_t defaultLimit = PageRequest{}.limit) const;
+    // "json" (the default) or "csv"; another value is a 400 naming `format`.
+    std::string format() const;
 
 private:
     std::map<std::string, std::string, std::less<>> m_values;

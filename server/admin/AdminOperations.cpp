@@ -27,11 +27,6 @@ AdminResult answer(int status, const Json& entity, bool changed)
     return result;
 }
 
-AdminResult read(const Json& entity)
-{
-    return answer(200, entity, false);
-}
-
 AdminResult changedTo(const Json& entity)
 {
     return answer(200, entity, true);
@@ -166,7 +161,7 @@ AdminResult policyPage(const AdminCall& call, const std::vector<Entry>* fileEntr
     }
     for (const auto& entry : stored)
         items.push_back(toJson(entry));
-    return read(pageJson(pageOf(std::move(items), page), page));
+    return readAnswer(pageJson(pageOf(std::move(items), page), page));
 }
 
 // The config file's entries are changed in the file: a 409 saying so.
@@ -177,6 +172,11 @@ AdminResult policyPage(const AdminCall& call, const std::vector<Entry>* fileEntr
 }
 
 } // namespace
+
+AdminResult readAnswer(const Json& entity)
+{
+    return answer(200, entity, false);
+}
 
 AdminOperations::AdminOperations(GovernanceStore& store, KeyStore& keys, AdminTokenStore& tokens, ProviderCatalog& catalog,
     PolicyStore& policy, PriceStore& prices, CallOperations& calls, const GatewayConfig* file)
@@ -284,7 +284,7 @@ AdminResult AdminOperations::tenants(const AdminCall& call)
     case Op::ListTenants: {
         const QueryParameters query(call.query, {"limit", "offset"});
         const auto page = query.page();
-        return read(pageJson(m_store.listTenants(page), page));
+        return readAnswer(pageJson(m_store.listTenants(page), page));
     }
     case Op::CreateTenant: {
         const JsonBody body(call.body, {"name", "reason"});
@@ -293,7 +293,7 @@ AdminResult AdminOperations::tenants(const AdminCall& call)
     }
     case Op::GetTenant:
         refuseQueryParameters(call);
-        return read(toJson(m_store.tenant(id())));
+        return readAnswer(toJson(m_store.tenant(id())));
     case Op::RenameTenant: {
         const JsonBody body(call.body, {"name", "reason"});
         const auto name = body.requiredString("name");
@@ -314,7 +314,7 @@ AdminResult AdminOperations::consumers(const AdminCall& call)
         const QueryParameters query(call.query, {"tenant_id", "name", "limit", "offset"});
         const ConsumerFilter filter{query.integer("tenant_id"), query.text("name").value_or("")};
         const auto page = query.page();
-        return read(pageJson(m_store.listConsumers(filter, page), page));
+        return readAnswer(pageJson(m_store.listConsumers(filter, page), page));
     }
     case Op::CreateConsumer: {
         const JsonBody body(call.body, {"tenant_id", "name", "description", "reason"});
@@ -326,7 +326,7 @@ AdminResult AdminOperations::consumers(const AdminCall& call)
     }
     case Op::GetConsumer:
         refuseQueryParameters(call);
-        return read(toJson(m_store.consumer(id())));
+        return readAnswer(toJson(m_store.consumer(id())));
     case Op::UpdateConsumer: {
         const JsonBody body(call.body, {"description", "reason"});
         const auto description = body.requiredString("description");
@@ -349,11 +349,11 @@ AdminResult AdminOperations::providers(const AdminCall& call)
     case Op::ListProviders: {
         const QueryParameters query(call.query, {"limit", "offset"});
         const auto page = query.page();
-        return read(pageJson(pageOf(m_catalog.providers(), page), page));
+        return readAnswer(pageJson(pageOf(m_catalog.providers(), page), page));
     }
     case Op::GetProvider:
         refuseQueryParameters(call);
-        return read(settingsChecked([&] { return m_catalog.provider(name()); }));
+        return readAnswer(settingsChecked([&] { return m_catalog.provider(name()); }));
     case Op::CreateProvider: {
         auto body = parseJsonObject(call.body);
         const auto change = changeFrom(call, body);
@@ -392,7 +392,7 @@ AdminResult AdminOperations::providerTested(const ProviderTestCall& call, const 
         {"message", result.message}, {"latency_ms", result.latency.count()}};
     // Not a change of the configuration, but a real call someone asked for: the log says who.
     m_store.appendAudit(call.change, "provider.test", "provider", call.provider, nullptr, answer);
-    return read(answer);
+    return readAnswer(answer);
 }
 
 // One resource for models: the config file's, the store's and those that only have an access
@@ -404,11 +404,11 @@ AdminResult AdminOperations::models(const AdminCall& call)
     case Op::ListModels: {
         const QueryParameters query(call.query, {"limit", "offset"});
         const auto page = query.page();
-        return read(pageJson(pageOf(m_catalog.models(), page), page));
+        return readAnswer(pageJson(pageOf(m_catalog.models(), page), page));
     }
     case Op::GetModel:
         refuseQueryParameters(call);
-        return read(m_catalog.model(name()));
+        return readAnswer(m_catalog.model(name()));
     case Op::CreateModel: {
         auto body = parseJsonObject(call.body);
         const auto change = changeFrom(call, body);
@@ -431,7 +431,7 @@ AdminResult AdminOperations::modelAccess(const AdminCall& call)
     const auto& model = call.path.at("model");
     if (call.route.operation == Op::GetModelAccess) {
         refuseQueryParameters(call);
-        return read(toJson(m_store.modelAccess(model)));
+        return readAnswer(toJson(m_store.modelAccess(model)));
     }
     // PUT replaces the whole setting: an absent auto_approve is false.
     const JsonBody body(call.body, {"mode", "auto_approve", "reason"});
@@ -452,7 +452,7 @@ AdminResult AdminOperations::accessRequests(const AdminCall& call)
         const QueryParameters query(call.query, {"consumer_id", "model", "state", "limit", "offset"});
         const AccessRequestFilter filter{query.integer("consumer_id"), query.text("model"), stateFilter(query)};
         const auto page = query.page();
-        return read(pageJson(m_store.listAccessRequests(filter, page), page));
+        return readAnswer(pageJson(m_store.listAccessRequests(filter, page), page));
     }
     case Op::FileAccessRequest: {
         const JsonBody body(call.body, {"consumer_id", "model", "reason"});
@@ -463,7 +463,7 @@ AdminResult AdminOperations::accessRequests(const AdminCall& call)
     }
     case Op::GetAccessRequest:
         refuseQueryParameters(call);
-        return read(toJson(m_store.accessRequest(pathId("access request", call.path.at("id")))));
+        return readAnswer(toJson(m_store.accessRequest(pathId("access request", call.path.at("id")))));
     case Op::ApproveAccessRequest:
         return decide(AccessAction::Approve);
     case Op::RejectAccessRequest:
@@ -499,7 +499,7 @@ AdminResult AdminOperations::keys(const AdminCall& call)
         const QueryParameters query(call.query, {"consumer_id", "limit", "offset"});
         const auto consumerId = query.integer("consumer_id");
         const auto page = query.page();
-        return read(pageJson(m_keys.listKeys(consumerId, page), page));
+        return readAnswer(pageJson(m_keys.listKeys(consumerId, page), page));
     }
     case Op::CreateKey: {
         const JsonBody body(call.body, {"consumer_id", "name", "expires_at_ms", "allowed_models", "tags"});
@@ -520,7 +520,7 @@ AdminResult AdminOperations::keys(const AdminCall& call)
         const auto key = m_keys.findKey(id);
         if (!key)
             throw GovernanceError(GovernanceErrorKind::NotFound, "API key " + std::to_string(id) + " does not exist");
-        return read(toJson(*key));
+        return readAnswer(toJson(*key));
     }
     case Op::UpdateKey: {
         const JsonBody body(call.body, {"name", "allowed_models", "tags", "expires_at_ms", "reason"});
@@ -564,7 +564,7 @@ AdminResult AdminOperations::adminTokens(const AdminCall& call)
     case Op::ListAdminTokens: {
         const QueryParameters query(call.query, {"limit", "offset"});
         const auto page = query.page();
-        return read(pageJson(pageOf(m_tokens.list(), page), page));
+        return readAnswer(pageJson(pageOf(m_tokens.list(), page), page));
     }
     case Op::CreateAdminToken: {
         const JsonBody body(call.body, {"name", "role", "reason"});
@@ -591,13 +591,11 @@ AdminResult AdminOperations::adminTokens(const AdminCall& call)
 AdminResult AdminOperations::audit(const AdminCall& call)
 {
     const QueryParameters query(call.query, {"entity_type", "entity_id", "since_ms", "until_ms", "limit", "offset", "format"});
-    const auto format = query.text("format").value_or("json");
-    if (format != "json" && format != "csv")
-        refuseField("format", "'" + format + "' is not a format; use json or csv", "invalid_value");
+    const auto format = query.format();
     const AuditFilter filter{query.text("entity_type"), query.text("entity_id"), query.integer("since_ms"), query.integer("until_ms")};
     if (format == "json") {
         const auto page = query.page();
-        return read(pageJson(m_store.queryAudit(filter, page), page));
+        return readAnswer(pageJson(m_store.queryAudit(filter, page), page));
     }
     // An export: the largest page by default; X-Total-Count tells whether more pages remain.
     const auto page = query.page(PageRequest::kMaxPageLimit);
@@ -720,7 +718,7 @@ AdminResult AdminOperations::prices(const AdminCall& call)
                 items.push_back(toJson(entry, true));
         }
         const auto page = query.page(100);
-        return read(pageJson(pageOf(std::move(items), page), page));
+        return readAnswer(pageJson(pageOf(std::move(items), page), page));
     }
     case Op::PutPrice: {
         auto body = parseJsonObject(call.body);

@@ -6,6 +6,7 @@
 #include "gateway/ProviderProbe.h"
 #include "admin/AdminRouter.h"
 #include "http/Exchange.h"
+#include "json/Json.h"
 #include "gateway/ProviderCatalog.h"
 #include "store/AdminTokenStore.h"
 #include "store/CallHistory.h"
@@ -36,6 +37,9 @@ struct AdminResult {
     // Set: the caller may have the live stream of the calls this selects (AdminApi streams it).
     std::optional<CallFilter> callStream;
 };
+
+// A 200 answer with `entity` as its JSON body, that changed nothing.
+AdminResult readAnswer(const Json& entity);
 
 // A provider test, checked and ready to run on the gateway (AdminService waits for the upstream
 // without holding anything).

@@ -13,13 +13,6 @@ namespace {
 
 constexpr int64_t kDefaultPageLimit = 50;
 
-AdminResult jsonAnswer(const Json& entity)
-{
-    AdminResult result;
-    result.body = entity.dump();
-    return result;
-}
-
 constexpr int64_t kDayMs = 86'400'000;
 
 int64_t nowMs()
@@ -110,14 +103,6 @@ AnalyticsQuery analyticsQuery(const QueryParameters& query, const std::string& d
     return analytics;
 }
 
-std::string formatOf(const QueryParameters& query)
-{
-    const auto format = query.text("format").value_or("json");
-    if (format != "json" && format != "csv")
-        refuseField("format", "'" + format + "' is not a format; use json or csv", "invalid_value");
-    return format;
-}
-
 } // namespace
 
 CallOperations::CallOperations(CallHistory& history, CallAnalytics& analytics)
@@ -148,7 +133,7 @@ AdminResult CallOperations::list(const AdminCall& call)
 {
     const QueryParameters query(call.query,
         {"since_ms", "until_ms", "tenant", "consumer", "key", "model", "provider", "status", "limit", "cursor", "format"});
-    const auto format = formatOf(query);
+    const auto format = query.format();
     const CallFilter filter{query.integer("since_ms"), query.integer("until_ms"), query.text("tenant"), query.text("consumer"),
         query.text("key"), query.text("model"), query.text("provider"), query.text("status")};
     std::optional<CallCursor> after;
@@ -170,7 +155,7 @@ AdminResult CallOperations::list(const AdminCall& call)
         Json data = Json::array();
         for (const auto& stored : page.items)
             data.push_back(callRecordJson(stored.record, stored.id));
-        return jsonAnswer({{"data", std::move(data)}, {"limit", limit}, {"next_cursor", next}});
+        return readAnswer({{"data", std::move(data)}, {"limit", limit}, {"next_cursor", next}});
     }
     AdminResult result;
     result.contentType = "text/csv; charset=utf-8";
@@ -199,7 +184,7 @@ AdminResult CallOperations::detail(const AdminCall& call)
             {"response_status", payload->responseStatus ? Json(payload->responseStatus) : Json(nullptr)},
             {"response", payload->response}, {"response_truncated", payload->responseTruncated}};
     }
-    return jsonAnswer(json);
+    return readAnswer(json);
 }
 
 } // namespace gatehouse
@@ -210,7 +195,7 @@ AdminResult CallOperations::series(const AdminCall& call)
 {
     const QueryParameters query(call.query,
         {"since_ms", "until_ms", "granularity", "group_by", "tenant", "consumer", "key", "model", "deployment", "format"});
-    const auto format = formatOf(query);
+    const auto format = query.format();
     const auto analytics = analyticsQuery(query, "group_by");
     std::vector<SeriesPoint> points;
     try {
@@ -226,7 +211,7 @@ AdminResult CallOperations::series(const AdminCall& call)
     }
     if (format == "csv")
         return csvAnswer(data, "gatehouse-series.csv");
-    return jsonAnswer({{"granularity", rollupGranularityName(analytics.granularity)},
+    return readAnswer({{"granularity", rollupGranularityName(analytics.granularity)},
         {"group_by", analytics.groupBy ? Json(analyticsDimensionName(*analytics.groupBy)) : Json(nullptr)},
         {"since_ms", rollupBucketStart(analytics.granularity, analytics.sinceMs)}, {"until_ms", analytics.untilMs},
         {"data", std::move(data)}});
@@ -236,7 +221,7 @@ AdminResult CallOperations::top(const AdminCall& call)
 {
     const QueryParameters query(call.query,
         {"since_ms", "until_ms", "granularity", "by", "metric", "limit", "tenant", "consumer", "key", "model", "deployment", "format"});
-    const auto format = formatOf(query);
+    const auto format = query.format();
     const auto analytics = analyticsQuery(query, "by");
     const auto metricName = query.text("metric").value_or("cost");
     const auto metric = parseAnalyticsMetric(metricName);
@@ -256,7 +241,7 @@ AdminResult CallOperations::top(const AdminCall& call)
     }
     if (format == "csv")
         return csvAnswer(data, "gatehouse-top.csv");
-    return jsonAnswer({{"by", analyticsDimensionName(*analytics.groupBy)}, {"metric", metricName}, {"since_ms", analytics.sinceMs},
+    return readAnswer({{"by", analyticsDimensionName(*analytics.groupBy)}, {"metric", metricName}, {"since_ms", analytics.sinceMs},
         {"until_ms", analytics.untilMs}, {"data", std::move(data)}});
 }
 

@@ -34,7 +34,8 @@ struct ConsoleOptions {
     QCommandLineOption screenshotCalls{QStringLiteral("screenshot-calls"), QStringLiteral("Demo calls to send for --screenshot (default 24)."), QStringLiteral("N"), QStringLiteral("24")};
     QCommandLineOption screenshotPage{QStringLiteral("screenshot-page"),
         QStringLiteral("Page to picture for --screenshot: overview (default), providers (tests every provider first), calls, "
-                       "traffic (circuits, rate limits and budgets after demo calls), "
+                       "traffic (circuits, rate limits and budgets after demo calls), analytics (30 generated days), "
+                       "prices (prices set, a LiteLLM file imported), "
                        "or a governance page with demo tenants, keys and requests: tenants, keys, approvals, audit."),
         QStringLiteral("PAGE"), QStringLiteral("overview")};
     QCommandLineOption screenshotSize{QStringLiteral("screenshot-size"),

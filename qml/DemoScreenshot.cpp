@@ -7,9 +7,12 @@
 #include "GatewayServer.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QImage>
+#include <QJsonDocument>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QUrl>
 
 #include <algorithm>
 #include <chrono>
@@ -88,7 +91,7 @@ void DemoScreenshot::start()
     if (!shown.toBool()) {
         m_done = true;
         QTimer::singleShot(0, this, [this] {
-            emit finished(false, tr("there is no page named \"%1\" (overview, providers, traffic, analytics, calls, tenants, keys, approvals, audit)").arg(m_page));
+            emit finished(false, tr("there is no page named \"%1\" (overview, providers, traffic, analytics, calls, prices, tenants, keys, approvals, audit)").arg(m_page));
         });
         return;
     }
@@ -115,6 +118,8 @@ void DemoScreenshot::onStateChanged()
         testProviders();
     else if (isGovernancePage(m_page))
         fileGovernanceDemo();
+    else if (m_page == QLatin1String("prices"))
+        filePriceDemo();
     else if (m_page == QLatin1String("traffic"))
         sendTrafficDemo();
     else if (m_page == QLatin1String("analytics"))
@@ -248,7 +253,9 @@ void DemoScreenshot::onKeyCallFinished(bool ok, int httpStatus, const QString& s
 void DemoScreenshot::sendDemoCall(std::size_t index)
 {
     if (index >= m_demoCalls.size()) {
-        if (showsPolicy())
+        if (m_page == QLatin1String("prices"))
+            importDemoPrices();
+        else if (showsPolicy())
             sendKeyCall();
         else
             waitForLists();
@@ -353,6 +360,75 @@ void DemoScreenshot::decorateGovernancePage()
             }
         }
     }
+}
+
+// Prices set through the admin API over the shipped list prices and the config file's
+// (docs/images/console-prices.yaml): a contract price of gpt-4o from next year on, an internal price
+// of a self-hosted model; then a LiteLLM file imported through the page itself.
+void DemoScreenshot::filePriceDemo()
+{
+    const QString put = QStringLiteral("PUT");
+    const auto fixed = [](QString target) { return [target] { return target; }; };
+    const auto body = [](QJsonObject object) { return [object] { return object; }; };
+    const QString prices = QStringLiteral("/admin/v1/prices");
+    const QString nextYear = QString::number(QDate::currentDate().year() + 1) + QStringLiteral("-01-01");
+    m_demoCalls = {
+        {put, fixed(prices), body({{"provider", "openai"}, {"model", "gpt-4o"}, {"input_per_million", 2}, {"output_per_million", 8},
+            {"cached_input_per_million", 0.5}, {"effective_date", nextYear}, {"source", "Contract " + nextYear.left(4)},
+            {"reason", "Negotiated rate"}}), {}},
+        {put, fixed(prices), body({{"model", "gpt-4o-2024-08-06"}, {"input_per_million", 2.5}, {"output_per_million", 10},
+            {"source", "https://openai.com/api/pricing/"}, {"reason", "The dated id our Azure deployment uses"}}), {}},
+    };
+    sendDemoCall(0);
+}
+
+// LiteLLM's format (docs/pricing.md): chat and embedding models priced per token are imported, an
+// image and an audio model are skipped and named.
+void DemoScreenshot::importDemoPrices()
+{
+    const auto perToken = [](const char* provider, const char* mode, double input, double output, double cachedInput = -1) {
+        QJsonObject entry{{"litellm_provider", provider}, {"mode", mode}, {"input_cost_per_token", input}, {"output_cost_per_token", output}};
+        if (cachedInput >= 0)
+            entry.insert(QStringLiteral("cache_read_input_token_cost"), cachedInput);
+        return entry;
+    };
+    const QJsonObject file{
+        {"gpt-4o-mini", perToken("openai", "chat", 1.5e-7, 6e-7, 7.5e-8)},
+        {"gpt-4o-mini-2024-07-18", perToken("openai", "chat", 1.5e-7, 6e-7, 7.5e-8)},
+        {"mistral/mistral-large-latest", perToken("mistral", "chat", 2e-6, 6e-6)},
+        {"deepseek/deepseek-chat", perToken("deepseek", "chat", 2.7e-7, 1.1e-6, 7e-8)},
+        {"text-embedding-3-small", perToken("openai", "embedding", 2e-8, 0)},
+        {"dall-e-3", QJsonObject{{"litellm_provider", "openai"}, {"mode", "image_generation"}, {"output_cost_per_image", 0.04}}},
+        {"whisper-1", QJsonObject{{"litellm_provider", "openai"}, {"mode", "audio_transcription"}, {"input_cost_per_second", 0.0001}}},
+    };
+    const QString path = m_scratch.filePath(QStringLiteral("model_prices_and_context_window.json"));
+    QFile out(path);
+    const bool written = m_scratch.isValid() && out.open(QIODevice::WriteOnly) && out.write(QJsonDocument(file).toJson()) > 0;
+    out.close();
+    QQuickItem* page = findItemNamed(m_window->contentItem(), QStringLiteral("pricesPage"));
+    QObject* dialog = page ? page->findChild<QObject*>(QStringLiteral("importPricesDialog")) : nullptr;
+    // From the first of next month, so this month's shipped list prices stay beside the imported ones.
+    const QString nextMonth = QDate::currentDate().addMonths(1).toString(QStringLiteral("yyyy-MM-01"));
+    QObject* importDate = dialog ? dialog->findChild<QObject*>(QStringLiteral("importDate")) : nullptr;
+    if (!written || !importDate || !QMetaObject::invokeMethod(page, "openImport", Q_ARG(QVariant, QUrl::fromLocalFile(path)))
+        || !importDate->setProperty("text", nextMonth) || !QMetaObject::invokeMethod(dialog, "confirm")) {
+        m_done = true;
+        emit finished(false, tr("the demo LiteLLM file could not be imported through the Prices page"));
+        return;
+    }
+    // Once the page says what the import did: the gpt-4o entries of every origin, after one more load.
+    const QPointer<QQuickItem> shown = page;
+    m_settle.setInterval(50);
+    connect(&m_settle, &QTimer::timeout, this, [this, shown] {
+        if (!shown || shown->property("importResult").toString().isEmpty())
+            return;
+        m_settle.stop();
+        m_settle.disconnect(this);
+        if (QQuickItem* filter = findItemNamed(m_window->contentItem(), QStringLiteral("priceFilter")))
+            filter->setProperty("text", QStringLiteral("gpt-4o"));
+        waitForRefresh(QStringLiteral("pricesPage"));
+    });
+    m_settle.start();
 }
 
 void DemoScreenshot::testProviders()

@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include <functional>
@@ -34,14 +35,15 @@ class QQuickWindow;
 // shows the last 7 days; for "overview" the last 24 hours, busier in the last 15 minutes, plus
 // budgets of the generated tenants and the demo calls, and waits until the dashboard has read them.
 // For "calls" the last 6 busy minutes and the demo calls, with the newest answered demo call
-// chosen, once its detail (payload included) has been read.
+// chosen, once its detail (payload included) has been read. For "prices" it sets prices through the
+// admin API and imports a small LiteLLM file through the page, then shows the gpt-4o entries.
 class DemoScreenshot : public QObject {
     Q_OBJECT
 
 public:
     static constexpr int kMinimumCalls = 3;
 
-    // `page` is a PageEntry key of Main.qml: "overview", "providers", "traffic", "analytics", "calls",
+    // `page` is a PageEntry key of Main.qml: "overview", "providers", "traffic", "analytics", "calls", "prices",
     // "tenants", "keys", "approvals", "audit".
     DemoScreenshot(QQuickWindow* window, GatewayController* controller, QString path, int calls,
         QString page = QStringLiteral("overview"), QObject* parent = nullptr);
@@ -69,6 +71,9 @@ private:
     void waitForLists();
     void decorateGovernancePage();
     void waitForPolicyPanels();
+    // The prices page.
+    void filePriceDemo();
+    void importDemoPrices();
     // The traffic page.
     void sendTrafficDemo();
     void waitForTraffic();
@@ -116,4 +121,5 @@ private:
     int m_settledPolls = 0;
     qint64 m_callBaseline = 0; // calls in the log before the demo calls (the generated history)
     qint64 m_generatedCalls = 0; // generated so far, for their request ids
+    QTemporaryDir m_scratch; // the demo's LiteLLM file
 };

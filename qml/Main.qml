@@ -70,6 +70,16 @@ ApplicationWindow {
                 }
             }
         },
+        PageEntry {
+            // The price table of the gateway the governance pages manage (controller.admin.client).
+            key: "prices"
+            title: qsTr("Prices")
+            page: Component {
+                PricesPage {
+                    client: window.controller.admin.client
+                }
+            }
+        },
         // The governance pages work on controller.admin.client: this console's gateway, or the one
         // connected with "Connect to gateway…".
         PageEntry {

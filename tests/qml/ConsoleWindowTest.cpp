@@ -1,8 +1,8 @@
 // The whole console: Main.qml loads without a single QML warning, drives a real in-process gateway,
 // and a real chat completion shows up in the call log, the providers page tests a connection, an
 // access request shows up in the approvals inbox and leaves it when approved, the audit log exports
-// to a file, a call of the call log opens with its stored record and copies as curl, and a failed
-// start shows its reason.
+// to a file, a call of the call log opens with its stored record and copies as curl, the Prices
+// page lists the gateway's price table, and a failed start shows its reason.
 #include "AdminConnection.h"
 #include "GatewayController.h"
 #include "MainWindowLoader.h"
@@ -97,6 +97,13 @@ bool clickItem(QQuickWindow* window, QQuickItem* item)
         return false;
     QTest::mouseClick(window, Qt::LeftButton, {}, center.toPoint());
     return true;
+}
+
+// Shows the page with this PageEntry key, as the sidebar would; false if there is none.
+bool showPage(QQuickWindow* window, const QString& key)
+{
+    QVariant shown;
+    return QMetaObject::invokeMethod(window, "showPage", Q_RETURN_ARG(QVariant, shown), Q_ARG(QVariant, key)) && shown.toBool();
 }
 
 // One admin request through the console's own client (the in-process AdminService), waited for.
@@ -218,9 +225,7 @@ private slots:
 
     void theProvidersPageTestsAConnection()
     {
-        QVariant shown;
-        QVERIFY(QMetaObject::invokeMethod(m_window, "showPage", Q_RETURN_ARG(QVariant, shown), Q_ARG(QVariant, QStringLiteral("providers"))));
-        QVERIFY(shown.toBool());
+        QVERIFY(showPage(m_window, QStringLiteral("providers")));
         QQuickItem* row = nullptr;
         QTRY_VERIFY((row = findItem(m_window, "providerRow")) && row->isVisible());
         QCOMPARE(row->property("name").toString(), QStringLiteral("mock"));
@@ -245,16 +250,14 @@ private slots:
 
         // The test is a real call, recorded like any other.
         QTRY_COMPARE_WITH_TIMEOUT(m_controller.callLog()->totalCalls(), qint64(3), 10000);
-        QVERIFY(QMetaObject::invokeMethod(m_window, "showPage", Q_RETURN_ARG(QVariant, shown), Q_ARG(QVariant, QStringLiteral("overview"))));
+        QVERIFY(showPage(m_window, QStringLiteral("overview")));
     }
 
     void anAccessRequestIsDecidedOnTheApprovalsPage()
     {
         AdminClient* client = m_controller.admin()->client();
         QVERIFY(client);
-        QVariant shown;
-        QVERIFY(QMetaObject::invokeMethod(m_window, "showPage", Q_RETURN_ARG(QVariant, shown), Q_ARG(QVariant, QStringLiteral("approvals"))));
-        QVERIFY(shown.toBool());
+        QVERIFY(showPage(m_window, QStringLiteral("approvals")));
         QQuickItem* inbox = nullptr;
         QTRY_VERIFY((inbox = findItem(m_window, "inboxTable")) && inbox->isVisible());
         QQuickItem* badge = findItem(m_window, "navigation_approvals");
@@ -313,8 +316,7 @@ private slots:
 
     void theAuditLogExportsToAFile()
     {
-        QVariant shown;
-        QVERIFY(QMetaObject::invokeMethod(m_window, "showPage", Q_RETURN_ARG(QVariant, shown), Q_ARG(QVariant, QStringLiteral("audit"))));
+        QVERIFY(showPage(m_window, QStringLiteral("audit")));
         QQuickItem* table = nullptr;
         QTRY_VERIFY((table = findItem(m_window, "auditTable")) && table->isVisible());
         // At least the tenant, the consumer, the filed request and its approval.
@@ -356,7 +358,7 @@ private slots:
         QVERIFY(page->property("exportFailed").toBool());
         // Qt's file backend warns about the failed write itself; that one is expected here.
         warnings().clear();
-        QVERIFY(QMetaObject::invokeMethod(m_window, "showPage", Q_RETURN_ARG(QVariant, shown), Q_ARG(QVariant, QStringLiteral("overview"))));
+        QVERIFY(showPage(m_window, QStringLiteral("overview")));
     }
 
     void aCallOfTheCallLogOpensWithItsStoredRecord()
@@ -368,9 +370,7 @@ private slots:
                 requestId = QString::fromStdString(record.requestId);
         }
         QVERIFY(!requestId.isEmpty());
-        QVariant shown;
-        QVERIFY(QMetaObject::invokeMethod(m_window, "showPage", Q_RETURN_ARG(QVariant, shown), Q_ARG(QVariant, QStringLiteral("calls"))));
-        QVERIFY(shown.toBool());
+        QVERIFY(showPage(m_window, QStringLiteral("calls")));
         QQuickItem* page = nullptr;
         QTRY_VERIFY((page = findItem(m_window, "callLogPage")) && page->isVisible());
 
@@ -411,7 +411,18 @@ private slots:
         QVERIFY(command.contains(QStringLiteral("\"Authorization: Bearer $GATEHOUSE_API_KEY\"")));
         QVERIFY(command.contains(QStringLiteral("\"model\":\"mock-chat\"")));
         QVERIFY(!command.contains(m_controller.developerKey()));
-        QVERIFY(QMetaObject::invokeMethod(m_window, "showPage", Q_RETURN_ARG(QVariant, shown), Q_ARG(QVariant, QStringLiteral("overview"))));
+        QVERIFY(showPage(m_window, QStringLiteral("overview")));
+    }
+
+    void thePricesPageShowsTheGatewaysTable()
+    {
+        QVERIFY(showPage(m_window, QStringLiteral("prices")));
+        QQuickItem* page = nullptr;
+        QTRY_VERIFY((page = findItem(m_window, "pricesPage")) && page->isVisible());
+        // The shipped list prices, through the console's own admin client.
+        QTRY_VERIFY_WITH_TIMEOUT(page->property("entries").toList().size() > 0, 10000);
+        QCOMPARE(page->property("loadError").toString(), QString());
+        QVERIFY(showPage(m_window, QStringLiteral("overview")));
     }
 
     void stopDrainsAndSaysSo()

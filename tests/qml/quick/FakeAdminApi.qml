@@ -2,7 +2,8 @@
 // endpoints that the governance pages use, in memory, with its answer shapes and error messages
 // (docs/admin-api.md). Answers arrive later, never inside request(), as the real clients' do.
 // Rate limits and budgets are the config file's (source config_file: read-only, 409) and the
-// store's; their usage (/admin/v1/traffic/...) is worked out from `used` and `spent`.
+// store's; their usage (/admin/v1/traffic/...) is worked out from `used` and `spent`. Prices are
+// the merged table of `prices` (origins default, file and store), checked as the API checks them.
 import QtQuick
 
 QtObject {
@@ -29,6 +30,10 @@ QtObject {
     property var used: ({})
     property var spent: ({})
     property string configFile: "/etc/gatehouse/gatehouse.yaml"
+    // Price entries, each with its origin ("default", "file", "store"), as GET /admin/v1/prices lists them.
+    property var prices: []
+    // When set ({status, message}), every GET /admin/v1/prices fails with it.
+    property var failPrices: null
 
     signal changed()
 
@@ -273,6 +278,8 @@ QtObject {
             return policy(what, method, parts, body, query)
         if (what === "traffic" && method === "GET")
             return answer(200, { data: parts[1] === "rate-limits" ? limitUsage() : parts[1] === "budgets" ? budgetUsage() : [] })
+        if (what === "prices")
+            return priceEndpoint(method, parts, body, query)
         if (what === "audit") {
             const entries = audit.filter(e => (!query.entity_type || e.entity_type === query.entity_type)
                 && (!query.since_ms || e.at_ms >= Number(query.since_ms)) && (!query.until_ms || e.at_ms < Number(query.until_ms)))
@@ -409,5 +416,132 @@ QtObject {
                      resets_at: b.period === "total" ? null : "2030-02-01T00:00:00Z",
                      soft_threshold_reached: soft !== null && spentUsd >= soft, loaded: true }
         })
+    }
+
+    // ---- Prices, checked as the API checks them (core/config readPriceEntry, pricing/LiteLlmPrices).
+
+    function utcToday() {
+        return new Date().toISOString().substring(0, 10)
+    }
+    function isDay(text) {
+        const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
+        if (!match)
+            return false
+        const d = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])))
+        return d.getUTCMonth() === Number(match[2]) - 1 && d.getUTCDate() === Number(match[3])
+    }
+    function sameSlot(a, b) {
+        return (a.provider || "") === (b.provider || "") && a.model === b.model && a.effective_date === b.effective_date
+    }
+    // For each provider, model and day only the winner: store over file over default.
+    function mergedPrices() {
+        const rank = { store: 3, file: 2, default: 1 }
+        const winners = prices.filter(e => !prices.some(f => f !== e && sameSlot(e, f) && rank[f.origin] > rank[e.origin]))
+        const order = e => [e.provider || "", e.model, e.effective_date].join("\u0001")
+        return winners.sort((a, b) => order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0)
+    }
+    function priceProblem(body) {
+        const known = ["provider", "model", "input_per_million", "output_per_million", "cached_input_per_million", "cache_write_per_million",
+            "currency", "source", "effective_date", "note", "reason"]
+        for (const name in body) {
+            if (known.indexOf(name) < 0)
+                return failure(400, name + ": unknown parameter", "unknown_parameter", name)
+        }
+        if (body.provider !== undefined && !/^[a-z0-9_-]*$/.test(body.provider))
+            return failure(400, "provider: must be a provider family in lowercase letters, digits, '-' and '_' (openai, anthropic, gemini, mistral, ...)", "invalid_value", "provider")
+        if (!body.model)
+            return failure(400, "model: is required", "missing_required_parameter", "model")
+        for (const name of ["input_per_million", "output_per_million", "cached_input_per_million", "cache_write_per_million"]) {
+            const required = name === "input_per_million" || name === "output_per_million"
+            if (body[name] === undefined && !required)
+                continue
+            if (typeof body[name] !== "number" || !(body[name] >= 0 && body[name] <= 1000000))
+                return failure(400, name + ": must be a number between 0 and 1000000", required && body[name] === undefined ? "missing_required_parameter" : "invalid_value", name)
+        }
+        if (body.currency !== undefined && body.currency !== "USD")
+            return failure(400, "currency: must be USD: costs, budgets and spending are kept in US dollars", "invalid_value", "currency")
+        if (body.effective_date !== undefined && !isDay(body.effective_date))
+            return failure(400, "effective_date: must be a date written YYYY-MM-DD, got '" + body.effective_date + "'", "invalid_value", "effective_date")
+        return null
+    }
+    function priceFileRefusal(entry) {
+        return failure(409, "the price of '" + entry.model + "' from " + entry.effective_date + " is declared in " + configFile
+            + ": change it there (its entries are read-only here)", "conflict")
+    }
+    function storePrice(entry) {
+        entry.origin = "store"
+        entry.updated_at_ms = now()
+        const existed = prices.some(e => e.origin === "store" && sameSlot(e, entry))
+        prices = prices.filter(e => !(e.origin === "store" && sameSlot(e, entry))).concat([entry])
+        return existed
+    }
+    function priceEndpoint(method, parts, body, query) {
+        if (method === "GET" && parts.length === 1) {
+            if (failPrices)
+                return failure(failPrices.status, failPrices.message, "store_error")
+            if (!query.limit)
+                query.limit = 100
+            return page(mergedPrices().filter(e => (!query.provider || e.provider === query.provider) && (!query.model || e.model === query.model)
+                && (!query.origin || e.origin === query.origin)), query)
+        }
+        if (method === "PUT" && parts.length === 1) {
+            const refused = priceProblem(body)
+            if (refused)
+                return refused
+            const entry = { provider: body.provider || "", model: body.model, input_per_million: body.input_per_million,
+                output_per_million: body.output_per_million, currency: "USD", source: body.source || "",
+                effective_date: body.effective_date || utcToday(), note: body.note || "" }
+            if (body.cached_input_per_million !== undefined)
+                entry.cached_input_per_million = body.cached_input_per_million
+            if (body.cache_write_per_million !== undefined)
+                entry.cache_write_per_million = body.cache_write_per_million
+            if (prices.some(e => e.origin === "file" && sameSlot(e, entry)))
+                return priceFileRefusal(entry)
+            storePrice(entry)
+            return answer(200, copy(entry))
+        }
+        if (method === "DELETE" && parts.length === 1) {
+            for (const name of ["model", "effective_date"]) {
+                if (!query[name])
+                    return failure(400, name + ": is required: the price to delete is named by ?provider=&model=&effective_date=", "missing", name)
+            }
+            const slot = { provider: query.provider || "", model: query.model, effective_date: query.effective_date }
+            if (prices.some(e => e.origin === "file" && sameSlot(e, slot)))
+                return priceFileRefusal(slot)
+            const stored = prices.find(e => e.origin === "store" && sameSlot(e, slot))
+            if (!stored)
+                return failure(404, "no price of '" + slot.model + "' from " + slot.effective_date + " is stored", "not_found")
+            prices = prices.filter(e => e !== stored)
+            return answer(200, copy(stored))
+        }
+        if (method === "POST" && parts[1] === "import") {
+            const day = query.effective_date || utcToday()
+            if (!isDay(day))
+                return failure(400, "effective_date: must be a date written YYYY-MM-DD, got '" + day + "'", "invalid_value", "effective_date")
+            let imported = 0, created = 0, updated = 0
+            const skipped = []
+            for (const id in body) {
+                const item = body[id]
+                const perToken = ["chat", "completion", "embedding", "responses"].indexOf(item.mode) >= 0
+                if (!perToken || typeof item.input_cost_per_token !== "number") {
+                    skipped.push(id + ": mode " + item.mode + " is not priced per token")
+                    continue
+                }
+                const slash = id.indexOf("/")
+                const entry = { provider: item.litellm_provider || "", model: slash >= 0 ? id.substring(slash + 1) : id,
+                    input_per_million: item.input_cost_per_token * 1e6, output_per_million: (item.output_cost_per_token || 0) * 1e6,
+                    currency: "USD", source: "LiteLLM", effective_date: day, note: "" }
+                if (prices.some(e => e.origin === "file" && sameSlot(e, entry)))
+                    continue
+                ++imported
+                if (storePrice(entry))
+                    ++updated
+                else
+                    ++created
+            }
+            return answer(200, { imported: imported, created: created, updated: updated, effective_date: day, skipped: skipped.length,
+                skipped_examples: skipped.slice(0, 20) })
+        }
+        return failure(405, "method not allowed", "method_not_allowed")
     }
 }

@@ -40,6 +40,7 @@ GatewayServer::GatewayServer(GatewayConfig config, std::string dataDirectory)
     m_providerStore = std::make_unique<ProviderStore>(*m_database);
     m_policyStore = std::make_unique<PolicyStore>(*m_database);
     m_priceStore = std::make_unique<PriceStore>(*m_database);
+    m_promptStore = std::make_unique<PromptStore>(*m_database);
     // Budgets start from what the recorded calls of their period cost (read on this connection,
     // under m_storeMutex like every other use of it: setBudgets runs in rebuildSnapshot only).
     m_traffic = std::make_unique<TrafficControl>(
@@ -51,6 +52,7 @@ GatewayServer::GatewayServer(GatewayConfig config, std::string dataDirectory)
     m_records = std::make_unique<CallRecordWriter>(databasePath(), m_config.storage.writerQueueCapacity,
         m_config.storage.writerBatchSize, m_config.storage.writerFlushInterval,
         CallRecordWriter::Upkeep{m_config.storage.retention, m_config.capture.redact});
+    m_feedback = std::make_unique<FeedbackStore>(databasePath());
     m_callMetrics = std::make_unique<CallMetrics>(m_config.metrics.maxLabelSets);
     if (m_config.metrics.enabled) {
         // Counted on the writer's thread as each batch is written, so the request path pays nothing.
@@ -94,6 +96,9 @@ void GatewayServer::watchKeyChanges()
             } else if (m_policyStore->generation() != m_policyGeneration) {
                 rebuildSnapshot();
                 componentLogger("server")->info("rate limits or budgets changed in the store: new snapshot");
+            } else if (m_promptStore->generation() != m_promptsGeneration) {
+                rebuildSnapshot();
+                componentLogger("server")->info("prompts changed in the store: new snapshot");
             }
         } catch (const StoreError& error) {
             componentLogger("server")->warn("cannot check the store for key changes: {}", error.what());
@@ -147,12 +152,14 @@ void GatewayServer::rebuildSnapshot()
     m_governanceGeneration = m_governance->generation();
     m_providersGeneration = m_providerStore->generation();
     m_policyGeneration = m_policyStore->generation();
+    m_promptsGeneration = m_promptStore->generation();
     auto merged = mergeConfig(m_config, m_providerStore->catalog(), processEnvironment());
     mergeStoredPolicy(merged.config.policy);
     mergeStoredPrices(merged.config.prices);
     reportServingProblems(merged);
     AccessPolicy access(m_governance->listModelAccess(), m_governance->latestAccessRequests());
-    auto snapshot = std::make_shared<const GatewaySnapshot>(std::move(merged.config), m_keyStore->activeKeys(), std::move(access), m_traffic->health());
+    auto snapshot = std::make_shared<const GatewaySnapshot>(
+        std::move(merged.config), m_keyStore->activeKeys(), std::move(access), m_traffic->health(), m_promptStore->list());
     m_snapshots->replace(snapshot);
     for (const auto& budget : m_traffic->applySnapshot(*snapshot))
         componentLogger("policy")->error("the spending of the {} cannot be read from the call records: it refuses requests until it can",
@@ -249,7 +256,7 @@ void GatewayServer::start()
     m_workers = std::make_unique<WorkerPool>(server.threads);
     for (std::size_t i = 0; i < m_workers->size(); ++i)
         m_pools.push_back(std::make_unique<UpstreamPool>(m_workers->context(i).get_executor()));
-    m_handler = std::make_unique<GatewayHandler>(*m_snapshots, *m_records, m_pools, *m_traffic);
+    m_handler = std::make_unique<GatewayHandler>(*m_snapshots, *m_records, m_pools, *m_traffic, *m_feedback);
     if (m_config.metrics.enabled)
         m_metricsEndpoint = std::make_unique<MetricsEndpoint>(m_config.metrics, *m_callMetrics, [this] { return metricsGauges(); });
 

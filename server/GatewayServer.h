@@ -19,6 +19,8 @@
 #include "store/KeyStore.h"
 #include "store/PolicyStore.h"
 #include "store/PriceStore.h"
+#include "store/FeedbackStore.h"
+#include "store/PromptStore.h"
 #include "store/ProviderStore.h"
 
 #include <functional>
@@ -118,6 +120,8 @@ private:
     std::unique_ptr<ProviderStore> m_providerStore;
     std::unique_ptr<PolicyStore> m_policyStore;
     std::unique_ptr<PriceStore> m_priceStore;
+    std::unique_ptr<PromptStore> m_promptStore;
+    std::unique_ptr<FeedbackStore> m_feedback; // the data plane's: its own connection
     std::mutex m_storeMutex; // the main connection is used from the caller's thread(s) only
     std::unique_ptr<TrafficControl> m_traffic; // before the snapshots: they hold its breakers
     std::unique_ptr<SnapshotStore> m_snapshots;
@@ -146,6 +150,7 @@ private:
     int64_t m_governanceGeneration = 0;
     int64_t m_providersGeneration = 0;
     int64_t m_policyGeneration = 0;
+    int64_t m_promptsGeneration = 0;
     std::string m_servingProblems; // as last logged
 };
 

@@ -58,6 +58,11 @@ struct CallRecord {
     std::string clientIp;
     std::string userAgent;
     std::string tags;
+    // A call to a managed prompt (docs/prompts.md): its name, the version rendered and the label
+    // that chose it ("" when the caller asked for the version itself).
+    std::string prompt;
+    std::optional<int64_t> promptVersion;
+    std::string promptLabel;
     // Set only for a model that captures payloads (ModelConfig::capturePayloads).
     std::shared_ptr<CallPayload> payload;
 

@@ -72,6 +72,9 @@ Json callRecordJson(const CallRecord& record, std::optional<int64_t> id)
         {"client_ip", text(record.clientIp)},
         {"user_agent", text(record.userAgent)},
         {"tags", std::move(tags)},
+        {"prompt", text(record.prompt)},
+        {"prompt_version", nullableJson(record.promptVersion)},
+        {"prompt_label", text(record.promptLabel)},
     };
 }
 

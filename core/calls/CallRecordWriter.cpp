@@ -129,8 +129,8 @@ void CallRecordWriter::run()
             "INSERT INTO calls(started_at_ms, request_id, endpoint, key_prefix, tenant, model, provider, deployment, "
             "status, error_code, stream, ttfb_us, latency_us, overhead_us, prompt_tokens, completion_tokens, "
             "cached_tokens, reasoning_tokens, usage_estimated, consumer, cost_micros, saved_micros, attempts, cache, cache_write_tokens, "
-            "route, client_ip, user_agent, tags) "
-            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+            "route, client_ip, user_agent, tags, prompt, prompt_version, prompt_label) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
         m_rollups = std::make_unique<CallRollups>(*m_db);
         m_insertPayload = std::make_unique<Statement>(m_db->prepare(
             "INSERT INTO call_payloads(call_id, request_headers, request, response_status, response, request_truncated, response_truncated) "
@@ -236,6 +236,9 @@ bool CallRecordWriter::writeBatch(const std::vector<CallRecord>& batch, bool wit
                 bindOptionalText(insert, 27, record.clientIp);
                 bindOptionalText(insert, 28, record.userAgent);
                 bindOptionalText(insert, 29, record.tags);
+                bindOptionalText(insert, 30, record.prompt);
+                bindOptional(insert, 31, record.promptVersion);
+                bindOptionalText(insert, 32, record.promptLabel);
                 insert.step();
                 lastCallId = m_db->lastInsertRowId();
                 if (record.payload)

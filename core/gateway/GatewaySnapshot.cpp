@@ -67,11 +67,16 @@ std::optional<TokenPrice> Deployment::priceAt(int64_t epochMs) const
     return std::nullopt;
 }
 
-GatewaySnapshot::GatewaySnapshot(GatewayConfig config, const std::vector<StoredKey>& keys, AccessPolicy access, DeploymentHealth health)
+GatewaySnapshot::GatewaySnapshot(GatewayConfig config, const std::vector<StoredKey>& keys, AccessPolicy access, DeploymentHealth health,
+    std::vector<Prompt> prompts)
     : m_config(std::move(config))
     , m_prices(priceTableEntries(m_config))
     , m_access(std::move(access))
 {
+    for (auto& prompt : prompts) {
+        auto name = prompt.name;
+        m_prompts.emplace(std::move(name), std::move(prompt));
+    }
     const auto builtAtMs = epochMsNow();
     const auto limitsById = deploymentLimits(m_config);
     for (const auto& model : m_config.models) {
@@ -134,6 +139,12 @@ const Route* GatewaySnapshot::route(const std::string& model) const
 {
     const auto found = m_routes.find(model);
     return found == m_routes.end() ? nullptr : &found->second;
+}
+
+const Prompt* GatewaySnapshot::prompt(const std::string& name) const
+{
+    const auto found = m_prompts.find(name);
+    return found == m_prompts.end() ? nullptr : &found->second;
 }
 
 std::vector<ScopedLimits> GatewaySnapshot::rateLimitsFor(const Caller& caller, const Route& route) const

@@ -9,6 +9,7 @@
 #include "policy/PolicyScope.h"
 #include "policy/RateLimiter.h"
 #include "pricing/PriceTable.h"
+#include "prompts/PromptVersion.h"
 #include "store/KeyStore.h"
 
 #include <memory>
@@ -76,10 +77,13 @@ struct DeploymentHealth {
 
 class GatewaySnapshot {
 public:
-    GatewaySnapshot(GatewayConfig config, const std::vector<StoredKey>& keys, AccessPolicy access = {}, DeploymentHealth health = {});
+    GatewaySnapshot(GatewayConfig config, const std::vector<StoredKey>& keys, AccessPolicy access = {}, DeploymentHealth health = {},
+        std::vector<Prompt> prompts = {});
 
     const Caller* authenticate(std::string_view presentedKey) const;
     const Route* route(const std::string& model) const;
+    // A managed prompt (docs/prompts.md) by name; null when there is none.
+    const Prompt* prompt(const std::string& name) const;
     // The model names a caller may use, in config order.
     std::vector<std::string> modelsFor(const Caller& caller) const;
 
@@ -103,6 +107,7 @@ private:
     std::unordered_map<std::string, Caller> m_callersByKeyHash;
     std::unordered_map<std::string, Route> m_routes;
     std::unordered_map<PolicyScope, RateLimits, PolicyScopeHash> m_limits; // from config.policy.limits
+    std::unordered_map<std::string, Prompt> m_prompts;
 };
 
 using SnapshotPtr = std::shared_ptr<const GatewaySnapshot>;

@@ -1,6 +1,7 @@
 #include "mock/MockCompletion.h"
 
 #include "json/JsonString.h"
+#include "policy/StableHash.h"
 
 #include <algorithm>
 #include <cctype>
@@ -39,16 +40,6 @@ int64_t countWords(std::string_view text)
         inWord = !space;
     }
     return words;
-}
-
-uint64_t fnv1a(std::string_view text)
-{
-    uint64_t hash = 14695981039346656037ull;
-    for (const unsigned char c : text) {
-        hash ^= c;
-        hash *= 1099511628211ull;
-    }
-    return hash;
 }
 
 uint64_t splitMix64(uint64_t& state)
@@ -166,7 +157,7 @@ std::optional<int> mockErrorStatus(std::string_view model)
 
 std::vector<float> mockEmbedding(std::string_view text, int dimensions)
 {
-    uint64_t state = fnv1a(text);
+    uint64_t state = stableHash(text);
     std::vector<float> values(static_cast<std::size_t>(std::max(1, dimensions)));
     double squares = 0;
     for (auto& value : values) {
@@ -227,7 +218,7 @@ std::string MockCompletion::toolCallId() const
 {
     // Derived from the completion id: unique per answer, and the same in its JSON and its stream.
     char hex[17];
-    const auto [end, error] = std::to_chars(hex, hex + 16, fnv1a(m_id), 16);
+    const auto [end, error] = std::to_chars(hex, hex + 16, stableHash(m_id), 16);
     return "call_" + std::string(hex, end);
 }
 

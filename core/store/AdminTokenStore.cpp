@@ -16,11 +16,6 @@ constexpr std::size_t kVisiblePrefixLength = 10;
 // The store's auto-approver signs decisions with this name: no token may act under it.
 constexpr std::string_view kReservedName = "auto-approve";
 
-int64_t systemNowMs()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 [[noreturn]] void invalid(const std::string& field, const std::string& message)
 {
     throw GovernanceError(GovernanceErrorKind::Invalid, field + ": " + message, field);

@@ -10,7 +10,7 @@ constexpr std::string_view kColumns =
     "id, started_at_ms, request_id, endpoint, key_prefix, tenant, consumer, model, route, provider, deployment, status, "
     "error_code, stream, ttfb_us, latency_us, overhead_us, prompt_tokens, completion_tokens, cached_tokens, "
     "cache_write_tokens, reasoning_tokens, usage_estimated, cost_micros, saved_micros, attempts, cache, client_ip, "
-    "user_agent, tags";
+    "user_agent, tags, prompt, prompt_version, prompt_label";
 
 std::string textAt(const Statement& row, int column)
 {
@@ -62,6 +62,9 @@ StoredCall callAt(const Statement& row)
     record.clientIp = textAt(row, 27);
     record.userAgent = textAt(row, 28);
     record.tags = textAt(row, 29);
+    record.prompt = textAt(row, 30);
+    record.promptVersion = integerAt(row, 31);
+    record.promptLabel = textAt(row, 32);
     return call;
 }
 

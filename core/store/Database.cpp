@@ -1,5 +1,6 @@
 #include "store/Database.h"
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <utility>
@@ -358,10 +359,56 @@ void migrateTo10(Database& db)
     db.exec("INSERT INTO meta(name, value) VALUES('rollups_through_call_id', (SELECT COALESCE(MAX(id), 0) FROM calls))");
 }
 
+// Managed prompts (PromptStore, docs/prompts.md): prompts, their versions (immutable: the database
+// refuses an update) and labels; calls record the prompt, version and label they rendered; feedback
+// scores posted for calls; the prompts' generation counter.
+void migrateTo11(Database& db)
+{
+    db.exec(R"(
+        CREATE TABLE prompts (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            description TEXT NOT NULL DEFAULT '',
+            created_at_ms INTEGER NOT NULL
+        );
+        CREATE TABLE prompt_versions (
+            prompt_id INTEGER NOT NULL REFERENCES prompts(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            definition TEXT NOT NULL,
+            created_at_ms INTEGER NOT NULL,
+            created_by TEXT NOT NULL,
+            PRIMARY KEY(prompt_id, version)
+        );
+        CREATE TRIGGER prompt_versions_immutable BEFORE UPDATE ON prompt_versions
+            BEGIN SELECT RAISE(ABORT, 'prompt versions are immutable: add a new version'); END;
+        CREATE TABLE prompt_labels (
+            prompt_id INTEGER NOT NULL REFERENCES prompts(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            split TEXT NOT NULL,
+            updated_at_ms INTEGER NOT NULL,
+            PRIMARY KEY(prompt_id, label)
+        );
+        ALTER TABLE calls ADD COLUMN prompt TEXT;
+        ALTER TABLE calls ADD COLUMN prompt_version INTEGER;
+        ALTER TABLE calls ADD COLUMN prompt_label TEXT;
+        CREATE INDEX calls_by_prompt ON calls(prompt, started_at_ms) WHERE prompt IS NOT NULL;
+        CREATE TABLE call_feedback (
+            id INTEGER PRIMARY KEY,
+            request_id TEXT NOT NULL,
+            score REAL NOT NULL,
+            comment TEXT,
+            key_prefix TEXT,
+            created_at_ms INTEGER NOT NULL
+        );
+        CREATE INDEX call_feedback_by_request ON call_feedback(request_id);
+        INSERT INTO meta(name, value) VALUES('prompts_generation', 0);
+    )");
+}
+
 const std::vector<std::function<void(Database&)>>& migrations()
 {
     static const std::vector<std::function<void(Database&)>> steps{migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5, migrateTo6,
-        migrateTo7, migrateTo8, migrateTo9, migrateTo10};
+        migrateTo7, migrateTo8, migrateTo9, migrateTo10, migrateTo11};
     return steps;
 }
 
@@ -486,6 +533,11 @@ void Database::exec(std::string_view sql)
         sqlite3_free(error);
         throw StoreError("SQL failed on " + m_path + ": " + message);
     }
+}
+
+int64_t systemNowMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 int64_t Database::lastInsertRowId() const

@@ -11,6 +11,9 @@
 
 namespace gatehouse {
 
+// Now, in epoch milliseconds: the stores' clock unless a test gives them another.
+int64_t systemNowMs();
+
 class StoreError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
@@ -62,7 +65,7 @@ public:
     // The rowid of the last row this connection inserted.
     int64_t lastInsertRowId() const;
 
-    static constexpr int kCurrentSchemaVersion = 10;
+    static constexpr int kCurrentSchemaVersion = 11;
     static std::string defaultFileName() { return "gatehouse.db"; }
 
 private:

@@ -11,11 +11,6 @@ constexpr std::size_t kMaxModelLength = 256;
 constexpr std::size_t kMaxTextLength = 4096;
 constexpr const char* kAutoApprover = "auto-approve";
 
-int64_t systemNowMs()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 [[noreturn]] void invalid(const std::string& field, const std::string& message)
 {
     throw GovernanceError(GovernanceErrorKind::Invalid, field + ": " + message, field);

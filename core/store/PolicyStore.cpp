@@ -11,11 +11,6 @@
 namespace gatehouse {
 namespace {
 
-int64_t systemNowMs()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 // An entry through the config file's rules, their refusal as the store's.
 template<typename Reader>
 auto checked(const Json& entry, Reader&& reader)

@@ -9,11 +9,6 @@
 namespace gatehouse {
 namespace {
 
-int64_t systemNowMs()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 // What is about to be stored must read back the same: the file's reader on its JSON, its refusal
 // as the store's.
 PriceEntry checkedEntry(const PriceEntry& entry)

@@ -13,11 +13,6 @@ namespace {
 constexpr std::size_t kMaxSecretLength = 8192;
 constexpr std::size_t kMaxEnvNameLength = 256;
 
-int64_t systemNowMs()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 [[noreturn]] void invalid(const std::string& field, const std::string& message)
 {
     throw GovernanceError(GovernanceErrorKind::Invalid, field + ": " + message, field);

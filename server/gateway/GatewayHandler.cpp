@@ -3,6 +3,7 @@
 #include "calls/RequestId.h"
 #include "gateway/AnswerChannels.h"
 #include "gateway/AttemptLoop.h"
+#include "gateway/FeedbackRequest.h"
 #include "gateway/PayloadTap.h"
 #include "gateway/Responses.h"
 #include "json/Json.h"
@@ -47,11 +48,13 @@ void noteClient(const IncomingRequest& request, CallRecord& record)
 } // namespace
 
 GatewayHandler::GatewayHandler(SnapshotStore& snapshots, CallRecordWriter& records, std::vector<std::unique_ptr<UpstreamPool>>& pools,
-    TrafficControl& traffic)
+    TrafficControl& traffic, FeedbackStore& feedback)
     : m_snapshots(snapshots)
     , m_records(records)
     , m_pools(pools)
+    , m_renderPrompt([]() -> RandomSource& { return threadRandom(); })
     , m_traffic(traffic)
+    , m_feedback(feedback)
     , m_admission(traffic.limiter(), traffic.budgets())
     , m_cache(traffic.cache())
     , m_log(componentLogger("server"))
@@ -69,8 +72,10 @@ Awaitable<void> GatewayHandler::handle(IncomingRequest& request, ResponseChannel
         co_return;
     }
 
-    const auto* endpoint = findEndpoint(path);
+    std::string_view promptName;
+    const auto* endpoint = findEndpoint(path, promptName);
     RequestContext context(request, m_snapshots.current(), newRequestId(), endpoint ? endpoint->api : IngressApi::ChatCompletions);
+    context.promptName = std::string(promptName);
     const InFlightCall call(*this, context, client);
     // Every answer carries the x-gatehouse-* (and x-ratelimit-*) headers, whoever sends it.
     AnnotatedChannel channel(client, context);
@@ -82,15 +87,17 @@ Awaitable<void> GatewayHandler::handle(IncomingRequest& request, ResponseChannel
 
     if (!endpoint) {
         const auto error = ApiError::notFound("Unknown path: " + std::string(path.substr(0, 200))
-            + ". Gatehouse serves /v1/chat/completions, /v1/messages, /v1/embeddings and /v1/models.");
+            + ". Gatehouse serves /v1/chat/completions, /v1/messages, /v1/embeddings, /v1/models, /v1/prompts/{name}/chat/completions and /v1/feedback.");
         co_await sendError(context, channel, error);
     } else if (method != endpoint->method) {
         const auto allowed = std::string(http::to_string(endpoint->method));
         const auto error = ApiError::methodNotAllowed(std::string(methodName), std::string(path), allowed);
         const ResponseHeaders allow{{"Allow", allowed}};
         co_await sendError(context, channel, error, allow);
-    } else if (endpoint->listsModels) {
+    } else if (endpoint->action == Action::ListModels) {
         co_await listModels(context, channel);
+    } else if (endpoint->action == Action::PostFeedback) {
+        co_await postFeedback(context, channel);
     } else {
         co_await callProvider(context, channel);
     }
@@ -136,13 +143,19 @@ std::string GatewayHandler::healthBody(bool detail) const
     return Json{{"status", "ok"}, {"deployments", deployments}}.dump();
 }
 
-const GatewayHandler::Endpoint* GatewayHandler::findEndpoint(std::string_view path)
+const GatewayHandler::Endpoint* GatewayHandler::findEndpoint(std::string_view path, std::string_view& promptName)
 {
+    static const Endpoint prompt{"/v1/prompts/{name}/chat/completions", http::verb::post, IngressApi::ChatCompletions, Action::CallProvider};
+    if (const auto name = promptNameInPath(path)) {
+        promptName = *name;
+        return &prompt;
+    }
     static const Endpoint endpoints[] = {
-        {"/v1/chat/completions", http::verb::post, IngressApi::ChatCompletions, false},
-        {"/v1/messages", http::verb::post, IngressApi::Messages, false},
-        {"/v1/embeddings", http::verb::post, IngressApi::Embeddings, false},
-        {"/v1/models", http::verb::get, IngressApi::ChatCompletions, true},
+        {"/v1/chat/completions", http::verb::post, IngressApi::ChatCompletions, Action::CallProvider},
+        {"/v1/messages", http::verb::post, IngressApi::Messages, Action::CallProvider},
+        {"/v1/embeddings", http::verb::post, IngressApi::Embeddings, Action::CallProvider},
+        {"/v1/models", http::verb::get, IngressApi::ChatCompletions, Action::ListModels},
+        {"/v1/feedback", http::verb::post, IngressApi::ChatCompletions, Action::PostFeedback},
     };
     for (const auto& endpoint : endpoints) {
         if (endpoint.path == path)
@@ -153,7 +166,10 @@ const GatewayHandler::Endpoint* GatewayHandler::findEndpoint(std::string_view pa
 
 Awaitable<void> GatewayHandler::callProvider(RequestContext& context, ResponseChannel& channel)
 {
-    if (runStages({&m_authenticate, &m_parseChat, &m_resolveRoute, &m_authorizeAccess}, context) == StageStatus::Stop) {
+    const bool admitted = context.promptName.empty()
+        ? runStages({&m_authenticate, &m_parseChat, &m_resolveRoute, &m_authorizeAccess}, context) == StageStatus::Continue
+        : runStages({&m_authenticate, &m_renderPrompt, &m_parseChat, &m_resolveRoute, &m_authorizeAccess}, context) == StageStatus::Continue;
+    if (!admitted) {
         co_await sendError(context, channel, *context.error);
         co_return;
     }
@@ -224,6 +240,45 @@ Awaitable<void> GatewayHandler::listModels(RequestContext& context, ResponseChan
     context.record.status = 200;
     const ResponseHead head{200};
     co_await channel.send(head, body);
+}
+
+// A score for a call of the caller's tenant. One small insert on this worker thread: feedback is
+// rare next to calls, and the client waits to know it was kept.
+Awaitable<void> GatewayHandler::postFeedback(RequestContext& context, ResponseChannel& channel)
+{
+    if (runStages({&m_authenticate}, context) == StageStatus::Stop) {
+        co_await sendError(context, channel, *context.error);
+        co_return;
+    }
+    auto read = readFeedbackRequest(context.request.message.body());
+    if (auto* error = std::get_if<ApiError>(&read)) {
+        co_await sendError(context, channel, *error);
+        co_return;
+    }
+    auto feedback = std::get<CallFeedback>(std::move(read));
+    feedback.keyPrefix = context.caller->keyPrefix;
+    std::optional<CallFeedback> stored;
+    bool failed = false;
+    try {
+        stored = m_feedback.add(feedback, context.caller->tenant);
+    } catch (const StoreError& storeError) {
+        m_log->error("{} feedback for {} could not be stored: {}", context.requestId, feedback.requestId, storeError.what());
+        failed = true; // answered below: no co_await inside a handler
+    }
+    if (failed) {
+        co_await sendError(context, channel, ApiError::unavailable("The feedback could not be stored; try again."));
+        co_return;
+    }
+    if (!stored) {
+        auto error = ApiError::notFound("No call '" + feedback.requestId.substr(0, 100)
+            + "' of your tenant is in the call log (a call is written a moment after its answer).");
+        error.param = "request_id";
+        co_await sendError(context, channel, error);
+        co_return;
+    }
+    context.record.status = 201;
+    const ResponseHead head{201};
+    co_await channel.send(head, feedbackJson(*stored));
 }
 
 const ProviderAdapter& GatewayHandler::adapterFor(IngressApi api, ProviderKind kind) const

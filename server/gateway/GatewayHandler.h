@@ -5,6 +5,8 @@
 #include "calls/CallRecordWriter.h"
 #include "gateway/AnswerCache.h"
 #include "gateway/CallAdmission.h"
+#include "gateway/PromptStage.h"
+#include "store/FeedbackStore.h"
 #include "gateway/ProviderProbe.h"
 #include "gateway/RequestStages.h"
 #include "gateway/SnapshotStore.h"
@@ -26,7 +28,7 @@ class GatewayHandler {
 public:
     // `pools` holds one upstream pool per worker thread, indexed like the workers.
     GatewayHandler(SnapshotStore& snapshots, CallRecordWriter& records, std::vector<std::unique_ptr<UpstreamPool>>& pools,
-        TrafficControl& traffic);
+        TrafficControl& traffic, FeedbackStore& feedback);
 
     Awaitable<void> handle(IncomingRequest& request, ResponseChannel& channel);
 
@@ -55,14 +57,17 @@ private:
         const ResponseChannel& m_channel;
     };
 
+    // What a data-plane path does.
+    enum class Action { CallProvider, ListModels, PostFeedback };
     // A data-plane path: its method and the API (request and answer shapes) it speaks.
     struct Endpoint {
         std::string_view path;
         http::verb method;
         IngressApi api;
-        bool listsModels;
+        Action action;
     };
-    static const Endpoint* findEndpoint(std::string_view path);
+    // The endpoint of `path`; a managed prompt's path also gives the prompt's name.
+    static const Endpoint* findEndpoint(std::string_view path, std::string_view& promptName);
     // GET /healthz: {"status":"ok"}; with ?detail=true also every deployment's circuit state.
     std::string healthBody(bool detail) const;
 
@@ -71,6 +76,7 @@ private:
     // limits and budgets settled with it.
     void settleCall(RequestContext& context) const;
     Awaitable<void> listModels(RequestContext& context, ResponseChannel& channel);
+    Awaitable<void> postFeedback(RequestContext& context, ResponseChannel& channel);
     void finishRecord(RequestContext& context, const ResponseChannel& channel);
     const ProviderAdapter& adapterFor(IngressApi api, ProviderKind kind) const;
 
@@ -82,7 +88,9 @@ private:
     ParseChatRequestStage m_parseChat;
     ResolveRouteStage m_resolveRoute;
     AuthorizeAccessStage m_authorizeAccess;
+    RenderPromptStage m_renderPrompt;
     TrafficControl& m_traffic;
+    FeedbackStore& m_feedback;
     CallAdmission m_admission;
     AnswerCache m_cache;
     MockProvider m_mockProvider;

@@ -42,6 +42,10 @@ struct RequestContext {
     std::string requestId;
 
     const Caller* caller = nullptr;
+    // A call to a managed prompt: its name (from the path); once rendered, the caller's access to
+    // the prompt stands for access to its model (RenderPromptStage).
+    std::string promptName;
+    bool accessThroughPrompt = false;
     ChatRequestFields chat; // model and stream flags (of any ingress API's body)
     const Route* route = nullptr;
     const Deployment* deployment = nullptr;

@@ -80,7 +80,7 @@ StageStatus ParseChatRequestStage::run(RequestContext& context) const
 StageStatus ResolveRouteStage::run(RequestContext& context) const
 {
     const auto* route = context.snapshot->route(context.chat.model);
-    if (!route || !context.caller->mayUse(context.chat.model)) {
+    if (!route || !(context.accessThroughPrompt || context.caller->mayUse(context.chat.model))) {
         context.error = ApiError::modelNotFound(context.chat.model);
         return StageStatus::Stop;
     }
@@ -90,6 +90,8 @@ StageStatus ResolveRouteStage::run(RequestContext& context) const
 
 StageStatus AuthorizeAccessStage::run(RequestContext& context) const
 {
+    if (context.accessThroughPrompt)
+        return StageStatus::Continue; // RenderPromptStage checked the prompt's access
     const auto& caller = *context.caller;
     if (auto denied = context.snapshot->access().check(caller.consumerId, caller.consumerName, caller.keyName, context.chat.model)) {
         context.error = std::move(*denied);

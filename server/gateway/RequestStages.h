@@ -26,14 +26,15 @@ public:
     StageStatus run(RequestContext& context) const override;
 };
 
-// Public model name → route, if the caller may use it (otherwise it does not exist for them).
+// Public model name → route, if the caller may use it (otherwise it does not exist for them), or
+// reaches it through a prompt.
 class ResolveRouteStage final : public RequestStage {
 public:
     StageStatus run(RequestContext& context) const override;
 };
 
 // The model's access mode and the caller's consumer's access request decide (403 permission_denied
-// naming the state and what to do).
+// naming the state and what to do); for a prompt call the prompt's did already.
 class AuthorizeAccessStage final : public RequestStage {
 public:
     StageStatus run(RequestContext& context) const override;

@@ -151,8 +151,13 @@ private slots:
         const auto cutsOf = [&](Database& db) { return rowsOf(db, "SELECT * FROM call_rollup_cuts ORDER BY 1, 2, 3, 4"); };
         const auto written = cutsOf(m_log->database());
         QVERIFY(written.size() > 100);
+        // Back to what schema 9 had: without schema 10's cuts, indexes and watermark, and schema 11's prompts.
         m_log->database().exec("DROP TABLE call_rollup_cuts; DROP INDEX call_rollups_by_tenant; DROP INDEX call_rollups_by_model; "
-                               "DELETE FROM meta WHERE name = 'rollups_through_call_id'; PRAGMA user_version = 9;");
+                               "DELETE FROM meta WHERE name = 'rollups_through_call_id'; "
+                               "DROP TABLE prompt_labels; DROP TABLE prompt_versions; DROP TABLE prompts; DROP TABLE call_feedback; "
+                               "DROP INDEX calls_by_prompt; ALTER TABLE calls DROP COLUMN prompt; ALTER TABLE calls DROP COLUMN prompt_version; "
+                               "ALTER TABLE calls DROP COLUMN prompt_label; DELETE FROM meta WHERE name = 'prompts_generation'; "
+                               "PRAGMA user_version = 9;");
         Database upgraded(m_log->databasePath());
         QCOMPARE(upgraded.schemaVersion(), Database::kCurrentSchemaVersion);
         QCOMPARE(cutsOf(upgraded), written);

@@ -1,5 +1,6 @@
 // The retry policy: which failures are retried and where, the backoff's bounds, Retry-After in
 // both forms, never retrying once the answer began, and the context-window errors of each provider.
+#include "ScriptedRandom.h"
 #include "json/Json.h"
 #include "policy/RetryPolicy.h"
 
@@ -20,20 +21,6 @@ Q_DECLARE_METATYPE(gatehouse::RetryAction)
 Q_DECLARE_METATYPE(gatehouse::RetryTarget)
 
 namespace {
-
-// Hands out the values it was given, in turn.
-class ScriptedRandom final : public RandomSource {
-public:
-    explicit ScriptedRandom(std::vector<double> values)
-        : m_values(std::move(values))
-    {
-    }
-    double uniform() override { return m_values[m_next++ % m_values.size()]; }
-
-private:
-    std::vector<double> m_values;
-    std::size_t m_next = 0;
-};
 
 // 2024-01-01 12:00:00 UTC
 std::chrono::system_clock::time_point fixedNow()

@@ -1,0 +1,44 @@
+// Feedback on calls (docs/prompts.md "Feedback"): POST /v1/feedback {request_id, score, comment}
+// adds a score to a call the caller's tenant made. Prompt analytics average the scores per version.
+// Used on the data plane: its own connection, one writer at a time.
+#pragma once
+
+#include "store/Database.h"
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace gatehouse {
+
+struct CallFeedback {
+    int64_t id = 0;
+    std::string requestId;
+    double score = 0;
+    std::string comment;
+    std::string keyPrefix; // the key that sent it
+    int64_t createdAtMs = 0;
+};
+
+class FeedbackStore {
+public:
+    static constexpr double kMinScore = -100;
+    static constexpr double kMaxScore = 100;
+    static constexpr std::size_t kMaxCommentBytes = 4000;
+
+    // Opens its own connection to the database at `path` (migrated already).
+    explicit FeedbackStore(const std::string& path);
+    ~FeedbackStore();
+
+    // Stores the feedback if `feedback.requestId` names a call of `tenant` that has been written;
+    // nullopt if there is none (unknown, another tenant's, or not written yet). Throws StoreError.
+    std::optional<CallFeedback> add(CallFeedback feedback, const std::string& tenant);
+
+private:
+    std::mutex m_mutex;
+    std::unique_ptr<Database> m_db;
+};
+
+} // namespace gatehouse

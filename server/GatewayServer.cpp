@@ -368,6 +368,19 @@ void GatewayServer::testProvider(const std::string& name, std::function<void(Pro
         asio::detached);
 }
 
+void GatewayServer::runChatCall(std::string body, CallRecord call, std::function<void(CallRecord, std::string)> done)
+{
+    if (!m_started || m_stopped)
+        throw std::runtime_error("The gateway is not running.");
+    // On worker 0, like a provider test.
+    asio::co_spawn(m_workers->context(0),
+        [this, body = std::move(body), call = std::move(call), done = std::move(done)]() mutable -> Awaitable<void> {
+            auto answer = co_await m_handler->runAdminCall(std::move(body), call, 0);
+            done(std::move(call), std::move(answer));
+        },
+        asio::detached);
+}
+
 void GatewayServer::settle(std::chrono::milliseconds timeout)
 {
     if (m_handler)

@@ -97,6 +97,7 @@ private:
     {
         testProvider(provider, std::move(done), upstreamModel);
     }
+    void runChatCall(std::string body, CallRecord call, std::function<void(CallRecord, std::string)> done) override;
     void adminChangeCommitted() override { governanceChanged(); }
     Json trafficReport(TrafficView view) const override;
 

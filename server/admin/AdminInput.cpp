@@ -167,6 +167,12 @@ std::optional<std::map<std::string, std::string>> JsonBody::optionalStringMap(co
     return items;
 }
 
+Json JsonBody::value(const std::string& field) const
+{
+    const auto* found = find(field);
+    return found ? *found : Json(nullptr);
+}
+
 bool JsonBody::optionalBool(const std::string& field, bool fallback) const
 {
     const auto* value = find(field);

@@ -56,6 +56,8 @@ public:
     std::optional<std::vector<std::string>> optionalStringList(const std::string& field) const;
     // {"env":"prod"}: an object of string values; nullopt when absent or null.
     std::optional<std::map<std::string, std::string>> optionalStringMap(const std::string& field) const;
+    // The field's JSON as given, for a reader of its own (a prompt label's split); null when absent.
+    Json value(const std::string& field) const;
 
 private:
     const Json* find(const std::string& field) const; // nullptr when absent or null

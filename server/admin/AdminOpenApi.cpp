@@ -1123,6 +1123,201 @@ Json paths()
     };
 }
 
+// Managed prompts (docs/prompts.md): the entities and the inputs.
+Json promptSchemas()
+{
+    const auto timestamp = integer("Epoch milliseconds");
+    const auto anyJson = [](const std::string& description) { return Json{{"description", description}}; };
+    const auto array = [](Json items, const std::string& description = {}) {
+        Json schema{{"type", "array"}, {"items", std::move(items)}};
+        if (!description.empty())
+            schema["description"] = description;
+        return schema;
+    };
+    const auto parameters = [] {
+        return Json{{"type", "object"},
+            {"description", "Request fields the version sets: temperature, top_p, max_tokens, max_completion_tokens, response_format, "
+                            "tools, tool_choice, stop, seed, presence_penalty, frequency_penalty"}};
+    };
+    const Json promptName = string("a-z 0-9 . _ -, 1-64 characters, starting with a letter or digit");
+    Json versionProperties{{"model", string("The public model it is sent to")},
+        {"messages", array(schemaRef("PromptMessage"), "At least one; {{variable}} placeholders in the contents")},
+        {"variables", array(schemaRef("PromptVariable"), "Every variable a placeholder uses, declared once")},
+        {"parameters", parameters()},
+        {"overridable", array(string(), "The parameters a caller may set per call")},
+        {"note", string("What changed, at most 2000 bytes")}};
+    Json versionCreate = versionProperties;
+    versionCreate["reason"] = string(kReasonText);
+    Json version = versionProperties;
+    version["version"] = integer("1, 2, ... per prompt");
+    version["created_at_ms"] = timestamp;
+    version["created_by"] = string("The actor who added it");
+    const auto totalsRow = [&] {
+        const auto number = [](const std::string& description) {
+            return Json{{"type", "number"}, {"nullable", true}, {"description", description}};
+        };
+        return object({{"version", integer()}, {"label", nullable(string("The label that chose the calls; null: every call of the version"))},
+                          {"requests", integer()}, {"errors", integer("Status 400 or above, or an error code (a stream cut off)")},
+                          {"error_rate", number("errors / requests")}, {"prompt_tokens", integer()}, {"completion_tokens", integer()},
+                          {"cost_usd", {{"type", "number"}}}, {"latency_mean_ms", number("Over every call")},
+                          {"latency_p50_ms", number("Exact (nearest rank), over the latency_samples newest calls")},
+                          {"latency_p95_ms", number("The same")},
+                          {"latency_samples", integer("The calls the percentiles come from: all, up to 100000")},
+                          {"feedback_count", integer("Feedback entries posted for these calls")},
+                          {"feedback_mean", number("Their mean score")}},
+            {"version", "label", "requests", "errors", "error_rate", "prompt_tokens", "completion_tokens", "cost_usd", "latency_mean_ms",
+                "latency_p50_ms", "latency_p95_ms", "latency_samples", "feedback_count", "feedback_mean"});
+    };
+    const Json diffLine = object({{"op", enumeration({" ", "-", "+"}, "Kept, removed or added")}, {"text", string()}}, {"op", "text"});
+    return {
+        {"Prompt", object({{"name", promptName}, {"description", string()},
+                              {"latest_version", nullable(integer("The newest version; null before the first"))},
+                              {"labels", array(schemaRef("PromptLabel"))}, {"created_at_ms", timestamp},
+                              {"versions", array(schemaRef("PromptVersion"), "Every version, oldest first: GET of one prompt only")}},
+                       {"name", "description", "latest_version", "labels", "created_at_ms"})},
+        {"PromptPage", page("Prompt")},
+        {"PromptCreate", object({{"name", promptName}, {"description", string("At most 4096 bytes")}, {"reason", string(kReasonText)}},
+                             {"name"}, true)},
+        {"PromptUpdate", object({{"description", string("At most 4096 bytes")}, {"reason", string(kReasonText)}}, {"description"}, true)},
+        {"PromptMessage", object({{"role", enumeration({"system", "user", "assistant"})}, {"content", string()}}, {"role", "content"}, true)},
+        {"PromptVariable", object({{"name", string("[A-Za-z_][A-Za-z0-9_]{0,63}")},
+                                      {"type", enumeration({"string", "number", "integer", "boolean", "json"}, "Default string")},
+                                      {"required", {{"type", "boolean"}, {"default", true}}},
+                                      {"default", anyJson("A value of the type, used when a call gives none")},
+                                      {"description", string()}},
+                               {"name"}, true)},
+        {"PromptVersionCreate", object(versionCreate, {"model", "messages"}, true)},
+        {"PromptVersion", object(version, {"version", "model", "messages", "variables", "parameters", "overridable", "note",
+                                              "created_at_ms", "created_by"})},
+        {"PromptVersionList", object({{"data", array(schemaRef("PromptVersion"))}}, {"data"})},
+        {"PromptSplit", object({{"version", integer("A version of the prompt, named once")},
+                                   {"weight", bounded(integer("Relative share, 1-1000000 (default 1)"), 1, 1000000)}},
+                            {"version"}, true)},
+        {"PromptLabel", object({{"label", string()}, {"split", array(schemaRef("PromptSplit"))}, {"updated_at_ms", timestamp}},
+                            {"label", "split", "updated_at_ms"})},
+        {"PromptLabelSet", object({{"split", array(schemaRef("PromptSplit"), "One version, or several by weight (an A/B split)")},
+                                      {"reason", string(kReasonText)}},
+                               {"split"}, true)},
+        {"PromptDiff",
+            object({{"from", integer()}, {"to", integer()},
+                       {"changes", array(object({{"field", enumeration({"model", "parameters", "overridable", "variables", "note"})},
+                                                    {"from", anyJson("The field in `from`")}, {"to", anyJson("The field in `to`")}},
+                                                {"field", "from", "to"}),
+                                       "Only the fields that differ")},
+                       {"messages", array(object({{"index", integer("0-based")},
+                                                     {"from", described("PromptMessage", "null: `from` has no message here", true)},
+                                                     {"to", described("PromptMessage", "null: `to` has no message here", true)},
+                                                     {"changed", {{"type", "boolean"}}},
+                                                     {"lines", array(diffLine, "The content line by line (longest common subsequence)")}},
+                                                 {"index", "from", "to", "changed", "lines"}),
+                                        "Every index either version has")}},
+                {"from", "to", "changes", "messages"})},
+        {"PromptStats", object({{"prompt", string()}, {"since_ms", integer()}, {"until_ms", integer()},
+                                   {"data", array(totalsRow(), "Per version (label null), then per label, by version")}},
+                            {"prompt", "since_ms", "until_ms", "data"})},
+        {"PromptTestRunRequest",
+            object({{"variables", {{"type", "object"}, {"description", "Variable names to JSON values, as a call gives them"}}},
+                       {"text_variables", {{"type", "object"}, {"additionalProperties", string()},
+                                              {"description", "Variable names to text, read by each variable's type (\"36\" for an "
+                                                              "integer); a name may not also be in variables"}}},
+                       {"model", string("Another public model to send it to; default the version's")},
+                       {"reason", string(kReasonText)}},
+                {}, true)},
+        {"PromptTestRun",
+            object({{"prompt", string()}, {"version", integer()}, {"model", string("The model the request named")},
+                       {"status", integer("The status the call got")}, {"request_id", string("The call in the call log")},
+                       {"usage", nullable(object({{"prompt_tokens", nullable(integer())}, {"completion_tokens", nullable(integer())},
+                                                     {"total_tokens", integer()}},
+                                          {}))},
+                       {"cost_usd", {{"type", "number"}, {"nullable", true}}}, {"latency_ms", integer()},
+                       {"rendered", array(schemaRef("PromptMessage"), "The messages the variables made")},
+                       {"request", {{"type", "object"}, {"description", "The chat completion request sent"}}},
+                       {"answer", anyJson("The chat completion, or the error body, the data plane answered")}},
+                {"prompt", "version", "model", "status", "request_id", "usage", "cost_usd", "latency_ms", "rendered", "request", "answer"})},
+    };
+}
+
+Json promptPaths()
+{
+    const auto pathParameter = [](const std::string& name, Json schema, const std::string& description) {
+        return Json{{"name", name}, {"in", "path"}, {"required", true}, {"description", description}, {"schema", std::move(schema)}};
+    };
+    const auto name = pathParameter("name", string(), "The prompt's name");
+    const auto version = pathParameter("version", integer(), "The version's number");
+    const auto label = pathParameter("label", string(), "The label: a-z 0-9 . _ -, starting with a letter or digit");
+    const std::vector<std::string> readErrors{"NotFound"};
+    const std::vector<std::string> changeErrors{"BadRequest", "NotFound"};
+    return {
+        {"/admin/v1/prompts",
+            {{"get", operation({"listPrompts", "prompts", "List prompts", "By name, each with its labels and latest version.", "viewer",
+                         paging(), "", 200, "A page of prompts", schemaRef("PromptPage"), {"BadRequest"}})},
+                {"post", operation({"createPrompt", "prompts", "Create a prompt", "Without versions: add them under /versions.",
+                             "operator", Json::array(), "PromptCreate", 201, "The prompt", schemaRef("Prompt"), {"BadRequest", "Conflict"}})}}},
+        {"/admin/v1/prompts/{name}",
+            {{"parameters", Json::array({name})},
+                {"get", operation({"getPrompt", "prompts", "Get a prompt with its versions", "", "viewer", Json::array(), "", 200,
+                            "The prompt with versions", schemaRef("Prompt"), readErrors})},
+                {"patch", operation({"updatePrompt", "prompts", "Change a prompt's description", "", "operator", Json::array(),
+                              "PromptUpdate", 200, "The prompt", schemaRef("Prompt"), changeErrors})},
+                {"delete", operation({"deletePrompt", "prompts", "Delete a prompt",
+                               "With its versions and labels (the audit log keeps their history); calls of it are answered 404 "
+                               "from the next request on.",
+                               "admin", Json::array({ref("parameters", "DeleteReason")}), "", 200, "The prompt as it was",
+                               schemaRef("Prompt"), changeErrors})}}},
+        {"/admin/v1/prompts/{name}/versions",
+            {{"parameters", Json::array({name})},
+                {"get", operation({"listPromptVersions", "prompts", "List a prompt's versions", "Oldest first, not paged.", "viewer",
+                            Json::array(), "", 200, "Every version", schemaRef("PromptVersionList"), readErrors})},
+                {"post", operation({"createPromptVersion", "prompts", "Add a version",
+                             "Numbered one above the latest; never changed afterwards. The template, the parameters and what "
+                             "may be overridden are checked: a 400 names the field (messages[1].content, variables[0].type, "
+                             "...) with the template's code (bad_placeholder, undeclared_variable, invalid_template, ...) and "
+                             "the placeholder's position in the message. Labels do not move: set one to serve it.",
+                             "operator", Json::array(), "PromptVersionCreate", 201, "The version", schemaRef("PromptVersion"),
+                             changeErrors})}}},
+        {"/admin/v1/prompts/{name}/versions/{version}",
+            {{"parameters", Json::array({name, version})},
+                {"get", operation({"getPromptVersion", "prompts", "Get a version", "", "viewer", Json::array(), "", 200, "The version",
+                            schemaRef("PromptVersion"), readErrors})}}},
+        {"/admin/v1/prompts/{name}/versions/{version}/test-run",
+            {{"parameters", Json::array({name, version})},
+                {"post", operation({"testRunPromptVersion", "prompts", "Test-run a version",
+                             "Renders the version with the variables and sends the chat request through the data plane "
+                             "(routing, limits, pricing, the call log), not streamed. The call is recorded with the prompt and "
+                             "version, no label, no key, and the tags gatehouse_test_run=true and gatehouse_actor; it is "
+                             "audited as prompt.test_run. The answer is 200 whatever the call got: status tells. Needs the "
+                             "running gateway (503 gateway_required without one).",
+                             "operator", Json::array(), "PromptTestRunRequest", 200, "The run", schemaRef("PromptTestRun"),
+                             {"BadRequest", "NotFound", "Unavailable"}})}}},
+        {"/admin/v1/prompts/{name}/diff",
+            {{"parameters", Json::array({name})},
+                {"get", operation({"diffPromptVersions", "prompts", "Compare two versions",
+                            "The fields that differ, and each message's content as a line diff.", "viewer",
+                            Json::array({queryParameter("from", integer(), "A version (required)"),
+                                queryParameter("to", integer(), "A version (required)")}),
+                            "", 200, "The diff", schemaRef("PromptDiff"), {"BadRequest", "NotFound"}})}}},
+        {"/admin/v1/prompts/{name}/labels/{label}",
+            {{"parameters", Json::array({name, label})},
+                {"put", operation({"setPromptLabel", "prompts", "Set or move a label",
+                            "Points the label at one version, or splits its calls over several by weight. Served from the "
+                            "next call on. A version that does not exist is a 404 naming split[N].version.",
+                            "operator", Json::array(), "PromptLabelSet", 200, "The label", schemaRef("PromptLabel"), changeErrors})},
+                {"delete", operation({"deletePromptLabel", "prompts", "Delete a label",
+                               "Calls that name it (or the default label production) are answered 404 from the next call on.",
+                               "operator", Json::array({ref("parameters", "DeleteReason")}), "", 200, "The label as it was",
+                               schemaRef("PromptLabel"), changeErrors})}}},
+        {"/admin/v1/prompts/{name}/stats",
+            {{"parameters", Json::array({name})},
+                {"get", operation({"promptStats", "prompts", "Compare the versions on their calls",
+                            "Requests, errors, tokens, cost, latency and feedback per version and per label, from the call log; "
+                            "test runs are left out.",
+                            "viewer",
+                            Json::array({queryParameter("since_ms", integer(), "Calls that started at or after (default: 7 days before until_ms)"),
+                                queryParameter("until_ms", integer(), "Calls that started before (default: now)")}),
+                            "", 200, "The comparison", schemaRef("PromptStats"), {"BadRequest", "NotFound"}})}}},
+    };
+}
+
 } // namespace
 
 Json adminOpenApi()
@@ -1131,10 +1326,10 @@ Json adminOpenApi()
         {"openapi", "3.0.3"},
         {"info", {{"title", "Gatehouse admin API"}, {"version", "1"},
                      {"description", "Tenants, consumers, providers and models, model access, access requests, API "
-                                     "keys, and the audit log. "
+                                     "keys, managed prompts, and the audit log. "
                                      "Authenticate with an admin token (`gatehouse admin-token create`) as "
                                      "`Authorization: Bearer gat-...`. Roles: viewer (reads), operator (also access "
-                                     "requests, consumer create/update, API keys and provider tests), admin (everything, "
+                                     "requests, consumer create/update, API keys, provider tests and prompts), admin (everything, "
                                      "including providers and models: providers hold credentials). Errors are "
                                      "{\"error\":{\"message\",\"type\",\"param\",\"code\"}}; a wrong method on a known "
                                      "path is 405 with Allow. See docs/admin-api.md."}}},
@@ -1142,12 +1337,21 @@ Json adminOpenApi()
         {"tags", Json::array({{{"name", "tenants"}}, {{"name", "consumers"}}, {{"name", "providers"}}, {{"name", "models"}},
                      {{"name", "model access"}},
                      {{"name", "access requests"}}, {{"name", "api keys"}}, {{"name", "admin tokens"}}, {{"name", "audit"}}, {{"name", "calls"}},
-                     {{"name", "traffic"}}, {{"name", "meta"}}})},
-        {"paths", paths()},
+                     {{"name", "traffic"}}, {{"name", "prices"}}, {{"name", "prompts"}}, {{"name", "meta"}}})},
+        {"paths", [] {
+             auto all = paths();
+             all.update(promptPaths());
+             return all;
+         }()},
         {"components",
             {{"securitySchemes", {{"adminToken", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "gat-<40 base62>"},
                                                      {"description", "An admin token; its role decides what it may do"}}}}},
-                {"schemas", schemas()}, {"responses", responses()}, {"parameters", parameters()}}},
+                {"schemas", [] {
+                     auto all = schemas();
+                     all.update(promptSchemas());
+                     return all;
+                 }()},
+                {"responses", responses()}, {"parameters", parameters()}}},
     };
 }
 

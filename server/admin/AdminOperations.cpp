@@ -4,6 +4,7 @@
 #include "admin/AdminOpenApi.h"
 #include "admin/AuditCsv.h"
 #include "admin/CallOperations.h"
+#include "admin/PromptOperations.h"
 #include "auth/ApiKey.h"
 #include "config/JsonSettingsNode.h"
 #include "config/PriceSettings.h"
@@ -63,12 +64,6 @@ auto referring(const std::string& field, Body&& body)
             throw;
         throw AdminInputError(ApiError{404, error.what(), "invalid_request_error", field, "not_found"});
     }
-}
-
-// A single entity takes no query parameters: a stray one is a mistake worth naming.
-void refuseQueryParameters(const AdminCall& call)
-{
-    const QueryParameters none(call.query, {});
 }
 
 // DELETE has no body: its audit reason comes as ?reason=.
@@ -178,8 +173,38 @@ AdminResult readAnswer(const Json& entity)
     return answer(200, entity, false);
 }
 
+AdminResult createdAnswer(const Json& entity)
+{
+    return created(entity);
+}
+
+AdminResult changedAnswer(const Json& entity)
+{
+    return changedTo(entity);
+}
+
+Json listPageJson(std::vector<Json> items, const PageRequest& request)
+{
+    return pageJson(pageOf(std::move(items), request), request);
+}
+
+Change deletionChange(const AdminCall& call)
+{
+    return deletion(call);
+}
+
+Change changeOutOfBody(const AdminCall& call, Json& body)
+{
+    return changeFrom(call, body);
+}
+
+void refuseQueryParameters(const AdminCall& call)
+{
+    const QueryParameters none(call.query, {});
+}
+
 AdminOperations::AdminOperations(GovernanceStore& store, KeyStore& keys, AdminTokenStore& tokens, ProviderCatalog& catalog,
-    PolicyStore& policy, PriceStore& prices, CallOperations& calls, const GatewayConfig* file)
+    PolicyStore& policy, PriceStore& prices, CallOperations& calls, PromptOperations& prompts, const GatewayConfig* file)
     : m_store(store)
     , m_keys(keys)
     , m_tokens(tokens)
@@ -187,6 +212,7 @@ AdminOperations::AdminOperations(GovernanceStore& store, KeyStore& keys, AdminTo
     , m_policy(policy)
     , m_prices(prices)
     , m_calls(calls)
+    , m_prompts(prompts)
     , m_file(file)
 {
 }
@@ -273,6 +299,21 @@ AdminResult AdminOperations::run(const AdminCall& call)
     case Op::TrafficRateLimits:
     case Op::TrafficBudgets:
         throw std::logic_error("the traffic policy's state is the running gateway's: AdminService asks it");
+    case Op::ListPrompts:
+    case Op::CreatePrompt:
+    case Op::GetPrompt:
+    case Op::UpdatePrompt:
+    case Op::DeletePrompt:
+    case Op::ListPromptVersions:
+    case Op::CreatePromptVersion:
+    case Op::GetPromptVersion:
+    case Op::DiffPromptVersions:
+    case Op::SetPromptLabel:
+    case Op::DeletePromptLabel:
+    case Op::GetPromptStats:
+        return m_prompts.run(call);
+    case Op::TestRunPromptVersion:
+        throw std::logic_error("a prompt's test run waits on the data plane: AdminService runs it");
     }
     throw std::logic_error("admin operation without an implementation");
 }

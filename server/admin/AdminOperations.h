@@ -40,6 +40,17 @@ struct AdminResult {
 
 // A 200 answer with `entity` as its JSON body, that changed nothing.
 AdminResult readAnswer(const Json& entity);
+// Answers to a committed change: 201 with the created entity, 200 with the changed (or deleted) one.
+AdminResult createdAnswer(const Json& entity);
+AdminResult changedAnswer(const Json& entity);
+// A list as every list answers: the page `request` asks for of `items`, as {data, total, limit, offset}.
+Json listPageJson(std::vector<Json> items, const PageRequest& request);
+// Who makes a change and why. A DELETE takes its reason as ?reason= (its only query parameter); a
+// body's optional "reason" is taken out of `body`, leaving the entity the rules check.
+Change deletionChange(const AdminCall& call);
+Change changeOutOfBody(const AdminCall& call, Json& body);
+// A single entity takes no query parameters: a stray one is a 400 naming it.
+void refuseQueryParameters(const AdminCall& call);
 
 // A provider test, checked and ready to run on the gateway (AdminService waits for the upstream
 // without holding anything).
@@ -50,6 +61,7 @@ struct ProviderTestCall {
 };
 
 class CallOperations;
+class PromptOperations;
 
 class AdminOperations {
 public:
@@ -57,10 +69,11 @@ public:
     // changes are audited through it). `file` (must outlive the operations) is the gateway's config
     // file, whose rate limits, budgets and prices are read-only here; null when it is not known.
     AdminOperations(GovernanceStore& store, KeyStore& keys, AdminTokenStore& tokens, ProviderCatalog& catalog,
-        PolicyStore& policy, PriceStore& prices, CallOperations& calls, const GatewayConfig* file);
+        PolicyStore& policy, PriceStore& prices, CallOperations& calls, PromptOperations& prompts, const GatewayConfig* file);
 
     // Throws AdminInputError for bad input, GovernanceError for a refused change, StoreError.
-    // Not for TestProvider, which waits on the upstream: see providerTest.
+    // Not for TestProvider nor TestRunPromptVersion, which wait on the data plane: see providerTest
+    // and PromptOperations::testRun.
     AdminResult run(const AdminCall& call);
 
     // TestProvider in two steps: the call checked (404 for an unknown provider, 400 naming `model`
@@ -92,6 +105,7 @@ private:
     PolicyStore& m_policy;
     PriceStore& m_prices;
     CallOperations& m_calls;
+    PromptOperations& m_prompts;
     const GatewayConfig* m_file;
 };
 

@@ -15,6 +15,8 @@ constexpr auto kAdmin = AdminRole::Admin;
 // tenants, deletes, model access modes, grants and admin tokens are for admins (docs/admin-api.md).
 // Operators also create, change, revoke and rotate API keys, and test providers. Providers and
 // models are changed by admins only: providers hold credentials. So are rate limits and budgets.
+// Operators write prompts, their versions and labels (the deploy of a prompt) and test-run them;
+// deleting a prompt with its history is for admins.
 const std::array kRoutes{
     AdminRoute{"/admin/v1/openapi.json", verb::get, Op::OpenApiDocument, "getOpenApiDocument", std::nullopt},
     AdminRoute{"/admin/v1/tenants", verb::get, Op::ListTenants, "listTenants", kViewer},
@@ -76,6 +78,20 @@ const std::array kRoutes{
     AdminRoute{"/admin/v1/prices/import", verb::post, Op::ImportPrices, "importPrices", kAdmin},
     AdminRoute{"/admin/v1/traffic/rate-limits", verb::get, Op::TrafficRateLimits, "trafficRateLimits", kViewer},
     AdminRoute{"/admin/v1/traffic/budgets", verb::get, Op::TrafficBudgets, "trafficBudgets", kViewer},
+    AdminRoute{"/admin/v1/prompts", verb::get, Op::ListPrompts, "listPrompts", kViewer},
+    AdminRoute{"/admin/v1/prompts", verb::post, Op::CreatePrompt, "createPrompt", kOperator},
+    AdminRoute{"/admin/v1/prompts/{name}", verb::get, Op::GetPrompt, "getPrompt", kViewer},
+    AdminRoute{"/admin/v1/prompts/{name}", verb::patch, Op::UpdatePrompt, "updatePrompt", kOperator},
+    AdminRoute{"/admin/v1/prompts/{name}", verb::delete_, Op::DeletePrompt, "deletePrompt", kAdmin},
+    AdminRoute{"/admin/v1/prompts/{name}/versions", verb::get, Op::ListPromptVersions, "listPromptVersions", kViewer},
+    AdminRoute{"/admin/v1/prompts/{name}/versions", verb::post, Op::CreatePromptVersion, "createPromptVersion", kOperator},
+    AdminRoute{"/admin/v1/prompts/{name}/versions/{version}", verb::get, Op::GetPromptVersion, "getPromptVersion", kViewer},
+    AdminRoute{"/admin/v1/prompts/{name}/versions/{version}/test-run", verb::post, Op::TestRunPromptVersion, "testRunPromptVersion",
+        kOperator},
+    AdminRoute{"/admin/v1/prompts/{name}/diff", verb::get, Op::DiffPromptVersions, "diffPromptVersions", kViewer},
+    AdminRoute{"/admin/v1/prompts/{name}/labels/{label}", verb::put, Op::SetPromptLabel, "setPromptLabel", kOperator},
+    AdminRoute{"/admin/v1/prompts/{name}/labels/{label}", verb::delete_, Op::DeletePromptLabel, "deletePromptLabel", kOperator},
+    AdminRoute{"/admin/v1/prompts/{name}/stats", verb::get, Op::GetPromptStats, "promptStats", kViewer},
 };
 
 std::vector<std::string_view> splitSegments(std::string_view path)

@@ -75,6 +75,19 @@ enum class AdminOperation {
     TrafficDeployments, // the traffic policy's live state: answered by the running gateway
     TrafficRateLimits,
     TrafficBudgets,
+    ListPrompts, // managed prompts (PromptOperations): versions, diffs, labels, stats, test runs
+    CreatePrompt,
+    GetPrompt,
+    UpdatePrompt,
+    DeletePrompt,
+    ListPromptVersions,
+    CreatePromptVersion,
+    GetPromptVersion,
+    TestRunPromptVersion, // checked here, then run on the gateway's data plane by AdminService
+    DiffPromptVersions,
+    SetPromptLabel,
+    DeletePromptLabel,
+    GetPromptStats,
 };
 
 struct AdminRoute {

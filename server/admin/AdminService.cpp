@@ -3,6 +3,7 @@
 #include "admin/AdminInput.h"
 #include "admin/AdminRouter.h"
 #include "admin/CallOperations.h"
+#include "admin/PromptOperations.h"
 #include "logging/Logging.h"
 #include "store/AdminTokenStore.h"
 #include "store/GovernanceStore.h"
@@ -13,6 +14,7 @@
 #include <future>
 #include <mutex>
 #include <optional>
+#include <type_traits>
 
 namespace gatehouse {
 namespace {
@@ -100,22 +102,35 @@ struct AdminService::State {
         , callHistory(database)
         , callAnalytics(database)
         , callOperations(callHistory, callAnalytics)
-        , operations(governance, keys, tokens, catalog, policy, prices, callOperations, gateway ? gateway->configFile() : nullptr)
+        , prompts(database)
+        , promptStats(database)
+        , promptOperations(governance, prompts, promptStats)
+        , operations(governance, keys, tokens, catalog, policy, prices, callOperations, promptOperations,
+              gateway ? gateway->configFile() : nullptr)
         , log(componentLogger("admin"))
     {
     }
 
-    // An answer, or a provider test that is checked and must now run on the gateway.
+    // An answer, or a provider test or a prompt's test run that is checked and must now run on the gateway.
     struct Outcome {
         Outcome(AdminResult answer) : result(std::move(answer)) {}
         Outcome(ProviderTestCall call) : test(std::move(call)) {}
+        Outcome(PromptTestRun run) : testRun(std::move(run)) {}
         AdminResult result;
         std::optional<ProviderTestCall> test;
+        std::optional<PromptTestRun> testRun;
     };
     Outcome respond(const AdminRequest& request);
     AdminResult trafficReport(TrafficView view) const;
-    // Runs `test` on the gateway; `done` gets the answer (after auditing it), later, on a gateway thread.
+    // Runs `test` (`run`) on the gateway; `done` gets the answer (after auditing it), later, on a gateway thread.
     void runTest(ProviderTestCall test, std::function<void(AdminResult)> done);
+    void runTestRun(PromptTestRun run, std::function<void(AdminResult)> done);
+    // Work the gateway does for an admin call, whose answer comes later from a gateway thread:
+    // `start` hands the gateway the callback for its result, `answer` turns the result into the
+    // admin answer under the lock (it audits). `what` names the work in messages and the log.
+    template<typename... Result>
+    void onGateway(const std::string& what, const std::type_identity_t<std::function<void(std::function<void(Result...)>)>>& start,
+        std::type_identity_t<std::function<AdminResult(Result...)>> answer, std::function<void(AdminResult)> done);
     // The actor the change is made as; throws AdminInputError (401/403) when the caller may not.
     std::string authorize(const AdminRequest& request, const AdminRoute& route, std::string_view path);
     AdminToken authenticate(std::string_view authorization);
@@ -133,6 +148,9 @@ struct AdminService::State {
     CallHistory callHistory;
     CallAnalytics callAnalytics;
     CallOperations callOperations;
+    PromptStore prompts;
+    PromptStats promptStats;
+    PromptOperations promptOperations;
     AdminOperations operations;
     std::shared_ptr<spdlog::logger> log;
 };
@@ -160,6 +178,10 @@ void AdminService::respondAsync(const AdminRequest& request, std::function<void(
         m_state->runTest(std::move(*outcome.test), std::move(done));
         return;
     }
+    if (outcome.testRun) {
+        m_state->runTestRun(std::move(*outcome.testRun), std::move(done));
+        return;
+    }
     if (outcome.result.changed && m_state->gateway) {
         // The change is committed whatever happens here; the gateway's own polling of the
         // store's generations catches up if this rebuild fails.
@@ -172,36 +194,61 @@ void AdminService::respondAsync(const AdminRequest& request, std::function<void(
     done(std::move(outcome.result));
 }
 
-void AdminService::State::runTest(ProviderTestCall test, std::function<void(AdminResult)> done)
+template<typename... Result>
+void AdminService::State::onGateway(const std::string& what,
+    const std::type_identity_t<std::function<void(std::function<void(Result...)>)>>& start,
+    std::type_identity_t<std::function<AdminResult(Result...)>> answer, std::function<void(AdminResult)> done)
 {
     const auto refused = [&](int status, const std::string& code, const std::string& message) {
         done(errorResult({status, message, status == 503 ? "server_error" : "invalid_request_error", {}, code}));
     };
     if (!gateway)
         return refused(503, "gateway_required",
-            "Testing a provider needs the running gateway: use the admin API of `gatehouse serve` (--remote) or the console.");
+            what + " needs the running gateway: use the admin API of `gatehouse serve` (--remote) or the console.");
     try {
-        auto answered = [this, test, done](ProviderTestResult result) {
-            AdminResult answer;
+        start([this, what, answer = std::move(answer), done](Result... result) {
+            AdminResult answered;
             try {
                 std::lock_guard lock(mutex);
-                answer = operations.providerTested(test, result);
-                log->info("provider '{}' tested by '{}': {} ({})", test.provider, test.change.actor,
-                    result.ok ? "ok" : "failed", result.status);
+                answered = answer(std::move(result)...);
             } catch (const std::exception& error) {
-                log->error("provider test of '{}' ran, but could not be recorded: {}", test.provider, error.what());
-                answer = errorResult({500, std::string("The test ran, but could not be recorded: ") + error.what(),
+                log->error("{}: the call ran, but could not be recorded: {}", what, error.what());
+                answered = errorResult({500, std::string("The test ran, but could not be recorded: ") + error.what(),
                     "server_error", {}, "store_error"});
             }
-            done(std::move(answer));
-        };
-        gateway->runProviderTest(test.provider, test.upstreamModel, std::move(answered));
+            done(std::move(answered));
+        });
     } catch (const std::invalid_argument& error) {
         // The data plane's snapshot does not have it (yet): another process changed the store just now.
         refused(409, "conflict", error.what());
     } catch (const std::exception& error) {
         refused(503, "unavailable", error.what());
     }
+}
+
+void AdminService::State::runTest(ProviderTestCall test, std::function<void(AdminResult)> done)
+{
+    onGateway<ProviderTestResult>("Testing a provider",
+        [&](std::function<void(ProviderTestResult)> answered) { gateway->runProviderTest(test.provider, test.upstreamModel, std::move(answered)); },
+        [this, test](ProviderTestResult result) {
+            auto answer = operations.providerTested(test, result);
+            log->info("provider '{}' tested by '{}': {} ({})", test.provider, test.change.actor, result.ok ? "ok" : "failed", result.status);
+            return answer;
+        },
+        std::move(done));
+}
+
+void AdminService::State::runTestRun(PromptTestRun run, std::function<void(AdminResult)> done)
+{
+    onGateway<CallRecord, std::string>("A prompt's test run",
+        [&](std::function<void(CallRecord, std::string)> answered) {
+            gateway->runChatCall(run.request.dump(), PromptOperations::testRunRecord(run), std::move(answered));
+        },
+        [this, run](CallRecord call, std::string answer) {
+            log->info("prompt '{}' version {} test-run by '{}': {}", run.prompt, run.version, run.change.actor, call.status);
+            return promptOperations.testRunAnswered(run, call, answer);
+        },
+        std::move(done));
 }
 
 AdminResult AdminService::State::trafficReport(TrafficView view) const
@@ -240,6 +287,8 @@ AdminService::State::Outcome AdminService::State::respond(const AdminRequest& re
         const AdminCall call{*route, match->parameters, query, request.body, actor};
         if (route->operation == AdminOperation::TestProvider)
             return operations.providerTest(call);
+        if (route->operation == AdminOperation::TestRunPromptVersion)
+            return promptOperations.testRun(call);
         if (const auto view = trafficViewOf(route->operation))
             return trafficReport(*view);
         auto result = operations.run(call);

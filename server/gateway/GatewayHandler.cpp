@@ -173,6 +173,11 @@ Awaitable<void> GatewayHandler::callProvider(RequestContext& context, ResponseCh
         co_await sendError(context, channel, *context.error);
         co_return;
     }
+    co_await callAdmitted(context, channel);
+}
+
+Awaitable<void> GatewayHandler::callAdmitted(RequestContext& context, ResponseChannel& channel)
+{
     // A model that captures payloads has its answers go through a tap, which hands what it kept to
     // the call record when this call ends (docs/analytics.md "Payload capture").
     std::optional<PayloadTapChannel> tap;
@@ -368,6 +373,43 @@ Awaitable<ProviderTestResult> GatewayHandler::testProvider(const ProviderConfig&
     result.message = probeMessage(channel.body);
     result.latency = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - request.receivedAt);
     co_return result;
+}
+
+Awaitable<std::string> GatewayHandler::runAdminCall(std::string body, CallRecord& call, std::size_t workerIndex)
+{
+    IncomingRequest request;
+    request.message.method(http::verb::post);
+    request.message.target(call.endpoint);
+    request.message.body() = std::move(body);
+    if (!call.tags.empty())
+        request.message.set("x-gatehouse-metadata", call.tags);
+    request.receivedAt = Clock::now();
+    request.receivedAtWallClock = std::chrono::system_clock::now();
+    request.workerIndex = workerIndex;
+
+    static const Caller admin; // no key, no tenant, every model: the admin API's own call
+    CollectingChannel channel;
+    RequestContext context(request, m_snapshots.current(), newRequestId());
+    CallRecord recorded;
+    {
+        const InFlightCall inFlight(*this, context, channel);
+        context.caller = &admin;
+        context.record.startedAt = request.receivedAtWallClock;
+        context.record.endpoint = call.endpoint.substr(0, 128);
+        context.record.prompt = call.prompt;
+        context.record.promptVersion = call.promptVersion;
+        context.record.promptLabel = call.promptLabel;
+        if (runStages({&m_parseChat, &m_resolveRoute}, context) == StageStatus::Continue)
+            co_await callAdmitted(context, channel);
+        else
+            co_await sendError(context, channel, *context.error);
+        context.completed = true;
+        recorded = context.record; // before the record goes to the writer, which finishRecord completes
+    }
+    recorded.requestId = context.requestId;
+    recorded.latency = micros(Clock::now() - request.receivedAt);
+    call = std::move(recorded);
+    co_return std::move(channel.body);
 }
 
 void GatewayHandler::finishRecord(RequestContext& context, const ResponseChannel& channel)

@@ -35,6 +35,13 @@ public:
     // One real chat call to `provider` asking `upstreamModel` for a few tokens (see ProviderProbe.h).
     Awaitable<ProviderTestResult> testProvider(const ProviderConfig& provider, std::string upstreamModel, std::size_t workerIndex);
 
+    // A chat completion request of the admin API's own (a prompt version's test run; `body`, not
+    // streamed): the pipeline after authentication, as a call of no key and no tenant, with the
+    // answer kept instead of sent. `call` gives the record's endpoint, prompt fields and tags (sent
+    // as the request's x-gatehouse-metadata); it comes back as the call was recorded. Returns the
+    // answer's body.
+    Awaitable<std::string> runAdminCall(std::string body, CallRecord& call, std::size_t workerIndex);
+
     // Records a request the HTTP layer refused before it reached the handler (body too large, ...).
     void recordRejected(const IncomingRequest& request, int status, const std::string& code);
 
@@ -72,6 +79,8 @@ private:
     std::string healthBody(bool detail) const;
 
     Awaitable<void> callProvider(RequestContext& context, ResponseChannel& channel);
+    // Once the stages let a call through: limits and budgets, the cache, the attempts, the cost.
+    Awaitable<void> callAdmitted(RequestContext& context, ResponseChannel& channel);
     // What the call cost, what the cache did, how many attempts: into the record, and the rate
     // limits and budgets settled with it.
     void settleCall(RequestContext& context) const;

@@ -10,6 +10,7 @@
 #include "store/AdminTokenStore.h"
 #include "store/GovernanceStore.h"
 #include "store/KeyStore.h"
+#include "store/PromptStore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -71,7 +72,11 @@ struct Mutation {
     int status;
     const char* action;
     const char* entityType;
+    const char* entityId = nullptr; // when the answer does not name it (a prompt's versions and labels)
 };
+
+// The prompt the fixture makes, twice: "greet" (versions 1 and 2, production on 1) and "spare-prompt".
+const char* kPromptVersion = R"({"model":"mock-chat","messages":[{"role":"user","content":"Hello {{name}}"}],"variables":[{"name":"name"}]})";
 
 const std::vector<Mutation>& mutations()
 {
@@ -144,6 +149,20 @@ const std::vector<Mutation>& mutations()
         {"importPrices", "POST", "/admin/v1/prices/import?reason=sync",
             R"({"acme-chat":{"litellm_provider":"openai","mode":"chat","input_cost_per_token":1e-06,"output_cost_per_token":2e-06}})",
             AdminRole::Admin, 200, "price.import", "price"},
+        {"createPrompt", "POST", "/admin/v1/prompts", R"({"name":"new-prompt","description":"d","reason":"new"})", AdminRole::Operator,
+            201, "prompt.create", "prompt"},
+        {"updatePrompt", "PATCH", "/admin/v1/prompts/greet", R"({"description":"changed"})", AdminRole::Operator, 200,
+            "prompt.update", "prompt"},
+        {"deletePrompt", "DELETE", "/admin/v1/prompts/spare-prompt?reason=unused", "", AdminRole::Admin, 200, "prompt.delete",
+            "prompt"},
+        {"createPromptVersion", "POST", "/admin/v1/prompts/greet/versions", kPromptVersion, AdminRole::Operator, 201,
+            "prompt.version.create", "prompt", "greet/v3"},
+        {"setPromptLabel", "PUT", "/admin/v1/prompts/greet/labels/staging", R"({"split":[{"version":1,"weight":3},{"version":2}]})",
+            AdminRole::Operator, 200, "prompt.label.create", "prompt", "greet@staging"},
+        {"deletePromptLabel", "DELETE", "/admin/v1/prompts/greet/labels/production?reason=unused", "", AdminRole::Operator, 200,
+            "prompt.label.delete", "prompt", "greet@production"},
+        {"testRunPromptVersion", "POST", "/admin/v1/prompts/greet/versions/1/test-run", R"({"variables":{"name":"Ada"}})",
+            AdminRole::Operator, 200, "prompt.test_run", "prompt", "greet/v1"},
     };
     return list;
 }
@@ -185,11 +204,15 @@ QString concretePath(const AdminRoute& route, const Fixture& fixture)
         path.replace("{name}", "retired-bot");
     else if (path.startsWith("/admin/v1/providers/"))
         path.replace("{name}", "stored-mock");
+    else if (path.startsWith("/admin/v1/prompts/"))
+        path.replace("{name}", "greet").replace("{version}", "1").replace("{label}", "production");
     else
         path.replace("{id}", QString::number(fixture.pending));
     path.replace("{request_id}", QString::fromStdString(fixture.requestId));
     if (route.operation == AdminOperation::CallTop)
         path += "?by=model"; // its one required parameter
+    if (route.operation == AdminOperation::DiffPromptVersions)
+        path += "?from=1&to=2";
     return path.replace("{model}", "gpt-approval");
 }
 
@@ -375,6 +398,15 @@ void AdminApiTest::init()
         const auto set = service.respond({http::verb::put, target, body, setupCaller});
         QVERIFY2(set.status == 200, set.body.c_str());
     }
+    // Prompts in the store, served at once.
+    PromptStore prompts(db);
+    for (const auto* name : {"greet", "spare-prompt"}) {
+        prompts.createPrompt(store, setup, name, "");
+        prompts.addVersion(store, setup, name, readPromptVersion(Json::parse(kPromptVersion)));
+        prompts.addVersion(store, setup, name, readPromptVersion(Json::parse(kPromptVersion)));
+        prompts.setLabel(store, setup, name, "production", Json::array({Json{{"version", 1}}}));
+    }
+    m_gateway->server().governanceChanged();
 }
 
 void AdminApiTest::cleanup()
@@ -739,6 +771,9 @@ void AdminApiTest::wrongMethodsGet405WithAllow_data()
     QTest::newRow("DELETE model access") << "DELETE" << "/admin/v1/models/m/access" << "GET, PUT";
     QTest::newRow("GET grants") << "GET" << "/admin/v1/access-grants" << "POST";
     QTest::newRow("POST openapi") << "POST" << "/admin/v1/openapi.json" << "GET";
+    QTest::newRow("PUT prompts") << "PUT" << "/admin/v1/prompts" << "GET, POST";
+    QTest::newRow("GET a prompt label") << "GET" << "/admin/v1/prompts/greet/labels/production" << "PUT, DELETE";
+    QTest::newRow("GET a test run") << "GET" << "/admin/v1/prompts/greet/versions/1/test-run" << "POST";
 }
 
 void AdminApiTest::wrongMethodsGet405WithAllow()
@@ -817,6 +852,38 @@ void AdminApiTest::validationErrorsNameTheField_data()
     row("since not a number", "GET", "/admin/v1/audit?since_ms=yesterday", "", 400, "since_ms", "invalid_value");
     row("delete with an unknown parameter", "DELETE", "/admin/v1/tenants/{spare_tenant}?why=x", "", 400, "why",
         "unknown_parameter");
+    // Prompts: a refused version or split names its field with the refusal's code.
+    row("prompt version with an undeclared variable", "POST", "/admin/v1/prompts/greet/versions",
+        R"({"model":"m","messages":[{"role":"user","content":"Hi {{who}}"}]})", 400, "messages[0].content", "undeclared_variable");
+    row("prompt version without a model", "POST", "/admin/v1/prompts/greet/versions", R"({"messages":[{"role":"user","content":"x"}]})",
+        400, "model", "invalid_value");
+    row("unknown prompt version field", "POST", "/admin/v1/prompts/greet/versions", R"({"model":"m","colour":"red"})", 400, "colour",
+        "unknown_field");
+    row("prompt name with a capital", "POST", "/admin/v1/prompts", R"({"name":"Greet"})", 400, "name", "invalid_value");
+    row("prompt description too long", "POST", "/admin/v1/prompts", R"({"name":"long","description":")" + QString(5000, 'x') + R"("})",
+        400, "description", "invalid_value");
+    row("split of a missing version", "PUT", "/admin/v1/prompts/greet/labels/beta", R"({"split":[{"version":9}]})", 404,
+        "split[0].version", "not_found");
+    row("weight of zero", "PUT", "/admin/v1/prompts/greet/labels/beta", R"({"split":[{"version":1,"weight":0}]})", 400,
+        "split[0].weight", "invalid_value");
+    row("label name with a capital", "PUT", "/admin/v1/prompts/greet/labels/Beta", R"({"split":[{"version":1}]})", 400, "label",
+        "invalid_value");
+    row("label without a split", "PUT", "/admin/v1/prompts/greet/labels/beta", "{}", 400, "split", "invalid_value");
+    row("unknown prompt", "GET", "/admin/v1/prompts/nope", "", 404, "", "not_found");
+    row("unknown prompt version", "GET", "/admin/v1/prompts/greet/versions/9", "", 404, "", "not_found");
+    row("prompt version not a number", "GET", "/admin/v1/prompts/greet/versions/latest", "", 404, "", "not_found");
+    row("unknown prompt label", "DELETE", "/admin/v1/prompts/greet/labels/beta", "", 404, "", "not_found");
+    row("diff without to", "GET", "/admin/v1/prompts/greet/diff?from=1", "", 400, "to", "missing_required_parameter");
+    row("diff to a missing version", "GET", "/admin/v1/prompts/greet/diff?from=1&to=9", "", 404, "", "not_found");
+    row("prompt stats range backwards", "GET", "/admin/v1/prompts/greet/stats?since_ms=5&until_ms=5", "", 400, "since_ms",
+        "invalid_value");
+    row("test run without a variable", "POST", "/admin/v1/prompts/greet/versions/1/test-run", R"({"variables":{}})", 400,
+        "variables.name", "missing_variable");
+    row("test run with a mistyped variable", "POST", "/admin/v1/prompts/greet/versions/1/test-run", R"({"variables":{"name":5}})",
+        400, "variables.name", "invalid_variable_type");
+    row("test run with a variable twice", "POST", "/admin/v1/prompts/greet/versions/1/test-run",
+        R"({"variables":{"name":"A"},"text_variables":{"name":"B"}})", 400, "text_variables.name", "duplicate_parameter");
+    row("test run of an unknown version", "POST", "/admin/v1/prompts/greet/versions/9/test-run", "{}", 404, "", "not_found");
 }
 
 void AdminApiTest::validationErrorsNameTheField()
@@ -927,20 +994,25 @@ void AdminApiTest::everyMutationLeavesExactlyOneAuditEntry()
     }
     // Entities are named by their id, else their name (providers), else their model (model access,
     // models); rate limits and budgets by scope/id (and /period).
-    // Prices by provider/model/day ("*" for any provider), an import as "import".
-    const auto entityId = entity.contains("scope")
-        ? entity["scope"].toString() + "/" + entity["id"].toString() + (entity.contains("period") ? "/" + entity["period"].toString() : "")
-        : entity.contains("imported")       ? QString("import")
-        : entity.contains("effective_date") ? entity["provider"].toString() + "/" + entity["model"].toString() + "/" + entity["effective_date"].toString()
-        : entity.contains("id")   ? QString::number(entity["id"].toInteger())
-        : entity.contains("name") ? entity["name"].toString()
-                                  : entity["model"].toString();
+    // Prices by provider/model/day ("*" for any provider), an import as "import"; a prompt's versions
+    // and labels as the table says.
+    // (Read through a const reference: operator[] of a non-const object would add the key.)
+    const QJsonObject& named = entity;
+    const auto entityId = mutation.entityId ? QString(mutation.entityId)
+        : named.contains("scope")
+        ? named["scope"].toString() + "/" + named["id"].toString() + (named.contains("period") ? "/" + named["period"].toString() : "")
+        : named.contains("imported")       ? QString("import")
+        : named.contains("effective_date") ? named["provider"].toString() + "/" + named["model"].toString() + "/" + named["effective_date"].toString()
+        : named.contains("id")   ? QString::number(named["id"].toInteger())
+        : named.contains("name") ? named["name"].toString()
+                                 : named["model"].toString();
     QCOMPARE(entry["entity_id"].toString(), entityId);
     // The answer is the entity after the change (or as it was, for a delete).
     const auto state = QString(mutation.method) == "DELETE" ? entry["before"].toObject() : entry["after"].toObject();
-    // (An import's entry keeps its counts, not the skipped examples.)
+    // (An import's entry keeps its counts, not the skipped examples; a test run's its outcome, not the texts.)
+    const bool summarised = QString(mutation.action) == "price.import" || QString(mutation.action) == "prompt.test_run";
     for (const auto& key : entity.keys()) {
-        if (QString(mutation.action) != "price.import" || state.contains(key))
+        if (!summarised || state.contains(key))
             QCOMPARE(state[key], entity[key]);
     }
     if (!replacement.isEmpty())

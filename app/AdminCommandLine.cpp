@@ -26,6 +26,10 @@ std::string typeName(const ArgumentSpec& argument)
         return "TIME";
     case ValueKind::TextMap:
         return "KEY=VALUE";
+    case ValueKind::VersionSplit:
+        return "VERSION[:WEIGHT]";
+    case ValueKind::JsonFile:
+        return "FILE";
     case ValueKind::OutputFormat:
         return "table|json|csv";
     default:
@@ -65,6 +69,8 @@ CLI::Option* addArgument(CLI::App& command, const ArgumentSpec& argument)
     auto* option = addValueOption(command, name, help)->type_name(typeName(argument))->check(parsesAs(argument.kind));
     if (argument.kind == ValueKind::TextList || argument.kind == ValueKind::TextMap)
         option->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->allow_extra_args(false); // --tag a=1 --tag b=2
+    if (argument.kind == ValueKind::VersionSplit)
+        option->expected(-1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll); // 3:90 4:10
     if (argument.required)
         option->required();
     return option;
@@ -106,7 +112,11 @@ AdminCommandLine::AdminCommandLine(CLI::App& app)
 {
     std::map<std::string_view, CLI::App*> groups;
     for (const auto& group : adminCommandGroups()) {
-        auto* command = app.add_subcommand(std::string(group.name), std::string(group.summary));
+        // "prompt version": the group "version" within "prompt" (listed after it).
+        const auto space = group.name.rfind(' ');
+        auto& parent = space == std::string_view::npos ? app : *groups.at(group.name.substr(0, space));
+        const auto name = space == std::string_view::npos ? group.name : group.name.substr(space + 1);
+        auto* command = parent.add_subcommand(std::string(name), std::string(group.summary));
         command->require_subcommand(1);
         groups[group.name] = command;
     }

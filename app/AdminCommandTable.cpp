@@ -65,6 +65,15 @@ const std::vector<Column> kCallColumns{{"STARTED", "started_at_ms"}, {"REQUEST_I
     {"CONSUMER", "consumer"}, {"MODEL", "model"}, {"STATUS", "status"}, {"LATENCY_US", "latency_us"},
     {"PROMPT", "prompt_tokens"}, {"COMPLETION", "completion_tokens"}, {"COST_USD", "cost_usd"}};
 
+const std::vector<Column> kPromptColumns{{"NAME", "name"}, {"LATEST", "latest_version"}, {"DESCRIPTION", "description"},
+    {"CREATED", "created_at_ms"}};
+const std::vector<Column> kPromptVersionColumns{{"VERSION", "version"}, {"MODEL", "model"}, {"NOTE", "note"},
+    {"BY", "created_by"}, {"CREATED", "created_at_ms"}};
+const std::vector<Column> kPromptMessageColumns{{"ROLE", "role"}, {"CONTENT", "content"}};
+const std::vector<Column> kPromptStatsColumns{{"VERSION", "version"}, {"LABEL", "label"}, {"REQUESTS", "requests"},
+    {"ERRORS", "errors"}, {"P50_MS", "latency_p50_ms"}, {"P95_MS", "latency_p95_ms"}, {"PROMPT", "prompt_tokens"},
+    {"COMPLETION", "completion_tokens"}, {"COST_USD", "cost_usd"}, {"FEEDBACK", "feedback_count"}, {"SCORE", "feedback_mean"}};
+
 const std::vector<Column> kSeriesColumns{{"BUCKET", "bucket_ms"}, {"GROUP", "group"}, {"REQUESTS", "requests"},
     {"ERRORS", "errors"}, {"PROMPT", "prompt_tokens"}, {"COMPLETION", "completion_tokens"}, {"COST_USD", "cost_usd"},
     {"P50_MS", "latency_p50_ms"}, {"P95_MS", "latency_p95_ms"}};
@@ -99,7 +108,20 @@ const CommandGroup kGroups[]{
     {"price", "The price table (USD per million tokens): list, set, delete, import a LiteLLM price file"},
     {"calls", "The call log: list (filtered, as a table, JSON or CSV), show one call"},
     {"analytics", "Charts of the call log as numbers: series (per minute, hour or day), top (tenants, keys, models, ...)"},
+    {"prompt", "Managed prompts: list, show, create, describe, delete, versions, diff, labels, stats, test runs"},
+    {"prompt version", "A prompt's versions: add one from a JSON file, show one"},
+    {"prompt label", "A prompt's labels: set or move one (with weights), delete one"},
 };
+
+ArgumentSpec promptName()
+{
+    return {"NAME", "name", P::Path, K::Text, kRequired, "The prompt's name"};
+}
+
+ArgumentSpec promptVersion()
+{
+    return {"VERSION", "version", P::Path, K::Integer, kRequired, "The version's number"};
+}
 
 // The scope a rate limit or a budget applies to, as its body fields or its path.
 ArgumentSpec scopeOption(std::string_view kinds)
@@ -343,6 +365,51 @@ const std::vector<CommandSpec>& commandTable()
                 {"--effective-date", "effective_date", P::Query, K::Text, kOptional, "YYYY-MM-DD the prices take effect (default today)"},
                 reasonInQuery()},
             AnswerShape::Entity},
+
+        // --- managed prompts ---
+        {"prompt", "list", "List prompts", {{verb::get, "/admin/v1/prompts"}}, paged({}), AnswerShape::List, kPromptColumns},
+        {"prompt", "show", "Show a prompt, its labels and its versions", {{verb::get, "/admin/v1/prompts/{name}"}}, {promptName()},
+            AnswerShape::EntityAndTable, kPromptVersionColumns, {}, "versions"},
+        {"prompt", "create", "Create a prompt (then add versions with `prompt version add`)", {{verb::post, "/admin/v1/prompts"}},
+            {{"NAME", "name", P::Body, K::Text, kRequired, "Its name: a-z 0-9 . _ -, starting with a letter or digit"},
+                {"--description", "description", P::Body, K::Text, kOptional, "What it is for"}, reasonInBody()},
+            AnswerShape::Entity},
+        {"prompt", "describe", "Change a prompt's description", {{verb::patch, "/admin/v1/prompts/{name}"}},
+            {promptName(), {"DESCRIPTION", "description", P::Body, K::Text, kRequired, "The new description"}, reasonInBody()},
+            AnswerShape::Entity},
+        {"prompt", "delete", "Delete a prompt with its versions and labels", {{verb::delete_, "/admin/v1/prompts/{name}"}},
+            {promptName(), reasonInQuery()}, AnswerShape::Entity},
+        {"prompt version", "add", "Add a version from a JSON file (model, messages, variables, parameters, overridable, note)",
+            {{verb::post, "/admin/v1/prompts/{name}/versions"}},
+            {promptName(), {"FILE", "file", P::BodyFile, K::Text, kRequired, "The version as JSON (docs/prompts.md)"}, reasonInBody()},
+            AnswerShape::EntityAndTable, kPromptMessageColumns, {}, "messages"},
+        {"prompt version", "show", "Show a version", {{verb::get, "/admin/v1/prompts/{name}/versions/{version}"}},
+            {promptName(), promptVersion()}, AnswerShape::EntityAndTable, kPromptMessageColumns, {}, "messages"},
+        {"prompt", "diff", "Show what changed from one version to another", {{verb::get, "/admin/v1/prompts/{name}/diff"}},
+            {promptName(), {"FROM", "from", P::Query, K::Integer, kRequired, "The older version"},
+                {"TO", "to", P::Query, K::Integer, kRequired, "The newer version"}},
+            AnswerShape::PromptDiff},
+        {"prompt label", "set", "Point a label at a version, or split it over several by weight",
+            {{verb::put, "/admin/v1/prompts/{name}/labels/{label}"}},
+            {promptName(), {"LABEL", "label", P::Path, K::Text, kRequired, "The label: production, staging, ..."},
+                {"SPLIT", "split", P::Body, K::VersionSplit, kRequired, "VERSION, or VERSION:WEIGHT repeated for a split: 3:90 4:10"},
+                reasonInBody()},
+            AnswerShape::Entity},
+        {"prompt label", "delete", "Delete a label", {{verb::delete_, "/admin/v1/prompts/{name}/labels/{label}"}},
+            {promptName(), {"LABEL", "label", P::Path, K::Text, kRequired, "The label"}, reasonInQuery()}, AnswerShape::Entity},
+        {"prompt", "stats", "Compare the versions on their calls: requests, errors, latency, tokens, cost, feedback",
+            {{verb::get, "/admin/v1/prompts/{name}/stats"}},
+            {promptName(), {"--since", "since_ms", P::Query, K::TimeAgo, kOptional, "From this time on (default: 7d ago): 2025-06-30, or ago: 24h"},
+                {"--until", "until_ms", P::Query, K::TimeAgo, kOptional, "Before this time (default: now)"}},
+            AnswerShape::EntityAndTable, kPromptStatsColumns, {}, "data"},
+        {"prompt", "test-run", "Run a version with variables through the gateway and show its answer (recorded as a test call)",
+            {{verb::post, "/admin/v1/prompts/{name}/versions/{version}/test-run"}},
+            {promptName(), promptVersion(),
+                {"--var", "text_variables", P::Body, K::TextMap, kOptional, "A variable NAME=VALUE, read by its declared type (repeat)"},
+                {"--vars-file", "variables", P::Body, K::JsonFile, kOptional, "A JSON file of variable names to values"},
+                {"--model", "model", P::Body, K::Text, kOptional, "Another model to send it to (default: the version's)"},
+                reasonInBody()},
+            AnswerShape::PromptTestRun},
 
         // --- admin tokens ---
         {"admin-token", "list", "List admin tokens (never the tokens themselves)", {{verb::get, "/admin/v1/admin-tokens"}},

@@ -1,4 +1,4 @@
-// The admin commands (`gatehouse tenant|consumer|key|access|audit|admin-token|limit|budget|price ...`) as data: each
+// The admin commands (`gatehouse tenant|consumer|key|access|audit|admin-token|limit|budget|price|prompt ...`) as data: each
 // names the admin API request it makes, where each of its arguments goes in that request, and how
 // the answer is shown. The CLI registration, the request builder and the printer all read this
 // table, so a command is one entry here, whether it runs locally or against --remote.
@@ -17,7 +17,9 @@ enum class Placement {
     Path,  // replaces {field} in the endpoint's path, percent-encoded
     Query, // ?field=value
     Body,  // a field of the JSON body
-    BodyFile, // a path: the file's text is the request's whole body, sent as it is (an import)
+    BodyFile, // a path: the file's text is the request's whole body (an import); Body options
+              // given besides are added to it, which must then be a JSON object
+
     Output // changes how the answer is requested or shown, not the API call itself
 };
 
@@ -33,6 +35,8 @@ enum class ValueKind {
     TimeAgo,         // ISO 8601, or a duration ago ("24h") → epoch ms
     TextList,        // repeatable → a JSON array of strings
     TextMap,         // repeatable KEY=VALUE → a JSON object of strings
+    VersionSplit,    // repeatable VERSION or VERSION:WEIGHT → [{"version", "weight"}] (a prompt label's split)
+    JsonFile,        // a path: the file's JSON is the value (a test run's variables)
     OutputFormat,    // table (default), json (the raw answer) or csv (asks the API for CSV)
 };
 
@@ -67,21 +71,25 @@ enum class AnswerShape {
     List,   // {"data":[...],"total":N,...}: a table of `columns`
     Entity, // one object: "field: value" lines
     Secret, // one object carrying a secret shown once (`secretField`): the secret alone on stdout
+    EntityAndTable, // one object's fields, then its array `tableField` as a table of `columns`
+    PromptDiff,     // a prompt diff: the changed fields, then each changed message as a line diff
+    PromptTestRun,  // a prompt's test run: the outcome, the rendered messages, the answer's text
 };
 
 struct CommandSpec {
-    std::string_view group; // "tenant"; "" for a command of its own ("audit")
+    std::string_view group; // "tenant", "prompt version"; "" for a command of its own ("audit")
     std::string_view name;
     std::string_view summary;
     std::vector<Endpoint> endpoints;
     std::vector<ArgumentSpec> arguments;
     AnswerShape shape;
-    std::vector<Column> columns = {};  // AnswerShape::List
+    std::vector<Column> columns = {};  // AnswerShape::List and EntityAndTable
     std::string_view secretField = {}; // AnswerShape::Secret
+    std::string_view tableField = {};  // AnswerShape::EntityAndTable
 };
 
 struct CommandGroup {
-    std::string_view name;
+    std::string_view name; // "prompt"; a group within a group is named with its parent's: "prompt version"
     std::string_view summary;
 };
 

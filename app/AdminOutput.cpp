@@ -135,6 +135,62 @@ std::string errorMessage(const AdminAnswer& answer, const std::optional<Json>& j
         + (answer.body.empty() ? std::string(" (empty body)") : ": " + shortened(answer.body));
 }
 
+// The fields other than the ones shown apart.
+Json without(const Json& entity, std::initializer_list<const char*> fields)
+{
+    auto rest = entity;
+    for (const auto* field : fields)
+        rest.erase(field);
+    return rest;
+}
+
+std::string roleOf(const Json& message)
+{
+    return message.is_object() ? message.value("role", std::string("?")) : std::string("none");
+}
+
+// A prompt diff as a unified diff: the fields that changed, then each changed message's lines.
+void printPromptDiff(const Json& diff, std::ostream& out)
+{
+    out << "--- version " << diff.value("from", Json()).dump() << "\n+++ version " << diff.value("to", Json()).dump() << "\n";
+    bool changed = false;
+    for (const auto& change : diff.value("changes", Json::array())) {
+        out << change.value("field", std::string()) << ": " << change.value("from", Json()).dump() << " -> "
+            << change.value("to", Json()).dump() << "\n";
+        changed = true;
+    }
+    for (const auto& message : diff.value("messages", Json::array())) {
+        if (!message.value("changed", false))
+            continue;
+        changed = true;
+        const auto from = roleOf(message.value("from", Json())), to = roleOf(message.value("to", Json()));
+        out << "@@ message " << message.value("index", 0) + 1 << " (" << (from == to ? from : from + " -> " + to) << ") @@\n";
+        for (const auto& line : message.value("lines", Json::array()))
+            out << line.value("op", std::string(" ")) << line.value("text", std::string()) << "\n";
+    }
+    if (!changed)
+        out << "No differences.\n";
+}
+
+// What a person testing a prompt wants to read: the outcome, the messages sent, the answer's text
+// (or its error's message).
+void printPromptTestRun(const Json& run, std::ostream& out)
+{
+    printFields(without(run, {"rendered", "request", "answer"}), {}, {}, out);
+    out << "--- rendered\n";
+    for (const auto& message : run.value("rendered", Json::array()))
+        out << "[" << roleOf(message) << "] " << message.value("content", std::string()) << "\n";
+    out << "--- answer\n";
+    const auto answer = run.value("answer", Json());
+    const auto choices = answer.is_object() ? answer.value("choices", Json::array()) : Json::array();
+    if (answer.is_object() && answer.contains("error") && answer["error"].is_object())
+        out << "error: " << answer["error"].value("message", std::string()) << "\n";
+    else if (!choices.empty() && choices[0].is_object() && choices[0].value("message", Json::object()).value("content", Json()).is_string())
+        out << choices[0]["message"]["content"].get<std::string>() << "\n";
+    else
+        out << answer.dump() << "\n";
+}
+
 std::optional<Json> parsedJson(const std::string& body)
 {
     auto json = Json::parse(body, nullptr, false);
@@ -175,6 +231,23 @@ int printAdminAnswer(const CommandSpec& command, const AdminAnswer& answer, cons
         break;
     case AnswerShape::Entity:
         printFields(*json, {}, {}, out);
+        break;
+    case AnswerShape::EntityAndTable: {
+        const std::string tableField(command.tableField);
+        printFields(*json, {}, tableField, out);
+        if (json->value(tableField, Json::array()).empty()) {
+            err << "No " << tableField << " to list.\n";
+        } else {
+            out << "\n"; // the table below the fields
+            printTable(command.columns, (*json)[tableField], out);
+        }
+        break;
+    }
+    case AnswerShape::PromptDiff:
+        printPromptDiff(*json, out);
+        break;
+    case AnswerShape::PromptTestRun:
+        printPromptTestRun(*json, out);
         break;
     case AnswerShape::Secret: {
         // Scripts capture stdout: it gets the secret and nothing else.

@@ -41,6 +41,17 @@ std::optional<std::pair<std::string, std::string>> splitKeyValue(const std::stri
     return std::pair{text.substr(0, equals), text.substr(equals + 1)};
 }
 
+// "3" → {3, 1}, "3:90" → {3, 90}: a version of a prompt label's split and its weight.
+std::optional<std::pair<int64_t, int64_t>> parseSplitEntry(const std::string& text)
+{
+    const auto colon = text.find(':');
+    const auto version = parseInteger(std::string_view(text).substr(0, colon));
+    const auto weight = colon == std::string::npos ? std::optional<int64_t>(1) : parseInteger(std::string_view(text).substr(colon + 1));
+    if (!version || !weight)
+        return std::nullopt;
+    return std::pair{*version, *weight};
+}
+
 bool hasBody(http::verb method)
 {
     return method != http::verb::get && method != http::verb::delete_;
@@ -50,6 +61,17 @@ const std::vector<std::string>* given(const ArgumentValues& values, std::string_
 {
     const auto found = values.find(name);
     return found == values.end() || found->second.empty() ? nullptr : &found->second;
+}
+
+// The text of the file an argument names, or a UsageError saying why it cannot be read.
+std::string fileText(const ArgumentSpec& argument, const std::string& path)
+{
+    std::ifstream file(path, std::ios::binary);
+    if (!file)
+        throw UsageError(std::string(argument.name) + ": cannot read '" + path + "': " + std::strerror(errno));
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
 }
 
 // The argument's value as the API takes it. `texts` holds one entry except for repeatable kinds.
@@ -90,19 +112,22 @@ Json typedValue(const ArgumentSpec& argument, const std::vector<std::string>& te
         }
         return map;
     }
+    case ValueKind::VersionSplit: {
+        Json split = Json::array();
+        for (const auto& entry : texts) {
+            const auto [version, weight] = *parseSplitEntry(entry);
+            split.push_back({{"version", version}, {"weight", weight}});
+        }
+        return split;
+    }
+    case ValueKind::JsonFile: {
+        auto json = Json::parse(fileText(argument, text), nullptr, false);
+        if (json.is_discarded())
+            throw UsageError(std::string(argument.name) + ": '" + text + "' does not hold JSON");
+        return json;
+    }
     }
     throw std::logic_error("a value kind without a reader");
-}
-
-// The text of the file an argument names, or a UsageError saying why it cannot be read.
-std::string fileText(const ArgumentSpec& argument, const std::string& path)
-{
-    std::ifstream file(path, std::ios::binary);
-    if (!file)
-        throw UsageError(std::string(argument.name) + ": cannot read '" + path + "': " + std::strerror(errno));
-    std::ostringstream text;
-    text << file.rdbuf();
-    return text.str();
 }
 
 std::string queryText(const Json& value)
@@ -118,6 +143,23 @@ const Endpoint& chosenEndpoint(const CommandSpec& command, const ArgumentValues&
             return endpoint;
     }
     throw std::logic_error("command " + std::string(command.name) + " has no endpoint for these arguments");
+}
+
+// A file that is the whole body with the body options given besides it added (`prompt version add
+// NAME FILE --reason R`): the file must then hold a JSON object that does not set them itself.
+std::string withBodyOptions(const std::string& fileBody, const Json& options, std::string_view fileArgument)
+{
+    if (options.empty())
+        return fileBody;
+    auto json = Json::parse(fileBody, nullptr, false);
+    if (!json.is_object())
+        throw UsageError(std::string(fileArgument) + ": must hold a JSON object to add " + options.begin().key() + " to");
+    for (const auto& [field, value] : options.items()) {
+        if (json.contains(field))
+            throw UsageError(std::string(fileArgument) + " sets " + field + " already; leave it out of the file or the command line");
+        json[field] = value;
+    }
+    return json.dump();
 }
 
 // Body options make no sense on a read: `access mode MODEL --auto-approve` without --set.
@@ -161,6 +203,10 @@ std::optional<std::string> valueProblem(ValueKind kind, const std::string& text)
         if (!splitKeyValue(text))
             return "'" + text + "' is not KEY=VALUE";
         break;
+    case ValueKind::VersionSplit:
+        if (!parseSplitEntry(text))
+            return "'" + text + "' is not VERSION or VERSION:WEIGHT (3, or 3:90)";
+        break;
     case ValueKind::OutputFormat:
         if (text != "table" && text != "json" && text != "csv")
             return "'" + text + "' is not a format; use table, json or csv";
@@ -169,6 +215,7 @@ std::optional<std::string> valueProblem(ValueKind kind, const std::string& text)
     case ValueKind::Switch:
     case ValueKind::Literal:
     case ValueKind::TextList:
+    case ValueKind::JsonFile:
         break;
     }
     return std::nullopt;
@@ -202,8 +249,10 @@ BuiltRequest buildAdminRequest(const CommandSpec& command, const ArgumentValues&
     std::string query;
     Json body = Json::object();
     std::optional<std::string> wholeBody; // Placement::BodyFile
+    std::string_view fileArgument;
     const auto addQuery = [&](std::string_view field, const std::string& text) {
-        query += (query.empty() ? "?" : "&") + std::string(field) + "=" + percentEncode(text);
+        query += query.empty() ? '?' : '&';
+        query.append(field).append("=").append(percentEncode(text));
     };
 
     for (const auto& argument : command.arguments) {
@@ -230,6 +279,7 @@ BuiltRequest buildAdminRequest(const CommandSpec& command, const ArgumentValues&
             break;
         case Placement::BodyFile:
             wholeBody = fileText(argument, queryText(value));
+            fileArgument = argument.name;
             break;
         case Placement::Output:
             // table: the default; json: the answer as it is; csv: the API writes it.
@@ -241,7 +291,7 @@ BuiltRequest buildAdminRequest(const CommandSpec& command, const ArgumentValues&
     }
     request.call.target = path + query;
     if (hasBody(endpoint.method))
-        request.call.body = wholeBody ? std::move(*wholeBody) : body.dump();
+        request.call.body = wholeBody ? withBodyOptions(*wholeBody, body, fileArgument) : body.dump();
     return request;
 }
 

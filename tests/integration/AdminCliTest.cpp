@@ -8,6 +8,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QFile>
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
@@ -114,6 +115,25 @@ private:
     std::thread m_thread;
 };
 
+// Two versions of a prompt, as `prompt version add` reads them from files.
+const char* kPromptFirst = R"({"model": "mock-chat", "messages": [{"role": "system", "content": "Be brief."},
+    {"role": "user", "content": "Greet {{name}}."}], "variables": [{"name": "name"}], "note": "first"})";
+const char* kPromptSecond = R"({"model": "mock-chat", "messages": [{"role": "system", "content": "Be brief."},
+    {"role": "user", "content": "Greet {{name}}, who is {{age}}."}],
+    "variables": [{"name": "name"}, {"name": "age", "type": "integer"}], "note": "with age"})";
+const char* kPromptUndeclared = R"({"model": "mock-chat", "messages": [{"role": "user", "content": "Hi {{who}}"}]})";
+
+// Writes `text` to `name` in `directory`; its path.
+QString writeFile(const std::string& directory, const QString& name, const char* text)
+{
+    const auto path = QString::fromStdString(directory) + "/" + name;
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write(text);
+    return path;
+}
+
 // The governance flow every mode runs: tenant → consumer → key → access mode → request → approval.
 struct FlowResult {
     QString key;
@@ -143,6 +163,8 @@ private slots:
     void limitsAndBudgetsReachARemoteGateway();
     void usageErrorsExit2_data();
     void usageErrorsExit2();
+    void promptsAreVersionedLabelledAndCompared();
+    void aPromptTestRunReachesARemoteGateway();
 
 private:
     // Runs the flow with `common` appended to every command (--data DIR, or nothing for the
@@ -460,6 +482,14 @@ void AdminCliTest::usageErrorsExit2_data()
                                          << "'lots' is not a number";
     QTest::newRow("budget without limit") << QStringList{"budget", "set", "--scope", "tenant", "--id", "a"} << "--limit-usd is required";
     QTest::newRow("tenant key with consumer options") << QStringList{"key", "create", "--name", "k", "--expires", "1d"} << "--expires needs --consumer";
+    QTest::newRow("split not a version") << QStringList{"prompt", "label", "set", "greet", "production", "1:x"}
+                                         << "'1:x' is not VERSION or VERSION:WEIGHT";
+    QTest::newRow("label without a version") << QStringList{"prompt", "label", "set", "greet", "production"} << "SPLIT is required";
+    QTest::newRow("version file missing") << QStringList{"prompt", "version", "add", "greet", "/nonexistent/v.json"}
+                                          << "FILE: cannot read '/nonexistent/v.json'";
+    QTest::newRow("vars file missing") << QStringList{"prompt", "test-run", "greet", "1", "--vars-file", "/nonexistent/vars.json"}
+                                       << "--vars-file: cannot read";
+    QTest::newRow("prompt without a subcommand") << QStringList{"prompt", "version"} << "A subcommand is required";
 }
 
 void AdminCliTest::usageErrorsExit2()
@@ -470,6 +500,93 @@ void AdminCliTest::usageErrorsExit2()
     QCOMPARE(run.exitCode, 2);
     QVERIFY(run.out.isEmpty());
     QVERIFY2(run.err.contains(message), qPrintable(run.describe()));
+}
+
+void AdminCliTest::promptsAreVersionedLabelledAndCompared()
+{
+    const auto created = cli({"prompt", "create", "greet", "--description", "greets people", "--reason", "onboarding"}, m_local);
+    QVERIFY2(created.exitCode == 0 && created.out.contains("name: greet"), qPrintable(created.describe()));
+    const auto first = cli({"prompt", "version", "add", "greet", writeFile(m_home->path(), "v1.json", kPromptFirst), "--reason", "start"}, m_local);
+    QVERIFY2(first.exitCode == 0 && first.out.startsWith("version: 1\n"), qPrintable(first.describe()));
+    // The messages as a table below the version's fields.
+    QVERIFY2(QRegularExpression("\\nROLE +CONTENT\\nsystem +Be brief\\.\\nuser +Greet \\{\\{name\\}\\}\\.").match(first.out).hasMatch(),
+        qPrintable(first.describe()));
+    const auto second = cli({"prompt", "version", "add", "greet", writeFile(m_home->path(), "v2.json", kPromptSecond), "--json"}, m_local);
+    QVERIFY2(second.exitCode == 0, qPrintable(second.describe()));
+    QCOMPARE(jsonOf(second)["version"].toInt(), 2);
+
+    // A refused version: the API's message naming the field and the placeholder's place.
+    const auto refused = cli({"prompt", "version", "add", "greet", writeFile(m_home->path(), "bad.json", kPromptUndeclared)}, m_local);
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.startsWith("gatehouse: error: messages[0].content: The placeholder at message 1, line 1, column 4 uses variable 'who'"),
+        qPrintable(refused.describe()));
+
+    const auto label = cli({"prompt", "label", "set", "greet", "production", "1:90", "2:10", "--reason", "a/b test", "--json"}, m_local);
+    QVERIFY2(label.exitCode == 0, qPrintable(label.describe()));
+    const auto split = jsonOf(label)["split"].toArray();
+    QCOMPARE(split.size(), 2);
+    QCOMPARE(split[0].toObject()["weight"].toInt(), 90);
+    QCOMPARE(split[1].toObject()["version"].toInt(), 2);
+    const auto moved = cli({"prompt", "label", "set", "greet", "production", "2"}, m_local);
+    QVERIFY2(moved.exitCode == 0 && moved.out.contains(R"(split: [{"version":2,"weight":1}])"), qPrintable(moved.describe()));
+    const auto missing = cli({"prompt", "label", "set", "greet", "staging", "7"}, m_local);
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY2(missing.err.contains("split[0].version: prompt 'greet' has no version 7"), qPrintable(missing.describe()));
+
+    const auto diff = cli({"prompt", "diff", "greet", "1", "2"}, m_local);
+    QVERIFY2(diff.exitCode == 0, qPrintable(diff.describe()));
+    QVERIFY2(diff.out.startsWith("--- version 1\n+++ version 2\n"), qPrintable(diff.describe()));
+    QVERIFY2(diff.out.contains(R"(note: "first" -> "with age")"), qPrintable(diff.describe()));
+    QVERIFY2(diff.out.contains("@@ message 2 (user) @@\n-Greet {{name}}.\n+Greet {{name}}, who is {{age}}.\n"), qPrintable(diff.describe()));
+    QVERIFY2(!diff.out.contains("message 1"), qPrintable(diff.describe())); // unchanged: not shown
+    QVERIFY2(cli({"prompt", "diff", "greet", "2", "2"}, m_local).out.contains("No differences."), "diff of a version with itself");
+
+    const auto show = cli({"prompt", "show", "greet"}, m_local);
+    QVERIFY2(show.exitCode == 0 && QRegularExpression("\\n2 +mock-chat +with age +cli:cli-tester ").match(show.out).hasMatch(),
+        qPrintable(show.describe()));
+    const auto list = cli({"prompt", "list"}, m_local);
+    QVERIFY2(QRegularExpression("greet +2 +greets people").match(list.out).hasMatch(), qPrintable(list.describe()));
+    const auto stats = cli({"prompt", "stats", "greet", "--since", "1h"}, m_local);
+    QVERIFY2(stats.exitCode == 0 && stats.out.startsWith("prompt: greet\n") && stats.err.contains("No data to list."),
+        qPrintable(stats.describe()));
+    // No data plane here: a test run says so.
+    const auto run = cli({"prompt", "test-run", "greet", "1", "--var", "name=Ada"}, m_local);
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains("needs the running gateway"), qPrintable(run.describe()));
+
+    const auto audit = jsonOf(cli({"audit", "--json", "--entity-type", "prompt"}, m_local))["data"].toArray();
+    QCOMPARE(audit.size(), 5); // create, two versions, a label created and moved
+    QCOMPARE(audit[1].toObject()["reason"].toString(), QString("a/b test"));
+    QCOMPARE(audit[4].toObject()["reason"].toString(), QString("onboarding"));
+    QCOMPARE(audit[3].toObject()["reason"].toString(), QString("start"));
+
+    QCOMPARE(cli({"prompt", "label", "delete", "greet", "production"}, m_local).exitCode, 0);
+    QCOMPARE(cli({"prompt", "delete", "greet", "--reason", "done"}, m_local).exitCode, 0);
+    QCOMPARE(jsonOf(cli({"prompt", "list", "--json"}, m_local))["total"].toInt(), 0);
+}
+
+void AdminCliTest::aPromptTestRunReachesARemoteGateway()
+{
+    startRemoteGateway(AdminRole::Operator, "otto");
+    QCOMPARE(cli({"prompt", "create", "greet"}).exitCode, 0);
+    QCOMPARE(cli({"prompt", "version", "add", "greet", writeFile(m_home->path(), "v2.json", kPromptSecond)}).exitCode, 0);
+    const auto vars = writeFile(m_home->path(), "vars.json", R"({"name": "Ada"})");
+    const auto run = cli({"prompt", "test-run", "greet", "1", "--vars-file", vars, "--var", "age=36", "--reason", "smoke"});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
+    QVERIFY2(run.out.contains("status: 200\n") && run.out.contains("--- rendered\n[system] Be brief.\n[user] Greet Ada, who is 36.\n--- answer\n"),
+        qPrintable(run.describe()));
+    const auto requestId = QRegularExpression("request_id: (\\S+)").match(run.out).captured(1).toStdString();
+    const auto record = test::callRecord(m_gateway->server(), requestId);
+    QCOMPARE(record["prompt"], QString("greet"));
+    QVERIFY2(record["tags"].contains(R"("gatehouse_actor":"otto")"), qPrintable(record["tags"]));
+
+    // The data plane's refusal is the run's answer, not the command's failure.
+    const auto elsewhere = cli({"prompt", "test-run", "greet", "1", "--var", "name=Bo", "--var", "age=1", "--model", "nope"});
+    QVERIFY2(elsewhere.exitCode == 0 && elsewhere.out.contains("status: 404\n") && elsewhere.out.contains("error: "),
+        qPrintable(elsewhere.describe()));
+    const auto mistyped = cli({"prompt", "test-run", "greet", "1", "--var", "name=Bo", "--var", "age=old"});
+    QCOMPARE(mistyped.exitCode, 1);
+    QVERIFY2(mistyped.err.startsWith("gatehouse: error: variables.age: "), qPrintable(mistyped.describe()));
 }
 
 QTEST_GUILESS_MAIN(AdminCliTest)

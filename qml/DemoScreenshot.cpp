@@ -9,6 +9,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QImage>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -84,14 +85,21 @@ DemoScreenshot::DemoScreenshot(QQuickWindow* window, GatewayController* controll
     connect(&m_keyCalls, &TestRequestClient::finished, this, &DemoScreenshot::onKeyCallFinished);
 }
 
+bool DemoScreenshot::isPromptsPage() const
+{
+    return m_page == QLatin1String("prompts") || m_page == QLatin1String("prompts-diff");
+}
+
 void DemoScreenshot::start()
 {
     QVariant shown;
-    QMetaObject::invokeMethod(m_window, "showPage", Q_RETURN_ARG(QVariant, shown), Q_ARG(QVariant, m_page));
+    const QString key = isPromptsPage() ? QStringLiteral("prompts") : m_page;
+    QMetaObject::invokeMethod(m_window, "showPage", Q_RETURN_ARG(QVariant, shown), Q_ARG(QVariant, key));
     if (!shown.toBool()) {
         m_done = true;
         QTimer::singleShot(0, this, [this] {
-            emit finished(false, tr("there is no page named \"%1\" (overview, providers, traffic, analytics, calls, prices, tenants, keys, approvals, audit)").arg(m_page));
+            emit finished(false, tr("there is no page named \"%1\" (overview, providers, traffic, analytics, calls, prices, prompts, prompts-diff, "
+                                    "tenants, keys, approvals, audit)").arg(m_page));
         });
         return;
     }
@@ -120,6 +128,8 @@ void DemoScreenshot::onStateChanged()
         fileGovernanceDemo();
     else if (m_page == QLatin1String("prices"))
         filePriceDemo();
+    else if (isPromptsPage())
+        filePromptDemo();
     else if (m_page == QLatin1String("traffic"))
         sendTrafficDemo();
     else if (m_page == QLatin1String("analytics"))
@@ -255,6 +265,8 @@ void DemoScreenshot::sendDemoCall(std::size_t index)
     if (index >= m_demoCalls.size()) {
         if (m_page == QLatin1String("prices"))
             importDemoPrices();
+        else if (isPromptsPage())
+            showPromptDemo();
         else if (showsPolicy())
             sendKeyCall();
         else
@@ -427,6 +439,165 @@ void DemoScreenshot::importDemoPrices()
         if (QQuickItem* filter = findItemNamed(m_window->contentItem(), QStringLiteral("priceFilter")))
             filter->setProperty("text", QStringLiteral("gpt-4o"));
         waitForRefresh(QStringLiteral("pricesPage"));
+    });
+    m_settle.start();
+}
+
+namespace {
+
+QJsonObject promptMessage(const char* role, const char* content)
+{
+    return {{"role", role}, {"content", QString::fromUtf8(content)}};
+}
+
+QJsonObject promptVariable(const char* name, const char* type, bool required, const QJsonValue& defaultValue, const char* description)
+{
+    QJsonObject variable{{"name", name}, {"type", type}, {"required", required}, {"description", description}};
+    if (!defaultValue.isNull())
+        variable.insert(QStringLiteral("default"), defaultValue);
+    return variable;
+}
+
+// The support team's prompt as it grew: a first cut, the customer's language, then the refund
+// policy and the order history on a larger model. The third is where the picture's draft starts.
+const char* const kSupportSystemV2 = "You are a support agent for {{product}}.\nAnswer politely and briefly, in {{language}}.\nSign as {{agent_name}}.";
+const char* const kSupportSystemV3 = "You are a support agent for {{product}}.\nAnswer politely, in {{language}}, in at most 150 words.\n"
+                                     "If the customer asks for a refund, explain the policy: {{refund_policy}}\n"
+                                     "Never write \\{{placeholders}} back to the customer.\nSign as {{agent_name}}.";
+
+} // namespace
+
+// Prompts of a few teams through the admin API (docs/images/console-prompts.yaml): support-reply
+// with three versions and a split production label, and three more with their labels; then the
+// page shows support-reply (filePromptDemo → showPromptDemo).
+void DemoScreenshot::filePromptDemo()
+{
+    const QString post = QStringLiteral("POST");
+    const QString put = QStringLiteral("PUT");
+    const auto fixed = [](QString target) { return [target] { return target; }; };
+    const auto body = [](QJsonObject object) { return [object] { return object; }; };
+    const QString prompts = QStringLiteral("/admin/v1/prompts");
+    const auto versions = [prompts](const char* name) { return prompts + QLatin1Char('/') + QLatin1String(name) + QStringLiteral("/versions"); };
+    const auto label = [prompts](const char* name, const char* label) {
+        return prompts + QLatin1Char('/') + QLatin1String(name) + QStringLiteral("/labels/") + QLatin1String(label);
+    };
+    const auto split = [](std::initializer_list<std::pair<int, int>> entries) {
+        QJsonArray array;
+        for (const auto& [version, weight] : entries)
+            array.append(QJsonObject{{"version", version}, {"weight", weight}});
+        return QJsonObject{{"split", array}};
+    };
+    const QJsonObject product = promptVariable("product", "string", true, QJsonValue::Null, "The product the customer wrote about");
+    const QJsonObject email = promptVariable("email", "string", true, QJsonValue::Null, "The customer's email, as received");
+    const QJsonObject language = promptVariable("language", "string", false, QStringLiteral("English"), "The customer's language");
+    const QJsonObject agent = promptVariable("agent_name", "string", true, QJsonValue::Null, "Who signs the answer");
+    const QJsonObject policy = promptVariable("refund_policy", "string", false, QStringLiteral("Refunds within 30 days of purchase."),
+        "The policy in one sentence");
+    const QJsonObject orders = promptVariable("orders", "json", false, QJsonArray{}, "The customer's recent orders");
+    m_demoCalls = {
+        {post, fixed(prompts), body({{"name", "support-reply"}, {"description", "Drafts answers to customer emails"}}), {}},
+        {post, fixed(versions("support-reply")), body({{"model", "gpt-4o-mini"},
+            {"messages", QJsonArray{promptMessage("system", "You are a support agent for {{product}}. Answer politely."),
+                promptMessage("user", "Customer email:\n{{email}}")}},
+            {"variables", QJsonArray{product, email}}, {"parameters", QJsonObject{{"temperature", 0.4}}}, {"note", "First cut"}}), {}},
+        {post, fixed(versions("support-reply")), body({{"model", "gpt-4o-mini"},
+            {"messages", QJsonArray{promptMessage("system", kSupportSystemV2), promptMessage("user", "Customer email:\n{{email}}")}},
+            {"variables", QJsonArray{product, email, language, agent}}, {"parameters", QJsonObject{{"temperature", 0.4}, {"max_tokens", 400}}},
+            {"overridable", QJsonArray{"max_tokens"}}, {"note", "Answer in the customer's language, signed"}}), {}},
+        {post, fixed(versions("support-reply")), body({{"model", "gpt-4o"},
+            {"messages", QJsonArray{promptMessage("system", kSupportSystemV3),
+                promptMessage("user", "Customer email:\n{{email}}\n\nRecent orders (JSON): {{ orders }}")}},
+            {"variables", QJsonArray{product, email, language, agent, policy, orders}},
+            {"parameters", QJsonObject{{"temperature", 0.3}, {"max_tokens", 400}}}, {"overridable", QJsonArray{"max_tokens", "temperature"}},
+            {"note", "Refund policy and order history, on gpt-4o"}}), {}},
+        {put, fixed(label("support-reply", "production")), body(split({{2, 90}, {3, 10}})), {}},
+        {put, fixed(label("support-reply", "staging")), body(split({{3, 1}})), {}},
+        {post, fixed(prompts), body({{"name", "release-notes"}, {"description", "Release notes for customers from the changelog"}}), {}},
+        {post, fixed(versions("release-notes")), body({{"model", "claude-sonnet"},
+            {"messages", QJsonArray{promptMessage("system", "Write release notes for {{audience}}: what changed and why it matters."),
+                promptMessage("user", "{{changelog}}")}},
+            {"variables", QJsonArray{promptVariable("audience", "string", false, QStringLiteral("customers"), ""),
+                promptVariable("changelog", "string", true, QJsonValue::Null, "The merged pull requests")}},
+            {"note", "First cut"}}), {}},
+        {put, fixed(label("release-notes", "production")), body(split({{1, 1}})), {}},
+        {post, fixed(prompts), body({{"name", "triage-email"}, {"description", "Routes incoming email to a queue"}}), {}},
+        {post, fixed(versions("triage-email")), body({{"model", "gpt-4o-mini"},
+            {"messages", QJsonArray{promptMessage("system", "Sort the email into one of {{queues}}. Answer with the queue's name only."),
+                promptMessage("user", "{{email}}")}},
+            {"variables", QJsonArray{promptVariable("queues", "json", true, QJsonValue::Null, "The queues' names"), email}},
+            {"parameters", QJsonObject{{"temperature", 0}, {"max_tokens", 10}}}, {"note", "Queues as JSON"}}), {}},
+        {put, fixed(label("triage-email", "production")), body(split({{1, 1}})), {}},
+        {put, fixed(label("triage-email", "staging")), body(split({{1, 1}})), {}},
+        {post, fixed(prompts), body({{"name", "sql-explainer"}, {"description", "Explains a query to analysts"}}), {}},
+        {post, fixed(versions("sql-explainer")), body({{"model", "llama-3.1-8b"},
+            {"messages", QJsonArray{promptMessage("user", "Explain this {{dialect}} query in plain words:\n{{query}}")}},
+            {"variables", QJsonArray{promptVariable("dialect", "string", false, QStringLiteral("PostgreSQL"), ""),
+                promptVariable("query", "string", true, QJsonValue::Null, "")}},
+            {"note", "Draft"}}), {}},
+    };
+    sendDemoCall(0);
+}
+
+// support-reply on the page: for "prompts" the editor with a draft that adds a line with a variable
+// not declared yet (flagged in the panel, named by the check); for "prompts-diff" its versions with
+// v2 and v3 side by side.
+void DemoScreenshot::showPromptDemo()
+{
+    const QPointer<QQuickItem> page = findItemNamed(m_window->contentItem(), QStringLiteral("promptsPage"));
+    if (!page || !QMetaObject::invokeMethod(page, "select", Q_ARG(QVariant, QStringLiteral("support-reply")))) {
+        m_done = true;
+        emit finished(false, tr("the prompts page is not shown"));
+        return;
+    }
+    const bool diff = m_page == QLatin1String("prompts-diff");
+    if (diff)
+        page->setProperty("tab", QStringLiteral("versions"));
+    const qint64 asked = QDateTime::currentMSecsSinceEpoch();
+    auto drafted = std::make_shared<bool>(false);
+    m_settle.disconnect(this);
+    m_settle.setInterval(100);
+    connect(&m_settle, &QTimer::timeout, this, [this, page, diff, asked, drafted] {
+        constexpr qint64 kTimeoutMs = 30'000;
+        if (!page || QDateTime::currentMSecsSinceEpoch() - asked > kTimeoutMs) {
+            m_settle.stop();
+            m_done = true;
+            emit finished(false, tr("the prompts page did not show support-reply within %1 s").arg(kTimeoutMs / 1000));
+            return;
+        }
+        const QVariantMap detail = page->property("detail").toMap();
+        if (page->property("busy").toBool() || detail.value(QStringLiteral("name")).toString() != QLatin1String("support-reply")
+            || page->property("prompts").toList().size() < 4)
+            return;
+        QQuickItem* history = findItemNamed(page, QStringLiteral("promptHistory"));
+        QQuickItem* editor = findItemNamed(page, QStringLiteral("promptEditor"));
+        if (diff) {
+            if (!*drafted) {
+                *drafted = QMetaObject::invokeMethod(history, "choose", Q_ARG(QVariant, 2), Q_ARG(QVariant, 3));
+                return;
+            }
+            auto* model = history->property("diff").value<QObject*>();
+            if (history->property("busy").toBool() || !model || model->property("toVersion").toInt() != 3)
+                return;
+        } else {
+            if (!*drafted) {
+                // The first line asks for a tone, a variable the draft uses before declaring it.
+                QQuickItem* first = findItemNamed(editor, QStringLiteral("promptMessage"));
+                QObject* area = first ? first->property("contentArea").value<QObject*>() : nullptr;
+                QQuickItem* note = findItemNamed(editor, QStringLiteral("versionNote"));
+                if (!area || !note)
+                    return;
+                area->setProperty("text", QString::fromUtf8(kSupportSystemV3).replace(QStringLiteral("{{product}}."),
+                    QStringLiteral("{{product}}, in a {{tone}} tone.")));
+                note->setProperty("text", QStringLiteral("A tone per brand"));
+                *drafted = true;
+                return;
+            }
+            if (editor->property("shownError").toString().isEmpty())
+                return; // the check (a moment after typing) has not named the new variable yet
+        }
+        m_settle.stop();
+        m_done = true;
+        QTimer::singleShot(300, this, &DemoScreenshot::grab);
     });
     m_settle.start();
 }

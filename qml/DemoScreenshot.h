@@ -36,7 +36,9 @@ class QQuickWindow;
 // budgets of the generated tenants and the demo calls, and waits until the dashboard has read them.
 // For "calls" the last 6 busy minutes and the demo calls, with the newest answered demo call
 // chosen, once its detail (payload included) has been read. For "prices" it sets prices through the
-// admin API and imports a small LiteLLM file through the page, then shows the gpt-4o entries.
+// admin API and imports a small LiteLLM file through the page, then shows the gpt-4o entries. For
+// "prompts" and "prompts-diff" it files prompts with versions and labels through the admin API and
+// shows one in the editor with a draft, or two of its versions side by side.
 class DemoScreenshot : public QObject {
     Q_OBJECT
 
@@ -44,7 +46,7 @@ public:
     static constexpr int kMinimumCalls = 3;
 
     // `page` is a PageEntry key of Main.qml: "overview", "providers", "traffic", "analytics", "calls", "prices",
-    // "tenants", "keys", "approvals", "audit".
+    // "prompts" (or "prompts-diff"), "tenants", "keys", "approvals", "audit".
     DemoScreenshot(QQuickWindow* window, GatewayController* controller, QString path, int calls,
         QString page = QStringLiteral("overview"), QObject* parent = nullptr);
 
@@ -74,6 +76,10 @@ private:
     // The prices page.
     void filePriceDemo();
     void importDemoPrices();
+    // The prompts page ("prompts": the editor; "prompts-diff": two versions side by side).
+    bool isPromptsPage() const;
+    void filePromptDemo();
+    void showPromptDemo();
     // The traffic page.
     void sendTrafficDemo();
     void waitForTraffic();

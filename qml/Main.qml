@@ -71,6 +71,16 @@ ApplicationWindow {
             }
         },
         PageEntry {
+            // The managed prompts of the gateway the governance pages manage (controller.admin.client).
+            key: "prompts"
+            title: qsTr("Prompts")
+            page: Component {
+                PromptsPage {
+                    client: window.controller.admin.client
+                }
+            }
+        },
+        PageEntry {
             // The price table of the gateway the governance pages manage (controller.admin.client).
             key: "prices"
             title: qsTr("Prices")

@@ -4,6 +4,8 @@
 // Rate limits and budgets are the config file's (source config_file: read-only, 409) and the
 // store's; their usage (/admin/v1/traffic/...) is worked out from `used` and `spent`. Prices are
 // the merged table of `prices` (origins default, file and store), checked as the API checks them.
+// Prompts are `promptList` with their versions and labels: versions and splits checked as the API
+// checks them, a line diff, canned stats (`promptStats`) and a test run that renders the version.
 import QtQuick
 
 QtObject {
@@ -34,6 +36,17 @@ QtObject {
     property var prices: []
     // When set ({status, message}), every GET /admin/v1/prices fails with it.
     property var failPrices: null
+    // Managed prompts: {name, description, created_at_ms, versions: [...], labels: [...]}, by name.
+    property var promptList: []
+    // The models GET /admin/v1/models lists as served, and entries that are only access settings.
+    property var servedModels: ["gpt-4o", "mock-chat"]
+    property var accessOnlyModels: [{ model: "prompt:summarise", served: false }]
+    // GET /admin/v1/prompts/{name}/stats's rows, by prompt name.
+    property var promptStats: ({})
+    // When set, the test run's call answers with it: {status, answer} (the chat completion's body).
+    property var testRunCall: null
+    // When set ({status, message}), every GET /admin/v1/prompts (the list) fails with it.
+    property var failPrompts: null
 
     signal changed()
 
@@ -280,6 +293,10 @@ QtObject {
             return answer(200, { data: parts[1] === "rate-limits" ? limitUsage() : parts[1] === "budgets" ? budgetUsage() : [] })
         if (what === "prices")
             return priceEndpoint(method, parts, body, query)
+        if (what === "prompts")
+            return promptEndpoint(method, parts, body, query)
+        if (what === "models" && method === "GET" && parts.length === 1)
+            return page(servedModels.map(m => ({ model: m, served: true })).concat(accessOnlyModels), query)
         if (what === "audit") {
             const entries = audit.filter(e => (!query.entity_type || e.entity_type === query.entity_type)
                 && (!query.since_ms || e.at_ms >= Number(query.since_ms)) && (!query.until_ms || e.at_ms < Number(query.until_ms)))
@@ -541,6 +558,274 @@ QtObject {
             }
             return answer(200, { imported: imported, created: created, updated: updated, effective_date: day, skipped: skipped.length,
                 skipped_examples: skipped.slice(0, 20) })
+        }
+        return failure(405, "method not allowed", "method_not_allowed")
+    }
+
+    // ---- Prompts, checked as the API checks them (core/prompts PromptVersion, PromptTemplate, with a
+    // simpler placeholder scan that finds the tests' mistakes) and answered in its shapes.
+
+    function promptSummary(prompt) {
+        const last = prompt.versions.length > 0 ? prompt.versions[prompt.versions.length - 1].version : null
+        return { name: prompt.name, description: prompt.description, latest_version: last, labels: copy(prompt.labels),
+            created_at_ms: prompt.created_at_ms }
+    }
+    function findPrompt(name) {
+        return promptList.find(p => p.name === name) || null
+    }
+    function addPrompt(name, description) {
+        const prompt = { name: name, description: description || "", created_at_ms: now(), versions: [], labels: [] }
+        promptList = promptList.concat([prompt]).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+        return prompt
+    }
+    // Adds a version as POST .../versions would (unchecked: for seeding).
+    function addPromptVersion(name, fields) {
+        const prompt = findPrompt(name)
+        const version = { version: prompt.versions.length + 1, model: fields.model || "gpt-4o", messages: copy(fields.messages),
+            variables: (fields.variables || []).map(v => ({ name: v.name, type: v.type || "string", required: v.required !== false,
+                "default": v["default"] === undefined ? null : v["default"], description: v.description || "" })),
+            parameters: copy(fields.parameters || {}), overridable: copy(fields.overridable || []), note: fields.note || "",
+            created_at_ms: now(), created_by: fields.created_by || "console:test" }
+        prompt.versions.push(version)
+        return version
+    }
+    function setPromptLabel(name, label, split) {
+        const prompt = findPrompt(name)
+        prompt.labels = prompt.labels.filter(l => l.label !== label).concat([{ label: label, split: copy(split), updated_at_ms: now() }])
+            .sort((a, b) => a.label < b.label ? -1 : 1)
+    }
+    // As the API words a refused field: the message starts with it.
+    function refusePrompt(param, message, code) {
+        return failure(400, message.startsWith(param + ": ") ? message : param + ": " + message, code || "invalid_value", param)
+    }
+    function isPromptName(name) {
+        return typeof name === "string" && /^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)
+    }
+    function valueMatches(value, type) {
+        switch (type) {
+        case "string": return typeof value === "string"
+        case "number": return typeof value === "number"
+        case "integer": return typeof value === "number" && Number.isInteger(value)
+        case "boolean": return typeof value === "boolean"
+        default: return value !== undefined
+        }
+    }
+    // Each placeholder of a content: {name} or {bad}, with its line and column.
+    function placeholdersOf(content) {
+        const found = []
+        content.split("\n").forEach((line, l) => {
+            for (let i = 0; i < line.length; ++i) {
+                if (line[i] === "\\" && line.substr(i + 1, 2) === "{{") {
+                    i += 2
+                    continue
+                }
+                if (line.substr(i, 2) !== "{{" || line[i + 2] === "{")
+                    continue
+                const match = /^\{\{ *([A-Za-z_][A-Za-z0-9_]*) *\}\}/.exec(line.substring(i))
+                found.push(match ? { name: match[1], line: l + 1, column: i + 1 } : { bad: true, line: l + 1, column: i + 1 })
+                i += match ? match[0].length - 1 : 1
+            }
+        })
+        return found
+    }
+    function versionProblem(body) {
+        const known = ["model", "messages", "variables", "parameters", "overridable", "note"]
+        for (const name in body) {
+            if (known.indexOf(name) < 0)
+                return refusePrompt(name, name + ": is not a field here", "unknown_field")
+        }
+        if (typeof body.model !== "string" || body.model.length === 0)
+            return refusePrompt("model", "model: required: a non-empty string")
+        if (!Array.isArray(body.messages) || body.messages.length === 0)
+            return refusePrompt("messages", "messages: required: an array of {\"role\", \"content\"} objects, at least one")
+        for (let i = 0; i < body.messages.length; ++i) {
+            if (typeof body.messages[i].content !== "string" || body.messages[i].content.length === 0)
+                return refusePrompt("messages[" + i + "].content", "messages[" + i + "].content: required: a non-empty string")
+        }
+        const variables = body.variables || []
+        const declared = {}
+        for (const variable of variables) {
+            if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(variable.name || ""))
+                return refusePrompt("variables", "Variable name '" + variable.name + "' is not valid", "invalid_template")
+            if (declared[variable.name])
+                return refusePrompt("variables", "Variable '" + variable.name + "' is declared twice.", "invalid_template")
+            if (variable["default"] !== undefined && variable["default"] !== null && !valueMatches(variable["default"], variable.type || "string"))
+                return refusePrompt("variables", "The default of variable '" + variable.name + "' must be of type " + variable.type + ".", "invalid_template")
+            declared[variable.name] = true
+        }
+        for (let i = 0; i < body.messages.length; ++i) {
+            const message = body.messages[i]
+            if (["system", "user", "assistant"].indexOf(message.role) < 0)
+                return refusePrompt("messages", "Message " + (i + 1) + " has role '" + message.role + "'; a template's messages are system, user or assistant.", "invalid_template")
+            for (const placeholder of placeholdersOf(message.content)) {
+                const where = "The placeholder at message " + (i + 1) + ", line " + placeholder.line + ", column " + placeholder.column
+                if (placeholder.bad)
+                    return refusePrompt("messages[" + i + "].content", where + " is malformed.", "bad_placeholder")
+                if (!declared[placeholder.name])
+                    return refusePrompt("messages[" + i + "].content", where + " uses variable '" + placeholder.name
+                        + "', which the template does not declare.", "undeclared_variable")
+            }
+        }
+        const parameterNames = ["temperature", "top_p", "max_tokens", "max_completion_tokens", "response_format", "tools", "tool_choice",
+            "stop", "seed", "presence_penalty", "frequency_penalty"]
+        for (const name in (body.parameters || {})) {
+            if (parameterNames.indexOf(name) < 0)
+                return refusePrompt("parameters." + name, "parameters." + name + ": is not a parameter a prompt sets", "unknown_field")
+        }
+        for (let i = 0; i < (body.overridable || []).length; ++i) {
+            if (parameterNames.indexOf(body.overridable[i]) < 0)
+                return refusePrompt("overridable[" + i + "]", "overridable[" + i + "]: must be one of " + parameterNames.join(", "))
+        }
+        return null
+    }
+    // The lines of two texts as kept, removed and added (a longest common subsequence).
+    function lineDiff(fromText, toText) {
+        const a = fromText === null ? [] : fromText.split("\n")
+        const b = toText === null ? [] : toText.split("\n")
+        const lcs = []
+        for (let i = a.length; i >= 0; --i) {
+            lcs[i] = []
+            for (let j = b.length; j >= 0; --j)
+                lcs[i][j] = i === a.length || j === b.length ? 0 : a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1])
+        }
+        const lines = []
+        let i = 0, j = 0
+        while (i < a.length || j < b.length) {
+            if (i < a.length && j < b.length && a[i] === b[j]) {
+                lines.push({ op: " ", text: a[i] })
+                ++i
+                ++j
+            } else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1])) {
+                lines.push({ op: "-", text: a[i++] })
+            } else {
+                lines.push({ op: "+", text: b[j++] })
+            }
+        }
+        return lines
+    }
+    function promptDiff(prompt, query) {
+        const from = prompt.versions.find(v => v.version === Number(query.from))
+        const to = prompt.versions.find(v => v.version === Number(query.to))
+        if (!from || !to)
+            return failure(404, "prompt '" + prompt.name + "' has no version " + (from ? query.to : query.from), "not_found")
+        const changes = []
+        for (const field of ["model", "parameters", "overridable", "variables", "note"]) {
+            if (JSON.stringify(from[field]) !== JSON.stringify(to[field]))
+                changes.push({ field: field, from: copy(from[field]), to: copy(to[field]) })
+        }
+        const messages = []
+        for (let i = 0; i < Math.max(from.messages.length, to.messages.length); ++i) {
+            const before = from.messages[i] || null
+            const after = to.messages[i] || null
+            const lines = lineDiff(before ? before.content : null, after ? after.content : null)
+            messages.push({ index: i, from: copy(before), to: copy(after),
+                changed: !before || !after || before.role !== after.role || lines.some(l => l.op !== " "), lines: lines })
+        }
+        return answer(200, { from: from.version, to: to.version, changes: changes, messages: messages })
+    }
+    function testRun(prompt, version, body) {
+        const values = body.variables || {}
+        for (const name in values) {
+            if (!version.variables.some(v => v.name === name))
+                return failure(400, "Variable '" + name + "' is not declared by this template.", "unknown_variable", "variables." + name)
+        }
+        const inserted = {}
+        for (const variable of version.variables) {
+            let value = values[variable.name]
+            if (value === undefined)
+                value = variable["default"] === null ? undefined : variable["default"]
+            if (value === undefined && variable.required)
+                return failure(400, "Variable '" + variable.name + "' is required and has no default.", "missing_variable", "variables." + variable.name)
+            if (value !== undefined && !valueMatches(value, variable.type))
+                return failure(400, "Variable '" + variable.name + "' must be of type " + variable.type + ".", "invalid_variable_type", "variables." + variable.name)
+            inserted[variable.name] = value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value)
+        }
+        const rendered = version.messages.map(m => ({ role: m.role,
+            content: m.content.replace(/\{\{ *([A-Za-z_][A-Za-z0-9_]*) *\}\}/g, (all, name) => inserted[name]) }))
+        const request = Object.assign({ model: body.model || version.model, messages: rendered }, copy(version.parameters))
+        const call = testRunCall || { status: 200, answer: { id: "chatcmpl-1", object: "chat.completion", model: request.model,
+            choices: [{ index: 0, message: { role: "assistant", content: "Answer to: " + rendered[rendered.length - 1].content }, finish_reason: "stop" }] } }
+        const ok = call.status >= 200 && call.status < 300
+        return answer(200, { prompt: prompt.name, version: version.version, model: request.model, status: call.status,
+            request_id: "req_testrun_" + nextId++, usage: ok ? { prompt_tokens: 412, completion_tokens: 96, total_tokens: 508 } : null,
+            cost_usd: ok ? 0.00199 : null, latency_ms: 812, rendered: rendered, request: request, answer: copy(call.answer) })
+    }
+    function promptEndpoint(method, parts, body, query) {
+        if (parts.length === 1) {
+            if (method === "GET" && failPrompts)
+                return failure(failPrompts.status, failPrompts.message, "store_error")
+            if (method === "GET")
+                return page(promptList.map(promptSummary), query)
+            if (method === "POST") {
+                if (!isPromptName(body.name))
+                    return refusePrompt("name", "name: '" + body.name + "' may use a-z, 0-9, '.', '_' and '-', and starts with a letter or digit")
+                if (findPrompt(body.name))
+                    return failure(409, "prompt '" + body.name + "' already exists", "conflict")
+                return answer(201, promptSummary(addPrompt(body.name, body.description)))
+            }
+            return failure(405, "method not allowed", "method_not_allowed")
+        }
+        const name = decodeURIComponent(parts[1])
+        const prompt = findPrompt(name)
+        if (!prompt)
+            return failure(404, "prompt '" + name + "' does not exist", "not_found")
+        if (parts.length === 2) {
+            if (method === "GET")
+                return answer(200, Object.assign(promptSummary(prompt), { versions: copy(prompt.versions) }))
+            if (method === "PATCH") {
+                prompt.description = body.description
+                return answer(200, promptSummary(prompt))
+            }
+            if (method === "DELETE") {
+                promptList = promptList.filter(p => p !== prompt)
+                return answer(200, promptSummary(prompt))
+            }
+        }
+        if (parts[2] === "versions" && parts.length === 3 && method === "POST") {
+            const refused = versionProblem(body)
+            if (refused)
+                return refused
+            return answer(201, copy(addPromptVersion(name, body)))
+        }
+        if (parts[2] === "versions" && parts[4] === "test-run" && method === "POST") {
+            const version = prompt.versions.find(v => v.version === Number(parts[3]))
+            if (!version)
+                return failure(404, "prompt '" + name + "' has no version " + parts[3], "not_found")
+            return testRun(prompt, version, body)
+        }
+        if (parts[2] === "diff" && method === "GET")
+            return promptDiff(prompt, query)
+        if (parts[2] === "stats" && method === "GET")
+            return answer(200, { prompt: name, since_ms: Number(query.since_ms), until_ms: Number(query.until_ms), data: copy(promptStats[name] || []) })
+        if (parts[2] === "labels" && parts.length === 4) {
+            const label = decodeURIComponent(parts[3])
+            if (method === "DELETE") {
+                const found = prompt.labels.find(l => l.label === label)
+                if (!found)
+                    return failure(404, "prompt '" + name + "' has no label '" + label + "'", "not_found")
+                prompt.labels = prompt.labels.filter(l => l !== found)
+                return answer(200, copy(found))
+            }
+            if (method === "PUT") {
+                if (!isPromptName(label))
+                    return refusePrompt("label", "label: '" + label + "' may use a-z, 0-9, '.', '_' and '-'")
+                const split = body.split
+                if (!Array.isArray(split) || split.length === 0)
+                    return refusePrompt("split", "split: required: an array of {\"version\", \"weight\"}, at least one")
+                const seen = {}
+                for (let i = 0; i < split.length; ++i) {
+                    if (!prompt.versions.some(v => v.version === split[i].version))
+                        return failure(404, "split[" + i + "].version: prompt '" + name + "' has no version " + split[i].version, "not_found",
+                            "split[" + i + "].version")
+                    if (seen[split[i].version])
+                        return refusePrompt("split[" + i + "].version", "split[" + i + "].version: version " + split[i].version + " is named twice")
+                    seen[split[i].version] = true
+                    if (!Number.isInteger(split[i].weight) || split[i].weight < 1 || split[i].weight > 1000000)
+                        return refusePrompt("split[" + i + "].weight", "split[" + i + "].weight: must be a whole number from 1 to 1000000")
+                }
+                setPromptLabel(name, label, split)
+                return answer(200, copy(prompt.labels.find(l => l.label === label)))
+            }
         }
         return failure(405, "method not allowed", "method_not_allowed")
     }

@@ -35,7 +35,7 @@ struct ConsoleOptions {
     QCommandLineOption screenshotPage{QStringLiteral("screenshot-page"),
         QStringLiteral("Page to picture for --screenshot: overview (default), providers (tests every provider first), calls, "
                        "traffic (circuits, rate limits and budgets after demo calls), analytics (30 generated days), "
-                       "prices (prices set, a LiteLLM file imported), "
+                       "prices (prices set, a LiteLLM file imported), prompts (a prompt in the editor), prompts-diff (two versions side by side), "
                        "or a governance page with demo tenants, keys and requests: tenants, keys, approvals, audit."),
         QStringLiteral("PAGE"), QStringLiteral("overview")};
     QCommandLineOption screenshotSize{QStringLiteral("screenshot-size"),

@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 
 import {
+  adminRequests,
   createAdminToken,
   gatewayConfigYaml,
   makeWorkDir,
@@ -29,6 +30,7 @@ describe('governance: access approval through the admin API', () => {
   let work;
   let gateway;
   let adminToken;
+  let mustAdmin;
 
   before(async () => {
     work = await makeWorkDir('gatehouse-e2e-governance-');
@@ -38,6 +40,7 @@ describe('governance: access approval through the admin API', () => {
       models: [{ name: MODEL, deployments: [{ provider: 'mock', model: 'mock-1' }] }],
     });
     gateway = await startGatewayWithAdmin({ work, config });
+    ({ mustAdmin } = adminRequests(gateway, adminToken));
   });
 
   after(async () => {
@@ -45,30 +48,6 @@ describe('governance: access approval through the admin API', () => {
     await work?.cleanup();
   });
 
-  async function admin(method, path, body) {
-    const response = await fetch(`${gateway.adminUrl}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${adminToken}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let json;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, json, text };
-  }
-
-  async function mustAdmin(expectedStatus, method, path, body) {
-    const r = await admin(method, path, body);
-    assert.equal(r.status, expectedStatus, `${method} ${path}: ${r.text}\n${gateway.logs()}`);
-    return r.json;
-  }
 
   test('pending → 403, approved → 200, revoked → 403', { timeout: TEST_TIMEOUT_MS }, async () => {
     const tenant = await mustAdmin(201, 'POST', '/admin/v1/tenants', { name: 'acme' });

@@ -6,6 +6,7 @@
 // killed: explicitly via stop(), and as a last resort when this test process exits or is
 // interrupted.
 
+import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
@@ -448,6 +449,40 @@ export async function startGatewayWithAdmin({ work, config, env = {}, name = 'ga
     throw err;
   }
   return svc;
+}
+
+/**
+ * Requests to a gateway's admin API with a token: `admin(method, path, body)` resolves with
+ * {status, json, text}; `mustAdmin(expectedStatus, ...)` asserts the status (naming the request,
+ * the answer and the gateway's logs) and resolves with the JSON.
+ */
+export function adminRequests(gateway, token) {
+  async function admin(method, path, body) {
+    const response = await fetch(`${gateway.adminUrl}${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let json;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, json, text };
+  }
+
+  async function mustAdmin(expectedStatus, method, path, body) {
+    const r = await admin(method, path, body);
+    assert.equal(r.status, expectedStatus, `${method} ${path}: ${r.text}\n${gateway.logs()}`);
+    return r.json;
+  }
+
+  return { admin, mustAdmin };
 }
 
 /** `gatehouse admin-token create` against work.dataDir: resolves with the token it prints once. */

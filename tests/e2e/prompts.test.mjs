@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 
 import {
+  adminRequests,
   createAdminToken,
   gatewayConfigYaml,
   makeWorkDir,
@@ -43,6 +44,8 @@ describe('prompts: a managed prompt through the openai SDK', () => {
   let work;
   let gateway;
   let adminToken;
+  let admin;
+  let mustAdmin;
   let client;
 
   before(async () => {
@@ -53,6 +56,7 @@ describe('prompts: a managed prompt through the openai SDK', () => {
       models: [{ name: MODEL, deployments: [{ provider: 'mock', model: 'mock-1' }] }],
     });
     gateway = await startGatewayWithAdmin({ work, config });
+    ({ admin, mustAdmin } = adminRequests(gateway, adminToken));
 
     await mustAdmin(201, 'POST', '/admin/v1/prompts', { name: PROMPT, description: 'e2e greeting' });
     await mustAdmin(201, 'POST', `/admin/v1/prompts/${PROMPT}/versions`, version('Greet'));
@@ -69,30 +73,6 @@ describe('prompts: a managed prompt through the openai SDK', () => {
     await work?.cleanup();
   });
 
-  async function admin(method, path, body) {
-    const response = await fetch(`${gateway.adminUrl}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${adminToken}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let json;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, json, text };
-  }
-
-  async function mustAdmin(expectedStatus, method, path, body) {
-    const r = await admin(method, path, body);
-    assert.equal(r.status, expectedStatus, `${method} ${path}: ${r.text}\n${gateway.logs()}`);
-    return r.json;
-  }
 
   test('a whole answer, with the version the label points at', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { data, response } = await client

@@ -126,13 +126,20 @@ void GatewayController::sendTestRequest(const QString& model, bool stream)
         return;
     }
     const QString chosen = model.isEmpty() && !m_modelNames.isEmpty() ? m_modelNames.front() : model;
+    m_testRequests->send(QUrl(dataPlaneUrl()), m_developerKey, chosen, stream);
+}
+
+QString GatewayController::dataPlaneUrl() const
+{
+    if (m_address.isEmpty())
+        return {};
     // A gateway listening on every interface is reached, like any local client would, on loopback.
     QUrl url(m_address);
     if (url.host() == QLatin1String("0.0.0.0"))
         url.setHost(QStringLiteral("127.0.0.1"));
     else if (url.host() == QLatin1String("::"))
         url.setHost(QStringLiteral("::1"));
-    m_testRequests->send(url, m_developerKey, chosen, stream);
+    return url.toString();
 }
 
 int GatewayController::testRequestsInFlight() const

@@ -26,6 +26,8 @@ class GatewayController : public QObject {
     QML_UNCREATABLE("The application creates the GatewayController and passes it to Main.qml.")
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
     Q_PROPERTY(QString address READ address NOTIFY addressChanged)
+    // The address a local client reaches the data plane at; empty unless running.
+    Q_PROPERTY(QString dataPlaneUrl READ dataPlaneUrl NOTIFY addressChanged)
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
     Q_PROPERTY(QString developerKey READ developerKey NOTIFY developerKeyChanged)
     Q_PROPERTY(QStringList modelNames READ modelNames NOTIFY modelNamesChanged)
@@ -62,6 +64,7 @@ public:
 
     State state() const { return m_state; }
     QString address() const { return m_address; }
+    QString dataPlaneUrl() const;
     QString errorText() const { return m_errorText; }
     QString developerKey() const { return m_developerKey; }
     QStringList modelNames() const { return m_modelNames; }

@@ -77,6 +77,9 @@ ApplicationWindow {
             page: Component {
                 PromptsPage {
                     client: window.controller.admin.client
+                    // Streamed test runs on the embedded gateway only: a remote one's prompts are not in it.
+                    gatewayUrl: window.controller.admin.remote ? "" : window.controller.dataPlaneUrl
+                    developerKey: window.controller.admin.remote ? "" : window.controller.developerKey
                 }
             }
         },

@@ -80,6 +80,33 @@ QVariantMap PromptDraft::problemOf(const QJsonObject& version)
     }
 }
 
+QVariantMap PromptDraft::renderedOf(const QJsonObject& version, const QJsonObject& values)
+{
+    const auto json = [](const QJsonObject& object) {
+        return gatehouse::Json::parse(QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString());
+    };
+    const auto problem = [](const QString& param, const std::string& code, const char* message) {
+        return QVariantMap{{QStringLiteral("param"), param}, {QStringLiteral("code"), QString::fromStdString(code)},
+            {QStringLiteral("message"), QString::fromUtf8(message)}};
+    };
+    try {
+        // Only what rendering reads: a version as the API lists it also has its number and author.
+        const auto saved = gatehouse::readPromptVersion(json(QJsonObject{
+            {"model", version.value("model")}, {"messages", version.value("messages")}, {"variables", version.value("variables")}}));
+        QVariantList messages;
+        for (const auto& message : gatehouse::renderPrompt(saved.messages, saved.variables, json(values)))
+            messages.append(QVariantMap{{QStringLiteral("role"), QString::fromStdString(message.role)},
+                {QStringLiteral("content"), QString::fromStdString(message.content)}});
+        return {{QStringLiteral("messages"), messages}};
+    } catch (const gatehouse::PromptTemplateError& error) {
+        // The data plane's param for it (server/gateway/PromptStage).
+        return problem(error.variable.empty() ? QStringLiteral("variables") : QStringLiteral("variables.") + QString::fromStdString(error.variable),
+            error.code, error.what());
+    } catch (const gatehouse::PromptDefinitionError& error) {
+        return problem(QString::fromStdString(error.field), error.code, error.what());
+    }
+}
+
 QVariantMap PromptDraft::parseValue(const QString& type, const QString& text) const
 {
     const PromptValue parsed = PromptValue::fromText(type, text);

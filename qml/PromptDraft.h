@@ -40,6 +40,12 @@ public:
     static QVariantMap problemOf(const QJsonObject& version);
     Q_INVOKABLE QVariantMap check(const QJsonObject& version) const { return problemOf(version); }
 
+    // A saved version's messages rendered with `values` ({name: value}) by the gateway's own
+    // renderPrompt, as a call of the prompt renders them: {messages: [{role, content}]}, or
+    // {param, code, message} as the data plane would refuse the call (missing_variable, ...).
+    static QVariantMap renderedOf(const QJsonObject& version, const QJsonObject& values);
+    Q_INVOKABLE QVariantMap render(const QJsonObject& version, const QJsonObject& values) const { return renderedOf(version, values); }
+
     // {ok, value, error} of PromptValue::fromText.
     Q_INVOKABLE QVariantMap parseValue(const QString& type, const QString& text) const;
     Q_INVOKABLE QString valueText(const QJsonValue& value, const QString& type) const { return PromptValue::toText(value, type); }

@@ -1,6 +1,8 @@
-// Runs one version of a prompt once (POST /admin/v1/prompts/{name}/versions/{version}/test-run):
-// a form of the version's variables with an input per type, an optional other model, and what came
-// back — the rendered messages, the answer, tokens, cost, latency and the request id — or why not.
+// Runs one version of a prompt once: a form of the version's variables with an input per type, an
+// optional other model, and what came back — the rendered messages, the answer, tokens, cost,
+// latency and the request id — or why not. With the console's own gateway and its developer key the
+// run goes through the data plane (/v1/prompts/{name}/chat/completions) and the answer streams in;
+// with another model, or on a remote gateway, through the admin API's test run, answered whole.
 import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Layouts
@@ -13,6 +15,9 @@ ColumnLayout {
     id: testRun
 
     property var client: null
+    // The data plane and a key for it (the console's embedded gateway); empty: runs go through the admin API.
+    property string gatewayUrl
+    property string developerKey
     property string promptName
     // The prompt's versions, oldest first, and the gateway's models.
     property var versions: []
@@ -27,11 +32,38 @@ ColumnLayout {
     // The last run's answer (the API's), or null; its failure in plain words.
     property var result: null
     property string errorText
+    // The messages the last streamed run sends, rendered here as the gateway renders them.
+    property var rendered: []
+    // How the last run went: "" none yet, "stream" through the data plane, "admin" through the admin API.
+    property string mode
+    readonly property bool overridesModel: modelOverride.editText.trim().length > 0
+    readonly property bool canStream: gatewayUrl.length > 0 && developerKey.length > 0 && !overridesModel
+    // Why a run is answered whole; "" when it streams.
+    readonly property string notStreamedReason: canStream ? ""
+        : overridesModel ? qsTr("another model is only possible through the admin API's test run, which answers whole.")
+        : qsTr("runs on a gateway the console does not embed go through its admin API's test run, which answers whole.")
+    // The last run for the result section, from either way: {status, usage, cost_usd, cost_pending,
+    // latency_ms, first_token_ms, request_id, answer, failed, rendered}; null before the first run.
+    readonly property var shown: mode === "stream" ? streamedResult() : mode === "admin" && result ? adminResult() : null
     property var lifetime: ({ alive: true, serial: 0 })
     Component.onDestruction: lifetime.alive = false
 
     function setInput(name, text) {
         inputs[name] = text
+    }
+    function streamedResult() {
+        const failed = !(stream.status >= 200 && stream.status < 300) && !stream.running || stream.errorText.length > 0
+        const problem = stream.errorCode.length > 0 ? stream.errorCode + ": " + stream.errorText : stream.errorText
+        return { status: stream.status, usage: stream.usage, cost_usd: stream.costUsd, cost_pending: stream.costPending,
+            latency_ms: stream.latencyMs >= 0 ? stream.latencyMs : undefined, first_token_ms: stream.firstTokenMs >= 0 ? stream.firstTokenMs : undefined,
+            request_id: stream.requestId, failed: failed, rendered: testRun.rendered,
+            answer: [stream.answer, problem].filter(text => text.length > 0).join("\n\n") || (stream.running ? "…" : qsTr("(no text)")) }
+    }
+    function adminResult() {
+        const status = Number(result.status)
+        return { status: status, usage: result.usage, cost_usd: result.cost_usd, cost_pending: false, latency_ms: result.latency_ms,
+            request_id: Governance.textOf(result.request_id), failed: !(status >= 200 && status < 300), rendered: result.rendered || [],
+            answer: Prompts.answerText(result.answer) || qsTr("(no text)") }
     }
     function run() {
         const built = Prompts.testRunBody(declarations, inputs, modelOverride.editText, PromptDraft)
@@ -42,9 +74,27 @@ ColumnLayout {
         }
         const lifetime = testRun.lifetime
         const serial = ++lifetime.serial
-        running = true
         errorText = ""
         result = null
+        if (canStream) {
+            // Shown before the answer comes. A refusal is the gateway's own (same code, same words):
+            // said at once, without a refused call in the call log and the prompt's stats.
+            const local = PromptDraft.render(Prompts.plain(version), built.body.variables)
+            if (!local.messages) {
+                stream.cancel()
+                mode = ""
+                problems = local.param && local.param.startsWith("variables.") ? { [local.param.substring(10)]: local.message } : {}
+                errorText = local.code + ": " + local.message
+                return
+            }
+            rendered = local.messages
+            mode = "stream"
+            stream.start(gatewayUrl, developerKey, promptName, versionNumber, built.body.variables)
+            return
+        }
+        stream.cancel()
+        mode = "admin"
+        running = true
         client.request("POST", Prompts.testRunTarget(promptName, versionNumber), built.body, reply => {
             if (!lifetime.alive || serial !== lifetime.serial)
                 return
@@ -69,6 +119,13 @@ ColumnLayout {
         problems = {}
         result = null
         errorText = ""
+        stream.cancel()
+        mode = ""
+    }
+    PromptStreamClient {
+        id: stream
+        // The record with the call's cost is on the same gateway as the data plane (the embedded one).
+        admin: testRun.canStream ? testRun.client : null
     }
     spacing: Theme.spacing
 
@@ -153,14 +210,23 @@ ColumnLayout {
         ActionButton {
             objectName: "runButton"
             primary: true
-            enabled: !testRun.running && !!testRun.version && !!testRun.client
-            text: testRun.running ? qsTr("Running…") : qsTr("Run")
+            enabled: !testRun.running && !stream.running && !!testRun.version && !!testRun.client
+            text: testRun.running || stream.running ? qsTr("Running…") : qsTr("Run")
             onClicked: testRun.run()
         }
     }
     Label {
         Layout.fillWidth: true
         text: qsTr("Runs the version once through the gateway, like a call would (routing, limits, budgets and cost apply), and records it in the call log.")
+        color: Theme.textMuted
+        font.pixelSize: Theme.fontSizeSmall
+        wrapMode: Text.Wrap
+    }
+    Label {
+        objectName: "testRunMode"
+        Layout.fillWidth: true
+        text: testRun.canStream ? qsTr("Streamed through the data plane with the console's developer key.")
+            : qsTr("Not streamed: %1").arg(testRun.notStreamedReason)
         color: Theme.textMuted
         font.pixelSize: Theme.fontSizeSmall
         wrapMode: Text.Wrap
@@ -264,7 +330,7 @@ ColumnLayout {
     ColumnLayout {
         objectName: "testRunResult"
         Layout.fillWidth: true
-        visible: testRun.result !== null
+        visible: testRun.shown !== null
         spacing: Theme.spacingSmall
 
         RowLayout {
@@ -273,23 +339,30 @@ ColumnLayout {
 
             StatusPill {
                 objectName: "testRunStatus"
-                readonly property int status: testRun.result ? Number(testRun.result.status) : 0
-                text: status > 0 ? "HTTP " + status : qsTr("no answer")
-                tone: status >= 200 && status < 300 ? "success" : status >= 400 && status < 500 ? "warning" : "danger"
+                readonly property int status: testRun.shown ? testRun.shown.status : 0
+                text: status > 0 ? "HTTP " + status : stream.running ? qsTr("waiting") : qsTr("no answer")
+                tone: status >= 200 && status < 300 && !(testRun.shown && testRun.shown.failed) ? "success"
+                    : status >= 400 && status < 500 ? "warning" : "danger"
             }
             Figure {
                 objectName: "testRunTokens"
-                value: testRun.result ? Prompts.tokensText(testRun.result.usage) : ""
+                value: testRun.shown ? Prompts.tokensText(testRun.shown.usage) : ""
                 caption: qsTr("tokens")
             }
             Figure {
                 objectName: "testRunCost"
-                value: testRun.result ? Prompts.costText(testRun.result.cost_usd) : ""
+                value: !testRun.shown ? "" : testRun.shown.cost_pending ? "…" : Prompts.costText(testRun.shown.cost_usd)
                 caption: qsTr("cost")
             }
             Figure {
+                objectName: "testRunFirstToken"
+                visible: testRun.mode === "stream"
+                value: testRun.shown && testRun.shown.first_token_ms !== undefined ? Analytics.ms(testRun.shown.first_token_ms) : "—"
+                caption: qsTr("first token")
+            }
+            Figure {
                 objectName: "testRunLatency"
-                value: testRun.result ? Analytics.ms(testRun.result.latency_ms) : ""
+                value: testRun.shown && testRun.shown.latency_ms !== undefined ? Analytics.ms(testRun.shown.latency_ms) : "—"
                 caption: qsTr("latency")
             }
             Item {
@@ -298,7 +371,7 @@ ColumnLayout {
             CopyableField {
                 objectName: "testRunRequestId"
                 Layout.preferredWidth: 300
-                value: testRun.result ? Governance.textOf(testRun.result.request_id) : ""
+                value: testRun.shown ? testRun.shown.request_id : ""
             }
         }
         Caption {
@@ -306,14 +379,14 @@ ColumnLayout {
         }
         Box {
             objectNameOfText: "testRunAnswer"
-            failed: testRun.result !== null && !(testRun.result.status >= 200 && testRun.result.status < 300)
-            text: !testRun.result ? "" : Prompts.answerText(testRun.result.answer) || qsTr("(no text)")
+            failed: testRun.shown !== null && testRun.shown.failed
+            text: testRun.shown ? testRun.shown.answer : ""
         }
         Caption {
             text: qsTr("Rendered messages")
         }
         Repeater {
-            model: testRun.result && testRun.result.rendered ? testRun.result.rendered : []
+            model: testRun.shown ? testRun.shown.rendered : []
 
             Box {
                 required property var modelData

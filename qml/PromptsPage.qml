@@ -15,6 +15,10 @@ Item {
 
     // The admin API: controller.admin.client, or a stand-in with the same request() in tests.
     required property var client
+    // The embedded gateway's data plane and the console's developer key, when `client` is that
+    // gateway's: the test run then streams through the data plane. Empty: the admin API's test run.
+    property string gatewayUrl
+    property string developerKey
     // Every prompt as GET /admin/v1/prompts lists them (summaries: labels, latest version).
     property var prompts: []
     property string selectedName
@@ -301,6 +305,8 @@ Item {
                         Layout.fillWidth: true
                         visible: page.tab === "test"
                         client: page.client
+                        gatewayUrl: page.gatewayUrl
+                        developerKey: page.developerKey
                         promptName: page.detail ? page.detail.name : ""
                         versions: page.versions
                         models: page.models

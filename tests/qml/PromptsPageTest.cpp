@@ -1,7 +1,8 @@
 // The Prompts page against a real gateway, through its in-process admin client: a prompt created
 // (a bad name refused by the API at its field), versions saved from the editor as the admin API
 // takes them, the side-by-side diff of the two, a label split over both, a test run through the
-// data plane, and the comparison of the versions after real calls of the prompt.
+// admin API and one streamed through the data plane, and the comparison of the versions after real
+// calls of the prompt (the streamed run among them, the admin API's left out).
 #include "InProcessAdminClient.h"
 #include "PromptStatsModel.h"
 #include "PromptVariablesModel.h"
@@ -79,6 +80,7 @@ private slots:
     void theVersionsAreShownSideBySide();
     void aLabelIsSplitOverBothVersions();
     void aVersionIsTestRunThroughTheDataPlane();
+    void aStreamedTestRunShowsItsMessagesFirst();
     void theVersionsAreComparedOnTheirCalls();
 
 private:
@@ -317,10 +319,60 @@ void PromptsPageTest::aVersionIsTestRunThroughTheDataPlane()
     QVERIFY(run->property("result").isNull() || mapOf(run, "result").isEmpty());
 }
 
+void PromptsPageTest::aStreamedTestRunShowsItsMessagesFirst()
+{
+    QQuickItem* run = item(QStringLiteral("promptTestRun"));
+    QQuickItem* mode = item(QStringLiteral("testRunMode"));
+    m_page->setProperty("tab", QStringLiteral("test"));
+    QVERIFY(mode->property("text").toString().startsWith(QStringLiteral("Not streamed: ")));
+    // What Main.qml gives the page for the console's own gateway.
+    m_page->setProperty("gatewayUrl", QStringLiteral("http://127.0.0.1:%1").arg(m_gateway->server().dataPlaneAddress().port));
+    m_page->setProperty("developerKey", QString::fromStdString(m_gateway->server().createKey("prompts-page-console")));
+    QVERIFY(run->property("canStream").toBool());
+    QVERIFY2(mode->property("text").toString().startsWith(QStringLiteral("Streamed")), qPrintable(mode->property("text").toString()));
+
+    QVERIFY(QMetaObject::invokeMethod(run, "setInput", Q_ARG(QVariant, QStringLiteral("text")), Q_ARG(QVariant, QStringLiteral("Version 2 ships."))));
+    QVERIFY(QMetaObject::invokeMethod(run, "run"));
+    // Rendered by the console before any answer came.
+    QCOMPARE(run->property("mode").toString(), QStringLiteral("stream"));
+    const QVariantList rendered = mapOf(run, "shown").value(QStringLiteral("rendered")).toList();
+    QCOMPARE(rendered.size(), 2);
+    QCOMPARE(rendered.at(0).toMap().value(QStringLiteral("content")).toString(), QStringLiteral("You summarise the release for engineers.\nKeep it short."));
+    QVERIFY(item(QStringLiteral("testRunResult"))->isVisible());
+
+    // Ended (its latency known) and its record read.
+    QTRY_VERIFY_WITH_TIMEOUT(mapOf(run, "shown").value(QStringLiteral("latency_ms")).isValid()
+            && !mapOf(run, "shown").value(QStringLiteral("cost_pending")).toBool(), kTimeoutMs);
+    const QVariantMap shown = mapOf(run, "shown");
+    QCOMPARE(shown.value(QStringLiteral("status")).toInt(), 200);
+    QCOMPARE(shown.value(QStringLiteral("failed")).toBool(), false);
+    QVERIFY(shown.value(QStringLiteral("request_id")).toString().startsWith(QStringLiteral("req_")));
+    QVERIFY(shown.value(QStringLiteral("usage")).toMap().value(QStringLiteral("completion_tokens")).toInt() > 0);
+    QVERIFY(shown.value(QStringLiteral("first_token_ms")).toInt() >= 0);
+    QVERIFY(!shown.value(QStringLiteral("answer")).toString().isEmpty());
+    QCOMPARE(item(QStringLiteral("testRunAnswer"))->property("text").toString(), shown.value(QStringLiteral("answer")).toString());
+
+    // A required variable left out: refused as the data plane would refuse it, with its code, at its
+    // input, and not sent (the comparison below finds no refused call).
+    QVERIFY(QMetaObject::invokeMethod(run, "setInput", Q_ARG(QVariant, QStringLiteral("text")), Q_ARG(QVariant, QString())));
+    QVERIFY(QMetaObject::invokeMethod(run, "run"));
+    QVERIFY2(run->property("errorText").toString().startsWith(QStringLiteral("missing_variable: ")), qPrintable(run->property("errorText").toString()));
+    QVERIFY(run->property("shown").isNull() || mapOf(run, "shown").isEmpty());
+    QVERIFY(mapOf(run, "problems").contains(QStringLiteral("text")));
+
+    // Another model: only the admin API's test run has it.
+    item(QStringLiteral("testRunModel"))->setProperty("editText", QStringLiteral("mock-chat"));
+    QVERIFY(!run->property("canStream").toBool());
+    QVERIFY(mode->property("text").toString().startsWith(QStringLiteral("Not streamed: another model")));
+}
+
 void PromptsPageTest::theVersionsAreComparedOnTheirCalls()
 {
     const auto key = m_gateway->server().createKey("prompts-page-test");
     constexpr int kCalls = 12;
+    // The streamed test run above is a call of the data plane that named version 2: it counts, "by
+    // number"; the admin API's test run does not.
+    constexpr int kStreamedRuns = 1;
     for (int i = 0; i < kCalls; ++i) {
         const auto answer = m_gateway->client().postJson("/v1/prompts/summarise/chat/completions", promptCall("user-" + std::to_string(i)), key);
         QVERIFY2(answer.status == 200, qPrintable(test::describe(answer)));
@@ -339,7 +391,7 @@ void PromptsPageTest::theVersionsAreComparedOnTheirCalls()
     QVERIFY(QTest::qWaitFor([&] {
         if (comparison->property("busy").toBool())
             return false;
-        if (stats->requests() >= kCalls)
+        if (stats->requests() >= kCalls + kStreamedRuns)
             return true;
         QMetaObject::invokeMethod(comparison, "refresh");
         return false;
@@ -351,14 +403,14 @@ void PromptsPageTest::theVersionsAreComparedOnTheirCalls()
         QCOMPARE(version.value(QStringLiteral("version")).toInt(), row + 1);
         requests += version.value(QStringLiteral("requests")).toDouble();
         if (version.value(QStringLiteral("requests")).toDouble() > 0) {
-            QCOMPARE(version.value(QStringLiteral("labels")).toString(), QStringLiteral("production"));
+            QCOMPARE(version.value(QStringLiteral("labels")).toString(), row == 1 ? QStringLiteral("production, by number") : QStringLiteral("production"));
             QCOMPARE(version.value(QStringLiteral("errorRate")).toDouble(), 0.0);
             QVERIFY(version.value(QStringLiteral("latencyP95")).toDouble() >= 0);
         }
     }
-    // Every call counted once, the test run left out.
-    QCOMPARE(requests, double(kCalls));
-    QCOMPARE(stats->requests(), double(kCalls));
+    // Every call counted once, the admin API's test run left out.
+    QCOMPARE(requests, double(kCalls + kStreamedRuns));
+    QCOMPARE(stats->requests(), double(kCalls + kStreamedRuns));
 }
 
 QTEST_MAIN(PromptsPageTest)

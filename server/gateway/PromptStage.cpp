@@ -73,7 +73,11 @@ const PromptVersion* chooseVersion(const Prompt& prompt, const Json& body, Reque
     const auto user = body.find("user");
     const auto userId = user != body.end() && user->is_string() ? user->get<std::string>() : std::string();
     context.record.promptLabel = labelName;
-    return prompt.version(pickPromptVersion(prompt, *found, userId, random));
+    const auto* picked = prompt.version(pickPromptVersion(prompt, *found, userId, random));
+    if (!picked) // the store checks every split against the versions: a broken row, said as such
+        context.error = ApiError{500, "Label '" + labelName + "' of prompt '" + prompt.name + "' points at no version; an admin must set it again.",
+            "server_error", "label", "prompt_label_broken"};
+    return picked;
 }
 
 // The chat completion request the version makes with the call's variables and overrides.
@@ -169,8 +173,9 @@ StageStatus RenderPromptStage::run(RequestContext& context) const
     auto request = chatRequest(*version, body, context);
     if (!request)
         return StageStatus::Stop;
-    // From here on the call is the chat completion the prompt made; access to its model comes with
-    // the prompt (docs/prompts.md "Access").
+    // From here on the call is the chat completion the prompt made. The key's model list is met by
+    // the prompt; the model's access mode still applies (AuthorizeAccessStage), so a prompt never
+    // opens an approval or private model to callers its mode refuses (docs/prompts.md "Access").
     context.request.message.body() = request->dump();
     context.accessThroughPrompt = true;
     return StageStatus::Continue;

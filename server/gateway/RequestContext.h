@@ -42,8 +42,8 @@ struct RequestContext {
     std::string requestId;
 
     const Caller* caller = nullptr;
-    // A call to a managed prompt: its name (from the path); once rendered, the caller's access to
-    // the prompt stands for access to its model (RenderPromptStage).
+    // A call to a managed prompt: its name (from the path); once rendered, the prompt in the key's
+    // model list stands for its model in it (RenderPromptStage); the model's access mode still applies.
     std::string promptName;
     bool accessThroughPrompt = false;
     ChatRequestFields chat; // model and stream flags (of any ingress API's body)

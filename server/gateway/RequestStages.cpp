@@ -90,8 +90,6 @@ StageStatus ResolveRouteStage::run(RequestContext& context) const
 
 StageStatus AuthorizeAccessStage::run(RequestContext& context) const
 {
-    if (context.accessThroughPrompt)
-        return StageStatus::Continue; // RenderPromptStage checked the prompt's access
     const auto& caller = *context.caller;
     if (auto denied = context.snapshot->access().check(caller.consumerId, caller.consumerName, caller.keyName, context.chat.model)) {
         context.error = std::move(*denied);

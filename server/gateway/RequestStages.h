@@ -34,7 +34,7 @@ public:
 };
 
 // The model's access mode and the caller's consumer's access request decide (403 permission_denied
-// naming the state and what to do); for a prompt call the prompt's did already.
+// naming the state and what to do), for prompt calls too (RenderPromptStage checked the prompt's).
 class AuthorizeAccessStage final : public RequestStage {
 public:
     StageStatus run(RequestContext& context) const override;

@@ -184,6 +184,22 @@ private slots:
         QVERIFY2(error["message"].toString().contains("prompt:greet"), qPrintable(error["message"].toString()));
     }
 
+    void theModelsAccessModeStillApplies()
+    {
+        // An admin closes the model; a prompt on it must not open it again.
+        {
+            Database db(m_gateway->server().databasePath());
+            GovernanceStore governance(db);
+            governance.setModelAccess(kAuthor, "mock-chat", AccessMode::Approval, false);
+        }
+        m_gateway->server().governanceChanged();
+        for (const auto* body : {R"({"variables": {"name": "A", "age": 3}})", R"({"version": 2, "variables": {"name": "A", "age": 3}})"}) {
+            const auto answer = post("greet", body);
+            QVERIFY2(answer.status == 403, qPrintable(test::describe(answer)));
+            QVERIFY2(test::errorBody(answer)["message"].toString().contains("mock-chat"), qPrintable(test::describe(answer)));
+        }
+    }
+
     void feedbackScoresACallOfTheTenant()
     {
         const auto answer = post("greet", R"({"variables": {"name": "A", "age": 3}})");
@@ -203,6 +219,17 @@ private slots:
             QCOMPARE(stored.columnReal(0), 1.0);
             QCOMPARE(stored.columnText(1), std::string("friendly"));
             QVERIFY(m_key.rfind(stored.columnText(2), 0) == 0);
+        }
+        // The same key again: its score is replaced, not added.
+        const auto again = m_gateway->client().postJson("/v1/feedback", Json{{"request_id", requestId}, {"score", 0}}.dump(), m_key);
+        QVERIFY2(again.status == 201, qPrintable(test::describe(again)));
+        {
+            Database db(m_gateway->server().databasePath());
+            auto rows = db.prepare("SELECT COUNT(*), MAX(score) FROM call_feedback WHERE request_id = ?");
+            rows.bind(1, requestId);
+            QVERIFY(rows.step());
+            QCOMPARE(rows.columnInt(0), int64_t(1));
+            QCOMPARE(rows.columnReal(1), 0.0);
         }
         const auto unknown = m_gateway->client().postJson("/v1/feedback", R"({"request_id": "req_nope", "score": 0})", m_key);
         QCOMPARE(unknown.status, 404);

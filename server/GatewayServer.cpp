@@ -100,8 +100,9 @@ void GatewayServer::watchKeyChanges()
                 rebuildSnapshot();
                 componentLogger("server")->info("prompts changed in the store: new snapshot");
             }
-        } catch (const StoreError& error) {
-            componentLogger("server")->warn("cannot check the store for key changes: {}", error.what());
+        } catch (const std::exception& error) {
+            // Logged and tried again at the next poll: the thread must outlive a bad row.
+            componentLogger("server")->warn("cannot check the store for changes or build a new snapshot: {}", error.what());
         }
     }
 }
@@ -148,19 +149,27 @@ void GatewayServer::mergeStoredPrices(std::vector<PriceEntry>& prices)
 
 void GatewayServer::rebuildSnapshot()
 {
-    m_keysGeneration = m_keyStore->generation();
-    m_governanceGeneration = m_governance->generation();
-    m_providersGeneration = m_providerStore->generation();
-    m_policyGeneration = m_policyStore->generation();
-    m_promptsGeneration = m_promptStore->generation();
+    // Read before building (a change made meanwhile bumps them again: the next poll picks it up),
+    // kept only once the snapshot is in place, so a build that fails is tried again.
+    const auto keysGeneration = m_keyStore->generation();
+    const auto governanceGeneration = m_governance->generation();
+    const auto providersGeneration = m_providerStore->generation();
+    const auto policyGeneration = m_policyStore->generation();
+    const auto promptsGeneration = m_promptStore->generation();
     auto merged = mergeConfig(m_config, m_providerStore->catalog(), processEnvironment());
     mergeStoredPolicy(merged.config.policy);
     mergeStoredPrices(merged.config.prices);
     reportServingProblems(merged);
     AccessPolicy access(m_governance->listModelAccess(), m_governance->latestAccessRequests());
     auto snapshot = std::make_shared<const GatewaySnapshot>(
-        std::move(merged.config), m_keyStore->activeKeys(), std::move(access), m_traffic->health(), m_promptStore->list());
+        std::move(merged.config), m_keyStore->activeKeys(), std::move(access), m_traffic->health(),
+        m_promptStore->list([](const std::string& problem) { componentLogger("server")->error("{}: the prompt is not served", problem); }));
     m_snapshots->replace(snapshot);
+    m_keysGeneration = keysGeneration;
+    m_governanceGeneration = governanceGeneration;
+    m_providersGeneration = providersGeneration;
+    m_policyGeneration = policyGeneration;
+    m_promptsGeneration = promptsGeneration;
     for (const auto& budget : m_traffic->applySnapshot(*snapshot))
         componentLogger("policy")->error("the spending of the {} cannot be read from the call records: it refuses requests until it can",
             budget.describe());
@@ -375,7 +384,16 @@ void GatewayServer::runChatCall(std::string body, CallRecord call, std::function
     // On worker 0, like a provider test.
     asio::co_spawn(m_workers->context(0),
         [this, body = std::move(body), call = std::move(call), done = std::move(done)]() mutable -> Awaitable<void> {
-            auto answer = co_await m_handler->runAdminCall(std::move(body), call, 0);
+            std::string answer;
+            try {
+                answer = co_await m_handler->runAdminCall(std::move(body), call, 0);
+            } catch (const std::exception& error) {
+                // Never leave the admin request waiting: the failure is its answer.
+                call.status = 500;
+                call.errorCode = "server_error";
+                answer = ApiError{500, std::string("The test run failed inside the gateway: ") + error.what(), "server_error", {}, "server_error"}
+                             .toJson();
+            }
             done(std::move(call), std::move(answer));
         },
         asio::detached);

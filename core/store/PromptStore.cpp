@@ -40,12 +40,16 @@ PromptVersion versionFrom(const std::string& prompt, const Statement& row)
     }
 }
 
-std::vector<PromptSplit> splitFrom(const std::string& text)
+std::vector<PromptSplit> splitFrom(const std::string& prompt, const std::string& label, const std::string& text)
 {
-    std::vector<PromptSplit> split;
-    for (const auto& entry : Json::parse(text))
-        split.push_back({entry.at("version").get<int64_t>(), entry.at("weight").get<int64_t>()});
-    return split;
+    try {
+        std::vector<PromptSplit> split;
+        for (const auto& entry : Json::parse(text))
+            split.push_back({entry.at("version").get<int64_t>(), entry.at("weight").get<int64_t>()});
+        return split;
+    } catch (const Json::exception& error) {
+        throw StoreError("prompt '" + prompt + "' label '" + label + "' cannot be read: " + error.what());
+    }
 }
 
 std::string splitText(const std::vector<PromptSplit>& split)
@@ -80,7 +84,7 @@ int64_t PromptStore::generation()
     return query.step() ? query.columnInt(0) : 0;
 }
 
-std::vector<Prompt> PromptStore::list()
+std::vector<Prompt> PromptStore::list(const std::function<void(const std::string&)>& unreadable)
 {
     std::vector<Prompt> prompts;
     std::vector<int64_t> ids;
@@ -93,17 +97,26 @@ std::vector<Prompt> PromptStore::list()
     }
     auto versions = m_db.prepare("SELECT version, definition, created_at_ms, created_by FROM prompt_versions WHERE prompt_id = ? ORDER BY version");
     auto labels = m_db.prepare("SELECT label, split, updated_at_ms FROM prompt_labels WHERE prompt_id = ? ORDER BY label");
+    std::vector<Prompt> read;
     for (std::size_t i = 0; i < prompts.size(); ++i) {
-        versions.reset();
-        versions.bind(1, ids[i]);
-        while (versions.step())
-            prompts[i].versions.push_back(versionFrom(prompts[i].name, versions));
-        labels.reset();
-        labels.bind(1, ids[i]);
-        while (labels.step())
-            prompts[i].labels.push_back({labels.columnText(0), splitFrom(labels.columnText(1)), labels.columnInt(2)});
+        try {
+            versions.reset();
+            versions.bind(1, ids[i]);
+            while (versions.step())
+                prompts[i].versions.push_back(versionFrom(prompts[i].name, versions));
+            labels.reset();
+            labels.bind(1, ids[i]);
+            while (labels.step())
+                prompts[i].labels.push_back({labels.columnText(0), splitFrom(prompts[i].name, labels.columnText(0), labels.columnText(1)),
+                    labels.columnInt(2)});
+            read.push_back(std::move(prompts[i]));
+        } catch (const StoreError& error) {
+            if (!unreadable)
+                throw;
+            unreadable(error.what());
+        }
     }
-    return prompts;
+    return read;
 }
 
 std::optional<Prompt> PromptStore::find(const std::string& name)

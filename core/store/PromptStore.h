@@ -19,8 +19,10 @@ public:
     using Clock = std::function<int64_t()>; // epoch milliseconds
     explicit PromptStore(Database& db, Clock clock = {});
 
-    // Every prompt with its versions and labels, by name: what a snapshot serves.
-    std::vector<Prompt> list();
+    // Every prompt with its versions and labels, by name: what a snapshot serves. A prompt whose
+    // rows cannot be read (written by a newer gatehouse, say) is a StoreError naming it; with
+    // `unreadable`, it is reported there and left out instead, so the rest are still served.
+    std::vector<Prompt> list(const std::function<void(const std::string& problem)>& unreadable = {});
     std::optional<Prompt> find(const std::string& name);
 
     // Changes. Refusals: PromptDefinitionError for a bad name, version or split (naming the field);

@@ -122,6 +122,25 @@ private slots:
         QCOMPARE(f.store.list().size(), std::size_t(1));
     }
 
+    void anUnreadablePromptIsNamedAndTheOthersStillRead()
+    {
+        Fixture f;
+        for (const auto* name : {"greet", "other"}) {
+            f.store.createPrompt(f.audit, kAuthor, name, "");
+            f.store.addVersion(f.audit, kAuthor, name, versionSaying("Hello"));
+            f.store.setLabel(f.audit, kAuthor, name, "production", Json::parse("[{\"version\": 1}]"));
+        }
+        // A row this gatehouse cannot read (a newer one wrote it, or a hand edit).
+        f.db.exec("UPDATE prompt_labels SET split = 'not json' WHERE prompt_id = (SELECT id FROM prompts WHERE name = 'greet')");
+        QVERIFY_THROWS_EXCEPTION(StoreError, f.store.list());
+        std::vector<std::string> problems;
+        const auto served = f.store.list([&](const std::string& problem) { problems.push_back(problem); });
+        QCOMPARE(served.size(), std::size_t(1));
+        QCOMPARE(served[0].name, std::string("other"));
+        QCOMPARE(problems.size(), std::size_t(1));
+        QVERIFY2(problems[0].find("prompt 'greet' label 'production'") != std::string::npos, problems[0].c_str());
+    }
+
     void deletingAPromptTakesItsVersionsAndLabels()
     {
         Fixture f;

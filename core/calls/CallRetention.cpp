@@ -41,9 +41,12 @@ int64_t deleteOldestCalls(Database& database, int64_t bound, int64_t limit)
         const auto chosen = "SELECT id FROM calls INDEXED BY calls_by_time WHERE started_at_ms < ? ORDER BY started_at_ms LIMIT "
             + std::to_string(limit);
         auto payloads = database.prepare("DELETE FROM call_payloads WHERE call_id IN (" + chosen + ")");
+        auto feedback = database.prepare("DELETE FROM call_feedback WHERE request_id IN (SELECT request_id FROM calls WHERE id IN (" + chosen + "))");
         auto calls = database.prepare("DELETE FROM calls WHERE id IN (" + chosen + ")");
         payloads.bind(1, bound);
         payloads.step();
+        feedback.bind(1, bound);
+        feedback.step();
         calls.bind(1, bound);
         calls.step();
         auto changes = database.prepare("SELECT changes()");

@@ -361,7 +361,8 @@ void migrateTo10(Database& db)
 
 // Managed prompts (PromptStore, docs/prompts.md): prompts, their versions (immutable: the database
 // refuses an update) and labels; calls record the prompt, version and label they rendered; feedback
-// scores posted for calls; the prompts' generation counter.
+// scores posted for calls (one per call and key: a key posting again replaces its score); the
+// prompts' generation counter.
 void migrateTo11(Database& db)
 {
     db.exec(R"(
@@ -400,7 +401,7 @@ void migrateTo11(Database& db)
             key_prefix TEXT,
             created_at_ms INTEGER NOT NULL
         );
-        CREATE INDEX call_feedback_by_request ON call_feedback(request_id);
+        CREATE UNIQUE INDEX call_feedback_one_per_key ON call_feedback(request_id, key_prefix);
         INSERT INTO meta(name, value) VALUES('prompts_generation', 0);
     )");
 }
@@ -538,6 +539,11 @@ void Database::exec(std::string_view sql)
 int64_t systemNowMs()
 {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void Database::setBusyTimeout(std::chrono::milliseconds timeout)
+{
+    sqlite3_busy_timeout(m_db, static_cast<int>(timeout.count()));
 }
 
 int64_t Database::lastInsertRowId() const

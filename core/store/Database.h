@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -62,6 +63,8 @@ public:
     void exec(std::string_view sql);
     Statement prepare(std::string_view sql) { return Statement(m_db, sql); }
     int schemaVersion();
+    // How long a statement waits for another connection's write lock before it fails (5 s unless set).
+    void setBusyTimeout(std::chrono::milliseconds timeout);
     // The rowid of the last row this connection inserted.
     int64_t lastInsertRowId() const;
 

@@ -1,10 +1,12 @@
 // Feedback on calls (docs/prompts.md "Feedback"): POST /v1/feedback {request_id, score, comment}
-// adds a score to a call the caller's tenant made. Prompt analytics average the scores per version.
+// scores a call the caller's tenant made, once per key (posting again replaces the score). Prompt
+// analytics average the scores per version. Retention deletes a call's feedback with the call.
 // Used on the data plane: its own connection, one writer at a time.
 #pragma once
 
 #include "store/Database.h"
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -27,6 +29,7 @@ public:
     static constexpr double kMinScore = -100;
     static constexpr double kMaxScore = 100;
     static constexpr std::size_t kMaxCommentBytes = 4000;
+    static constexpr std::chrono::milliseconds kMaxLockWait{250};
 
     // Opens its own connection to the database at `path` (migrated already).
     explicit FeedbackStore(const std::string& path);

@@ -10,11 +10,11 @@
 namespace gatehouse {
 namespace {
 
-// Leaves out the calls tagged as test runs. Tags are compact JSON written by the call-record
-// writer, where this text can only be that key with that value.
-std::string notATestRun(const std::string& column)
+// Leaves out the test runs: calls made through the admin API, recorded under its path. Not by their
+// tag: a client can send any tag, and must not be able to hide its calls from the comparison.
+std::string notATestRun(const std::string& endpointColumn)
 {
-    return "(" + column + " IS NULL OR instr(" + column + ", '\"" + std::string(kTestRunTag) + "\":\"true\"') = 0)";
+    return endpointColumn + " NOT LIKE '/admin/%'";
 }
 
 struct Accumulator {
@@ -86,7 +86,7 @@ std::vector<PromptStatsRow> PromptStats::compare(const std::string& prompt, int6
         // Newest first, so a version past the sample bound keeps its most recent latencies.
         auto calls = m_db.prepare("SELECT prompt_version, COALESCE(prompt_label, ''), status, error_code, COALESCE(prompt_tokens, 0), "
                                   "COALESCE(completion_tokens, 0), COALESCE(cost_micros, 0), latency_us FROM calls WHERE "
-            + range + notATestRun("tags") + " ORDER BY started_at_ms DESC");
+            + range + notATestRun("endpoint") + " ORDER BY started_at_ms DESC");
         calls.bind(1, prompt).bind(2, sinceMs).bind(3, untilMs);
         while (calls.step()) {
             for (auto* accumulator : rowsOf(calls.columnInt(0), calls.columnText(1)))
@@ -96,7 +96,7 @@ std::vector<PromptStatsRow> PromptStats::compare(const std::string& prompt, int6
     {
         auto feedback = m_db.prepare("SELECT c.prompt_version, COALESCE(c.prompt_label, ''), COUNT(*), SUM(f.score) FROM calls c "
                                      "JOIN call_feedback f ON f.request_id = c.request_id WHERE c."
-            + range + notATestRun("c.tags") + " GROUP BY 1, 2");
+            + range + notATestRun("c.endpoint") + " GROUP BY 1, 2");
         feedback.bind(1, prompt).bind(2, sinceMs).bind(3, untilMs);
         while (feedback.step()) {
             for (auto* accumulator : rowsOf(feedback.columnInt(0), feedback.columnText(1))) {

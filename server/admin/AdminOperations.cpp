@@ -23,7 +23,8 @@ AdminResult answer(int status, const Json& entity, bool changed)
 {
     AdminResult result;
     result.status = status;
-    result.body = entity.dump();
+    // Replaced, not thrown: a text from outside (an upstream's answer in a test run) may not be UTF-8.
+    result.body = entity.dump(-1, ' ', false, Json::error_handler_t::replace);
     result.changed = changed;
     return result;
 }

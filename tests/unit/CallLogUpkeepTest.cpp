@@ -93,6 +93,9 @@ private slots:
         records[0].payload = std::make_shared<CallPayload>(CallPayload{"", "old request", "old answer", 200, false, false});
         QVERIFY(m_log->write(records));
         QCOMPARE(count(m_log->database(), "SELECT COUNT(*) FROM call_payloads"), int64_t(1));
+        // Feedback on the oldest call and on the newest: it goes with its call.
+        m_log->database().exec("INSERT INTO call_feedback(request_id, score, key_prefix, created_at_ms) VALUES('req-400', 1, 'gk-a', 0), "
+                               "('req-0', 1, 'gk-a', 0)");
 
         RetentionSettings settings;
         settings.callsMaxAgeDays = 30;
@@ -105,6 +108,8 @@ private slots:
         QCOMPARE(count(m_log->database(), "SELECT COUNT(*) FROM calls"), int64_t(6));
         QCOMPARE(count(m_log->database(), "SELECT MIN(started_at_ms) FROM calls"), kNowMs - 20 * kDayMs);
         QCOMPARE(count(m_log->database(), "SELECT COUNT(*) FROM call_payloads"), int64_t(0));
+        QCOMPARE(count(m_log->database(), "SELECT COUNT(*) FROM call_feedback WHERE request_id = 'req-400'"), int64_t(0));
+        QCOMPARE(count(m_log->database(), "SELECT COUNT(*) FROM call_feedback WHERE request_id = 'req-0'"), int64_t(1));
         // Minute rollups older than 7 days (40 and 20 days) and hour rollups older than 30 days
         // (40) are gone; day rollups stay, so the totals of the oldest day are still charted.
         QCOMPARE(count(m_log->database(), "SELECT COUNT(*) FROM call_rollups WHERE granularity_ms = 60000"), int64_t(1));

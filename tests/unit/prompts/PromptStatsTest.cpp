@@ -40,10 +40,10 @@ const PromptStatsRow* rowOf(const std::vector<PromptStatsRow>& rows, int64_t ver
     return nullptr;
 }
 
-void addFeedback(Database& db, const std::string& requestId, double score)
+void addFeedback(Database& db, const std::string& requestId, double score, const std::string& keyPrefix = "gk-a")
 {
-    auto insert = db.prepare("INSERT INTO call_feedback(request_id, score, created_at_ms) VALUES(?, ?, ?)");
-    insert.bind(1, requestId).bindReal(2, score).bind(3, kStartMs);
+    auto insert = db.prepare("INSERT INTO call_feedback(request_id, score, key_prefix, created_at_ms) VALUES(?, ?, ?, ?)");
+    insert.bind(1, requestId).bindReal(2, score).bind(3, keyPrefix).bind(4, kStartMs);
     insert.step();
 }
 
@@ -67,7 +67,9 @@ private slots:
         records.back().errorCode = "shutdown_cut_off";
         records.push_back(promptCall("v2-1", 2, "", 200));
         // Left out: a test run, another prompt, a call before the range, a call with no version.
+        // (A test run is known by the admin API's path it was recorded under, not by its tag.)
         records.push_back(promptCall("test-run", 2, "", 9000));
+        records.back().endpoint = "/admin/v1/prompts/greet/versions/2/test-run";
         records.back().tags = Json{{std::string(kTestRunTag), "true"}, {std::string(kTestRunActorTag), "ops"}}.dump();
         records.push_back(promptCall("other", 1, "production", 9000, 0, "other"));
         records.push_back(promptCall("early", 1, "production", 9000, -1));
@@ -76,7 +78,7 @@ private slots:
         QVERIFY(log.write(records));
         addFeedback(log.database(), "p1-1", 1);
         addFeedback(log.database(), "p1-2", 0);
-        addFeedback(log.database(), "p1-2", 1); // a second score for the same call counts too
+        addFeedback(log.database(), "p1-2", 1, "gk-b"); // another key's score for the same call counts too
         addFeedback(log.database(), "c2-1", -1);
         addFeedback(log.database(), "v2-1", 5);
         addFeedback(log.database(), "test-run", 100);

@@ -129,8 +129,8 @@ void CallRecordWriter::run()
             "INSERT INTO calls(started_at_ms, request_id, endpoint, key_prefix, tenant, model, provider, deployment, "
             "status, error_code, stream, ttfb_us, latency_us, overhead_us, prompt_tokens, completion_tokens, "
             "cached_tokens, reasoning_tokens, usage_estimated, consumer, cost_micros, saved_micros, attempts, cache, cache_write_tokens, "
-            "route, client_ip, user_agent, tags, prompt, prompt_version, prompt_label) "
-            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+            "route, client_ip, user_agent, tags, prompt, prompt_version, prompt_label, id) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
         m_rollups = std::make_unique<CallRollups>(*m_db);
         m_insertPayload = std::make_unique<Statement>(m_db->prepare(
             "INSERT INTO call_payloads(call_id, request_headers, request, response_status, response, request_truncated, response_truncated) "
@@ -140,6 +140,10 @@ void CallRecordWriter::run()
     }
 
     catchUpRollups();
+    if (const auto highest = highestCallId())
+        m_lastCallId = *highest;
+    else
+        m_sqliteNumbersCalls = true;
     std::vector<CallRecord> taken;
     for (;;) {
         bool rollupsNow = false;
@@ -239,8 +243,13 @@ bool CallRecordWriter::writeBatch(const std::vector<CallRecord>& batch, bool wit
                 bindOptionalText(insert, 30, record.prompt);
                 bindOptional(insert, 31, record.promptVersion);
                 bindOptionalText(insert, 32, record.promptLabel);
+                if (m_sqliteNumbersCalls)
+                    insert.bindNull(33);
+                else
+                    insert.bind(33, ++lastCallId);
                 insert.step();
-                lastCallId = m_db->lastInsertRowId();
+                if (m_sqliteNumbersCalls)
+                    lastCallId = m_db->lastInsertRowId();
                 if (record.payload)
                     writePayload(*record.payload); // right after its call: it takes the call's row id
             }
@@ -294,6 +303,23 @@ bool CallRecordWriter::writePendingRollups()
             error.what());
         m_rollupsDue = std::chrono::steady_clock::now() + kRollupInterval;
         return false;
+    }
+}
+
+// The id the writer's next call follows: above every call and above the rollups' watermark. SQLite
+// would reuse ids once retention has deleted every call, and a reused id at or below the watermark
+// would be taken for a call the rollups already hold (docs/analytics.md "Rollups").
+std::optional<int64_t> CallRecordWriter::highestCallId()
+{
+    if (!m_db || !m_rollups)
+        return std::nullopt;
+    try {
+        auto query = m_db->prepare("SELECT COALESCE(MAX(id), 0) FROM calls");
+        query.step();
+        return std::max(query.columnInt(0), m_rollups->watermark());
+    } catch (const StoreError& error) {
+        spdlog::error("call log: cannot read the last call id, SQLite will number the calls: {}", error.what());
+        return std::nullopt;
     }
 }
 

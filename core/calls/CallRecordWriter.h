@@ -80,6 +80,7 @@ private:
     bool writePendingRollups(); // false: the write failed (logged; tried again later)
     void settle(bool rollupsSettled);
     void catchUpRollups();
+    std::optional<int64_t> highestCallId();
     std::optional<std::chrono::steady_clock::time_point> nextDeadline() const;
     void writePayload(const CallPayload& payload);
     void pruneIfDue();
@@ -108,7 +109,8 @@ private:
     std::unique_ptr<CallRollups> m_rollups;
     RollupSums m_pendingRollups;                           // written records not yet in the rollups
     std::chrono::steady_clock::time_point m_rollupsDue;    // the next rollup write, not before (past at start)
-    int64_t m_lastCallId = 0;                              // the last calls row written
+    int64_t m_lastCallId = 0;                              // the last calls row written: the writer numbers them
+    bool m_sqliteNumbersCalls = false;                     // ... unless the last id could not be read
     std::unique_ptr<Statement> m_insertPayload;
     std::unique_ptr<PayloadRedactor> m_redactor;
     std::unique_ptr<CallRetention> m_retention;

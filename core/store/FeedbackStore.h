@@ -1,7 +1,7 @@
 // Feedback on calls (docs/prompts.md "Feedback"): POST /v1/feedback {request_id, score, comment}
 // scores a call the caller's tenant made, once per key (posting again replaces the score). Prompt
 // analytics average the scores per version. Retention deletes a call's feedback with the call.
-// Used on the data plane: its own connection, one writer at a time.
+// Used by the data plane (on a thread of its own, not a worker): its own connection, one writer at a time.
 #pragma once
 
 #include "store/Database.h"

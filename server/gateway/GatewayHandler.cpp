@@ -247,8 +247,8 @@ Awaitable<void> GatewayHandler::listModels(RequestContext& context, ResponseChan
     co_await channel.send(head, body);
 }
 
-// A score for a call of the caller's tenant. One small insert on this worker thread: feedback is
-// rare next to calls, and the client waits to know it was kept.
+// A score for a call of the caller's tenant. The insert runs on the feedback thread, never on this
+// worker: it may wait for the call-record writer's lock, and the worker serves other calls meanwhile.
 Awaitable<void> GatewayHandler::postFeedback(RequestContext& context, ResponseChannel& channel)
 {
     if (runStages({&m_authenticate}, context) == StageStatus::Stop) {
@@ -265,7 +265,9 @@ Awaitable<void> GatewayHandler::postFeedback(RequestContext& context, ResponseCh
     std::optional<CallFeedback> stored;
     bool failed = false;
     try {
-        stored = m_feedback.add(feedback, context.caller->tenant);
+        // Named, not a temporary: see ARCHITECTURE.md, pitfalls.
+        auto store = [&]() -> Awaitable<std::optional<CallFeedback>> { co_return m_feedback.add(feedback, context.caller->tenant); };
+        stored = co_await asio::co_spawn(m_feedbackThread, std::move(store), asio::use_awaitable);
     } catch (const StoreError& storeError) {
         m_log->error("{} feedback for {} could not be stored: {}", context.requestId, feedback.requestId, storeError.what());
         failed = true; // answered below: no co_await inside a handler

@@ -100,6 +100,7 @@ private:
     RenderPromptStage m_renderPrompt;
     TrafficControl& m_traffic;
     FeedbackStore& m_feedback;
+    asio::thread_pool m_feedbackThread{1}; // FeedbackStore's inserts, off the workers
     CallAdmission m_admission;
     AnswerCache m_cache;
     MockProvider m_mockProvider;

@@ -2,6 +2,7 @@
 
 #include "TimeArguments.h"
 #include "json/Json.h"
+#include "text/PercentEncoding.h"
 
 #include <charconv>
 #include <cmath>
@@ -219,23 +220,6 @@ std::optional<std::string> valueProblem(ValueKind kind, const std::string& text)
         break;
     }
     return std::nullopt;
-}
-
-std::string percentEncode(std::string_view text)
-{
-    constexpr char kHex[] = "0123456789ABCDEF";
-    std::string encoded;
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
-            encoded += c;
-        } else {
-            encoded += '%';
-            encoded += kHex[byte >> 4];
-            encoded += kHex[byte & 0xF];
-        }
-    }
-    return encoded;
 }
 
 BuiltRequest buildAdminRequest(const CommandSpec& command, const ArgumentValues& values, int64_t nowMs)

@@ -42,7 +42,4 @@ BuiltRequest buildAdminRequest(const CommandSpec& command, const ArgumentValues&
 // The CLI runs it while parsing, so a mistake is reported with the parser's usage errors.
 std::optional<std::string> valueProblem(ValueKind kind, const std::string& text);
 
-// Percent-encodes everything but A-Z a-z 0-9 - . _ ~ (a '/' in a model name becomes %2F).
-std::string percentEncode(std::string_view text);
-
 } // namespace gatehouse

@@ -551,6 +551,11 @@ int64_t Database::lastInsertRowId() const
     return sqlite3_last_insert_rowid(m_db);
 }
 
+bool Database::transactionOpen() const
+{
+    return sqlite3_get_autocommit(m_db) == 0;
+}
+
 int Database::schemaVersion()
 {
     auto statement = prepare("PRAGMA user_version");

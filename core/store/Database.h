@@ -67,6 +67,8 @@ public:
     void setBusyTimeout(std::chrono::milliseconds timeout);
     // The rowid of the last row this connection inserted.
     int64_t lastInsertRowId() const;
+    // A transaction is open on this connection (inTransaction nests in it with a savepoint).
+    bool transactionOpen() const;
 
     static constexpr int kCurrentSchemaVersion = 11;
     static std::string defaultFileName() { return "gatehouse.db"; }
@@ -78,16 +80,19 @@ private:
     std::string m_path;
 };
 
-// Runs `body` in a transaction: committed if it returns, rolled back if it throws.
+// Runs `body` in a transaction: committed if it returns, rolled back if it throws. Inside a
+// transaction already open on the connection (a config apply makes many changes in one), it is a
+// savepoint of that one: rolled back alone if it throws, committed only with the outer one.
 template<typename Body>
 void inTransaction(Database& db, Body&& body)
 {
-    db.exec("BEGIN IMMEDIATE");
+    const bool nested = db.transactionOpen();
+    db.exec(nested ? "SAVEPOINT nested_change" : "BEGIN IMMEDIATE");
     try {
         body();
-        db.exec("COMMIT");
+        db.exec(nested ? "RELEASE nested_change" : "COMMIT");
     } catch (...) {
-        db.exec("ROLLBACK");
+        db.exec(nested ? "ROLLBACK TO nested_change; RELEASE nested_change" : "ROLLBACK");
         throw;
     }
 }

@@ -261,6 +261,39 @@ StoredKey KeyStore::createConsumerKey(GovernanceStore& audit, const Change& chan
     return created;
 }
 
+StoredKey KeyStore::importKey(GovernanceStore& audit, const Change& change, StoredKey key)
+{
+    validateKeyName(key.name);
+    validateSettings(key.allowedModels, key.tags);
+    const bool hexHash = key.hash.size() == 64 && key.hash.find_first_not_of("0123456789abcdef") == std::string::npos;
+    if (!hexHash)
+        throw GovernanceError(GovernanceErrorKind::Invalid, "sha256: must be the key's SHA-256 in 64 lower-case hex digits", "sha256");
+    if (key.prefix.empty())
+        throw GovernanceError(GovernanceErrorKind::Invalid, "prefix: is required", "prefix");
+    StoredKey created;
+    inTransaction(m_db, [&] {
+        auto exists = m_db.prepare("SELECT id FROM api_keys WHERE hash = ?");
+        exists.bind(1, key.hash);
+        if (exists.step())
+            throw GovernanceError(GovernanceErrorKind::Conflict,
+                "a key with this hash is stored already (id " + std::to_string(exists.columnInt(0)) + ")", "sha256");
+        if (key.consumerId) {
+            auto consumer = m_db.prepare("SELECT 1 FROM consumers WHERE id = ?");
+            consumer.bind(1, *key.consumerId);
+            if (!consumer.step())
+                throw GovernanceError(GovernanceErrorKind::NotFound, "consumer " + std::to_string(*key.consumerId) + " does not exist");
+        } else {
+            ensureTenant(key.tenant);
+        }
+        key.source = "imported";
+        key.createdAtMs = nowMs();
+        key.revokedAtMs.reset();
+        created = insertKey(std::move(key));
+        audit.appendAudit(change, "api_key.import", "api_key", std::to_string(created.id), nullptr, toJson(created));
+    });
+    return created;
+}
+
 StoredKey KeyStore::revokeKey(GovernanceStore& audit, const Change& change, int64_t id)
 {
     StoredKey revoked;

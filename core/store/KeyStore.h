@@ -86,6 +86,11 @@ public:
     StoredKey createConsumerKey(GovernanceStore& audit, const Change& change, const std::string& name,
         const std::string& plaintextKey, int64_t consumerId, std::optional<int64_t> expiresAtMs,
         const KeySettings& settings = {});
+    // A key known by its hash and prefix only (a configuration export applied to another gateway,
+    // docs/config-as-code.md): it authenticates the same key there. `key` gives name, prefix, hash
+    // (lower-case hex SHA-256), tenant, consumer id (none: a tenant-level key), models, tags and
+    // expiry; it is stored with source "imported". Refused (Conflict) when a key with that hash exists.
+    StoredKey importKey(GovernanceStore& audit, const Change& change, StoredKey key);
     // Renames, re-scopes, re-tags or re-times a key. Refused (Conflict) for a revoked key.
     StoredKey updateKey(GovernanceStore& audit, const Change& change, int64_t id, const KeyUpdate& update);
     StoredKey revokeKey(GovernanceStore& audit, const Change& change, int64_t id);

@@ -1,0 +1,134 @@
+#include "configcode/YamlDocument.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+
+namespace gatehouse {
+namespace {
+
+SourcePosition positionOf(const YAML::Mark& mark)
+{
+    return {mark.line >= 0 ? mark.line + 1 : 1, mark.column >= 0 ? mark.column + 1 : 1};
+}
+
+std::string escapedPointerToken(const std::string& key)
+{
+    std::string token;
+    for (const char c : key) {
+        if (c == '~')
+            token += "~0";
+        else if (c == '/')
+            token += "~1";
+        else
+            token += c;
+    }
+    return token;
+}
+
+// A plain (unquoted) scalar resolves as in YAML 1.2's core schema; a quoted one or a block is text.
+Json scalarJson(const YAML::Node& node)
+{
+    const auto& text = node.Scalar();
+    if (node.Tag() != "?")
+        return text;
+    if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")
+        return nullptr;
+    if (text == "true" || text == "True" || text == "TRUE")
+        return true;
+    if (text == "false" || text == "False" || text == "FALSE")
+        return false;
+    const bool looksNumeric = text.find_first_not_of("0123456789+-.eE") == std::string::npos;
+    if (looksNumeric) {
+        const auto number = Json::parse(text, nullptr, false);
+        if (number.is_number())
+            return number;
+    }
+    return text;
+}
+
+class Converter {
+public:
+    explicit Converter(YamlDocument& document)
+        : m_document(document)
+    {
+    }
+
+    Json convert(const YAML::Node& node, const std::string& pointer)
+    {
+        m_document.positions.emplace(pointer, positionOf(node.Mark()));
+        switch (node.Type()) {
+        case YAML::NodeType::Map: {
+            Json object = Json::object();
+            std::set<std::string> seen;
+            for (const auto& member : node) {
+                if (!member.first.IsScalar())
+                    throw YamlReadError("a key must be text", positionOf(member.first.Mark()));
+                const auto& key = member.first.Scalar();
+                if (!seen.insert(key).second)
+                    throw YamlReadError("the key '" + key + "' is given twice", positionOf(member.first.Mark()));
+                object[key] = convert(member.second, pointer + "/" + escapedPointerToken(key));
+            }
+            return object;
+        }
+        case YAML::NodeType::Sequence: {
+            Json array = Json::array();
+            for (const auto& item : node)
+                array.push_back(convert(item, pointer + "/" + std::to_string(array.size())));
+            return array;
+        }
+        case YAML::NodeType::Scalar:
+            return scalarJson(node);
+        default:
+            return nullptr;
+        }
+    }
+
+private:
+    YamlDocument& m_document;
+};
+
+} // namespace
+
+SourcePosition YamlDocument::positionOf(std::string_view pointer) const
+{
+    for (std::string candidate(pointer);; candidate.erase(candidate.rfind('/'))) {
+        if (const auto found = positions.find(candidate); found != positions.end())
+            return found->second;
+        if (candidate.empty())
+            return {};
+    }
+}
+
+YamlDocument readYamlDocument(const std::string& text)
+{
+    YamlDocument document;
+    try {
+        const auto root = YAML::Load(text);
+        document.value = Converter(document).convert(root, "");
+    } catch (const YAML::Exception& error) {
+        throw YamlReadError(error.msg, positionOf(error.mark));
+    }
+    return document;
+}
+
+std::string fieldPointer(std::string_view field)
+{
+    std::string pointer;
+    std::string token;
+    const auto flush = [&] {
+        if (!token.empty())
+            pointer += "/" + escapedPointerToken(token);
+        token.clear();
+    };
+    for (const char c : field) {
+        if (c == '.' || c == '[' || c == ']')
+            flush();
+        else
+            token += c;
+    }
+    flush();
+    return pointer;
+}
+
+} // namespace gatehouse

@@ -87,9 +87,11 @@ std::string environment(const char* name)
     return value ? value : "";
 }
 
+} // namespace
+
 // Local unless --remote is given, or GATEHOUSE_ADMIN_URL is set and --data is not: an option given
 // beats the environment.
-std::unique_ptr<AdminTransport> transportFor(const AdminTarget& target)
+std::unique_ptr<AdminTransport> transportFor(const AdminTarget& target, const GatewayConfig* configFile)
 {
     auto url = target.remoteUrl;
     if (url.empty() && target.dataDirectory.empty())
@@ -97,7 +99,7 @@ std::unique_ptr<AdminTransport> transportFor(const AdminTarget& target)
     if (url.empty()) {
         if (!target.token.empty())
             throw UsageError("--token is for --remote: on a local data directory the command acts as you");
-        return localAdminTransport(target.dataDirectory.empty() ? defaultDataDirectory() : target.dataDirectory);
+        return localAdminTransport(target.dataDirectory.empty() ? defaultDataDirectory() : target.dataDirectory, configFile);
     }
     const auto token = target.token.empty() ? environment(kAdminTokenVariable) : target.token;
     if (token.empty())
@@ -105,8 +107,6 @@ std::unique_ptr<AdminTransport> transportFor(const AdminTarget& target)
             + " (or give --token, which leaves it in the shell history)");
     return remoteAdminTransport(url, token);
 }
-
-} // namespace
 
 AdminCommandLine::AdminCommandLine(CLI::App& app)
 {

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -58,9 +59,17 @@ private:
 };
 
 // Runs the command and prints its answer; returns the exit code (0, or 1 for an error answer).
-// Throws UsageError for a command line that cannot run (exit 2), HttpTransportError when a remote
-// gateway cannot be reached and StoreError when the data directory cannot be used (exit 1).
+// Throws UsageError for a command line that cannot run (exit 2), HttpTransportError
+// (http/BlockingHttpClient.h) when a remote gateway cannot be reached and StoreError when the data
+// directory cannot be used (exit 1).
 int runAdminCommand(const ChosenAdminCommand& command, std::ostream& out, std::ostream& err);
+
+class AdminTransport;
+struct GatewayConfig;
+// Where `target` says to run: local unless --remote is given, or GATEHOUSE_ADMIN_URL is set and
+// --data is not (an option given beats the environment). `configFile` for a local run (may be null).
+// Throws UsageError for --token without a remote, or a remote without a token.
+std::unique_ptr<AdminTransport> transportFor(const AdminTarget& target, const GatewayConfig* configFile = nullptr);
 
 // Environment variables that stand in for --remote and --token.
 inline constexpr const char* kAdminUrlVariable = "GATEHOUSE_ADMIN_URL";

@@ -1,7 +1,7 @@
 #include "AdminTransport.h"
 
-#include "AdminHttpClient.h"
 #include "admin/AdminService.h"
+#include "http/BlockingHttpClient.h"
 #include "logging/Logging.h"
 #include "store/DataDirectory.h"
 #include "store/Database.h"
@@ -33,11 +33,24 @@ std::string preparedDatabasePath(const std::string& dataDirectory)
     return dataDirectory + "/" + Database::defaultFileName();
 }
 
+// No gateway runs here: only its config file is known, so that the admin API can tell the file's
+// providers and models apart from the store's.
+class ConfigFileOnly final : public AdminGateway {
+public:
+    explicit ConfigFileOnly(const GatewayConfig* file) : m_file(file) {}
+    const GatewayConfig* configFile() const override { return m_file; }
+    void adminChangeCommitted() override {} // a gateway on the data directory polls the store
+
+private:
+    const GatewayConfig* m_file;
+};
+
 class LocalAdminTransport final : public AdminTransport {
 public:
-    explicit LocalAdminTransport(const std::string& dataDirectory)
+    LocalAdminTransport(const std::string& dataDirectory, const GatewayConfig* configFile)
         : m_directory(dataDirectory)
-        , m_service(preparedDatabasePath(dataDirectory))
+        , m_gateway(configFile)
+        , m_service(preparedDatabasePath(dataDirectory), configFile ? &m_gateway : nullptr)
         , m_actor(localActorName("cli"))
     {
     }
@@ -52,6 +65,7 @@ public:
 
 private:
     std::string m_directory;
+    ConfigFileOnly m_gateway;
     AdminService m_service;
     std::string m_actor;
 };
@@ -59,7 +73,7 @@ private:
 class RemoteAdminTransport final : public AdminTransport {
 public:
     RemoteAdminTransport(const std::string& url, const std::string& token)
-        : m_client(url)
+        : m_client({"the admin API", "an admin API URL", "gatehouse-cli/0.1"}, url)
         , m_headers{{"Authorization", "Bearer " + token}}
     {
     }
@@ -73,16 +87,16 @@ public:
     std::string where() const override { return m_client.url(); }
 
 private:
-    AdminHttpClient m_client;
-    AdminHttpClient::Headers m_headers;
+    BlockingHttpClient m_client;
+    BlockingHttpClient::Headers m_headers;
 };
 
 } // namespace
 
-std::unique_ptr<AdminTransport> localAdminTransport(const std::string& dataDirectory)
+std::unique_ptr<AdminTransport> localAdminTransport(const std::string& dataDirectory, const GatewayConfig* configFile)
 {
     logWarningsToStderr();
-    return std::make_unique<LocalAdminTransport>(dataDirectory);
+    return std::make_unique<LocalAdminTransport>(dataDirectory, configFile);
 }
 
 std::unique_ptr<AdminTransport> remoteAdminTransport(const std::string& url, const std::string& token)

@@ -3,6 +3,8 @@
 // Both answer alike, so the commands and the printer do not care which one ran.
 #pragma once
 
+#include "config/GatewayConfig.h"
+
 #include "AdminRequestBuilder.h"
 
 #include <memory>
@@ -26,7 +28,10 @@ public:
 };
 
 // Acts as `cli:$USER` with the admin role: whoever can open the data directory owns it already.
-std::unique_ptr<AdminTransport> localAdminTransport(const std::string& dataDirectory);
+// `configFile` (may be null; must outlive the transport): the config file the gateway on this data
+// directory runs with, whose providers and models the admin API then knows (a configuration tree
+// may refer to them).
+std::unique_ptr<AdminTransport> localAdminTransport(const std::string& dataDirectory, const GatewayConfig* configFile = nullptr);
 
 // Sends `Authorization: Bearer TOKEN` with every request.
 std::unique_ptr<AdminTransport> remoteAdminTransport(const std::string& url, const std::string& token);

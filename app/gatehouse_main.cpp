@@ -1,5 +1,6 @@
 // `gatehouse`: the headless gateway and its command-line tools. No Qt.
 #include "AdminCommandLine.h"
+#include "ConfigCommandLine.h"
 #include "GatewayServer.h"
 #include "auth/ApiKey.h"
 #include "config/AddressParsing.h"
@@ -147,6 +148,7 @@ int main(int argc, char** argv)
     serveCommand->add_option("--admin-listen", serveOptions.adminListen, "Admin API HOST:PORT (loopback only; off by default)");
 
     AdminCommandLine adminCommands(app);
+    ConfigCommandLine configCommands(app, loadConfig);
     std::string keyTenant = "default";
     auto& keyCreate = adminCommands.command("key", "create");
     keyCreate.add_option("--tenant", keyTenant, "Without --consumer: the tenant a tenant-level key belongs to (local only)")
@@ -182,6 +184,8 @@ int main(int argc, char** argv)
     try {
         if (*serveCommand)
             return serve(serveOptions);
+        if (configCommands.chosen())
+            return configCommands.run(std::cout, std::cerr);
         if (const auto admin = adminCommands.chosen()) {
             if (admin->is("key", "create") && !admin->values.contains("--consumer"))
                 return createTenantKey(*admin, keyTenant);

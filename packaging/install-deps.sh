@@ -13,7 +13,7 @@ build_packages=(
   libyaml-cpp-dev libsimdjson-dev libcli11-dev nlohmann-json3-dev
   fonts-dejavu-core # the console draws text with it; without a font Qt warns (and the QML tests fail on warnings)
 )
-test_packages=(qml6-module-qttest qt6-declarative-dev-tools nodejs npm xvfb xauth curl python3 openssl)
+test_packages=(qml6-module-qttest qt6-declarative-dev-tools nodejs npm xvfb xauth curl python3 openssl git nginx-light fcgiwrap)
 bench_packages=(nginx-light wrk sqlite3)
 
 wanted=("${build_packages[@]}")

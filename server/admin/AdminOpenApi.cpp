@@ -57,6 +57,14 @@ Json object(Json properties, std::vector<std::string> required, bool closed = fa
     return schema;
 }
 
+Json array(Json items, const std::string& description = {})
+{
+    Json schema{{"type", "array"}, {"items", std::move(items)}};
+    if (!description.empty())
+        schema["description"] = description;
+    return schema;
+}
+
 Json page(const std::string& item)
 {
     return object({{"data", {{"type", "array"}, {"items", schemaRef(item)}}},
@@ -1128,12 +1136,6 @@ Json promptSchemas()
 {
     const auto timestamp = integer("Epoch milliseconds");
     const auto anyJson = [](const std::string& description) { return Json{{"description", description}}; };
-    const auto array = [](Json items, const std::string& description = {}) {
-        Json schema{{"type", "array"}, {"items", std::move(items)}};
-        if (!description.empty())
-            schema["description"] = description;
-        return schema;
-    };
     const auto parameters = [] {
         return Json{{"type", "object"},
             {"description", "Request fields the version sets: temperature, top_p, max_tokens, max_completion_tokens, response_format, "
@@ -1318,6 +1320,64 @@ Json promptPaths()
     };
 }
 
+Json configSchemas()
+{
+    const auto files = Json{{"type", "object"}, {"additionalProperties", string()},
+        {"description", "The tree's files: path (with '/', e.g. models/gpt-4o.yaml) to the file's text. Top-level files other than "
+                        "gatehouse-export.yaml (a README, .gitlab-ci.yml) are left alone."}};
+    const auto problem = object({{"file", string("The file, \"\" for the tree as a whole")}, {"line", integer("1-based; 0: the whole file")},
+                                    {"column", integer("1-based; 0: the whole file")}, {"message", string()}},
+        {"file", "line", "column", "message"});
+    return {
+        {"ConfigExport", object({{"files", files}}, {"files"})},
+        {"ConfigTreeInput", object({{"files", files}, {"prune", {{"type", "boolean"}, {"default", false},
+                                                                     {"description", "Delete what the tree does not have (keys are revoked)"}}},
+                                       {"reason", string(kReasonText)}},
+                                {"files"}, true)},
+        {"ConfigValidation", object({{"valid", {{"type", "boolean"}}}, {"problems", array(problem)}}, {"valid", "problems"})},
+        {"ConfigPlan",
+            object({{"applied", {{"type", "boolean"}, {"description", "true: committed (apply without problems)"}}},
+                       {"changes", array(object({{"action", enumeration({"create", "update", "delete", "revoke"})},
+                                                    {"kind", enumeration({"tenant", "consumer", "provider", "model", "model_access", "key",
+                                                                 "limit", "budget", "price", "prompt"})},
+                                                    {"name", string()}, {"file", string()},
+                                                    {"members", array(string(), "update: the top-level members that change")}},
+                                           {"action", "kind", "name", "file", "members"}))},
+                       {"problems", array(problem, "Any problem: nothing was applied")},
+                       {"summary", object({{"create", integer()}, {"update", integer()}, {"delete", integer()}}, {"create", "update", "delete"})}},
+                {"applied", "changes", "problems", "summary"})},
+    };
+}
+
+Json configPaths()
+{
+    return {
+        {"/admin/v1/config/export",
+            {{"get", operation({"exportConfig", "config", "Export the configuration as code",
+                         "The store's configuration (docs/config-as-code.md) as YAML files, one per entity, byte-identical for an "
+                         "unchanged configuration. Never a secret: credentials as environment variable names or {source: stored}, "
+                         "keys as SHA-256 and prefix (or left out with keys=omit).",
+                         "admin", Json::array({queryParameter("keys", enumeration({"include", "omit"}), "Default include")}), "", 200,
+                         "The files", schemaRef("ConfigExport"), {"BadRequest"}})}}},
+        {"/admin/v1/config/validate",
+            {{"post", operation({"validateConfig", "config", "Validate a configuration tree",
+                          "Reads every file and applies the tree to an empty store with the gateway's config file, then rolls it "
+                          "back: every problem with its file, line and column.",
+                          "viewer", Json::array(), "ConfigTreeInput", 200, "The problems (none: valid)", schemaRef("ConfigValidation"),
+                          {"BadRequest"}})}}},
+        {"/admin/v1/config/plan",
+            {{"post", operation({"planConfig", "config", "Plan a configuration tree against this gateway",
+                          "What an apply would create, update and delete, entity by entity, and every problem; nothing changes.",
+                          "viewer", Json::array(), "ConfigTreeInput", 200, "The plan", schemaRef("ConfigPlan"), {"BadRequest"}})}}},
+        {"/admin/v1/config/apply",
+            {{"post", operation({"applyConfig", "config", "Apply a configuration tree",
+                          "All or nothing, in one transaction and one new snapshot; each change audited as the admin API's own. "
+                          "With any problem nothing is applied: 400 (code invalid_config) with the error, the plan and the problems.",
+                          "admin", Json::array(), "ConfigTreeInput", 200, "The plan as applied", schemaRef("ConfigPlan"),
+                          {"BadRequest"}})}}},
+    };
+}
+
 } // namespace
 
 Json adminOpenApi()
@@ -1337,10 +1397,11 @@ Json adminOpenApi()
         {"tags", Json::array({{{"name", "tenants"}}, {{"name", "consumers"}}, {{"name", "providers"}}, {{"name", "models"}},
                      {{"name", "model access"}},
                      {{"name", "access requests"}}, {{"name", "api keys"}}, {{"name", "admin tokens"}}, {{"name", "audit"}}, {{"name", "calls"}},
-                     {{"name", "traffic"}}, {{"name", "prices"}}, {{"name", "prompts"}}, {{"name", "meta"}}})},
+                     {{"name", "traffic"}}, {{"name", "prices"}}, {{"name", "prompts"}}, {{"name", "config"}}, {{"name", "meta"}}})},
         {"paths", [] {
              auto all = paths();
              all.update(promptPaths());
+             all.update(configPaths());
              return all;
          }()},
         {"components",
@@ -1349,6 +1410,7 @@ Json adminOpenApi()
                 {"schemas", [] {
                      auto all = schemas();
                      all.update(promptSchemas());
+                     all.update(configSchemas());
                      return all;
                  }()},
                 {"responses", responses()}, {"parameters", parameters()}}},

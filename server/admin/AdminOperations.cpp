@@ -300,6 +300,11 @@ AdminResult AdminOperations::run(const AdminCall& call)
     case Op::TrafficRateLimits:
     case Op::TrafficBudgets:
         throw std::logic_error("the traffic policy's state is the running gateway's: AdminService asks it");
+    case Op::ExportConfig:
+    case Op::ValidateConfig:
+    case Op::PlanConfig:
+    case Op::ApplyConfig:
+        throw std::logic_error("configuration as code is ConfigOperations': AdminService runs it");
     case Op::ListPrompts:
     case Op::CreatePrompt:
     case Op::GetPrompt:

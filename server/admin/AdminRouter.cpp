@@ -92,6 +92,10 @@ const std::array kRoutes{
     AdminRoute{"/admin/v1/prompts/{name}/labels/{label}", verb::put, Op::SetPromptLabel, "setPromptLabel", kOperator},
     AdminRoute{"/admin/v1/prompts/{name}/labels/{label}", verb::delete_, Op::DeletePromptLabel, "deletePromptLabel", kOperator},
     AdminRoute{"/admin/v1/prompts/{name}/stats", verb::get, Op::GetPromptStats, "promptStats", kViewer},
+    AdminRoute{"/admin/v1/config/export", verb::get, Op::ExportConfig, "exportConfig", kAdmin},
+    AdminRoute{"/admin/v1/config/validate", verb::post, Op::ValidateConfig, "validateConfig", kViewer},
+    AdminRoute{"/admin/v1/config/plan", verb::post, Op::PlanConfig, "planConfig", kViewer},
+    AdminRoute{"/admin/v1/config/apply", verb::post, Op::ApplyConfig, "applyConfig", kAdmin},
 };
 
 std::vector<std::string_view> splitSegments(std::string_view path)

@@ -88,6 +88,10 @@ enum class AdminOperation {
     SetPromptLabel,
     DeletePromptLabel,
     GetPromptStats,
+    ExportConfig, // configuration as code (ConfigOperations): the export, and validate/plan/apply of a tree
+    ValidateConfig,
+    PlanConfig,
+    ApplyConfig,
 };
 
 struct AdminRoute {

@@ -2,12 +2,8 @@
 
 #include "admin/AdminInput.h"
 #include "admin/AdminRouter.h"
-#include "admin/CallOperations.h"
-#include "admin/PromptOperations.h"
+#include "admin/AdminStores.h"
 #include "logging/Logging.h"
-#include "store/AdminTokenStore.h"
-#include "store/GovernanceStore.h"
-#include "store/KeyStore.h"
 
 #include <cctype>
 #include <cstdlib>
@@ -34,6 +30,12 @@ std::optional<TrafficView> trafficViewOf(AdminOperation operation)
     default:
         return std::nullopt;
     }
+}
+
+bool isConfigOperation(AdminOperation operation)
+{
+    return operation == AdminOperation::ExportConfig || operation == AdminOperation::ValidateConfig
+        || operation == AdminOperation::PlanConfig || operation == AdminOperation::ApplyConfig;
 }
 
 AdminResult errorResult(const ApiError& error)
@@ -91,22 +93,7 @@ std::string localActorName(std::string_view component)
 struct AdminService::State {
     State(const std::string& databasePath, AdminGateway* gateway)
         : gateway(gateway)
-        , database(databasePath)
-        , governance(database)
-        , tokens(database)
-        , keys(database)
-        , providers(database)
-        , catalog(gateway ? gateway->configFile() : nullptr, providers, governance)
-        , policy(database)
-        , prices(database)
-        , callHistory(database)
-        , callAnalytics(database)
-        , callOperations(callHistory, callAnalytics)
-        , prompts(database)
-        , promptStats(database)
-        , promptOperations(governance, prompts, promptStats)
-        , operations(governance, keys, tokens, catalog, policy, prices, callOperations, promptOperations,
-              gateway ? gateway->configFile() : nullptr)
+        , stores(databasePath, gateway ? gateway->configFile() : nullptr)
         , log(componentLogger("admin"))
     {
     }
@@ -137,21 +124,10 @@ struct AdminService::State {
 
     AdminGateway* gateway;
     std::mutex mutex;
-    Database database;
-    GovernanceStore governance;
-    AdminTokenStore tokens;
-    KeyStore keys;
-    ProviderStore providers;
-    ProviderCatalog catalog;
-    PolicyStore policy;
-    PriceStore prices;
-    CallHistory callHistory;
-    CallAnalytics callAnalytics;
-    CallOperations callOperations;
-    PromptStore prompts;
-    PromptStats promptStats;
-    PromptOperations promptOperations;
-    AdminOperations operations;
+    AdminStores stores;
+    AdminOperations& operations = stores.operations;
+    PromptOperations& promptOperations = stores.promptOperations;
+    AdminTokenStore& tokens = stores.tokens;
     std::shared_ptr<spdlog::logger> log;
 };
 
@@ -291,7 +267,7 @@ AdminService::State::Outcome AdminService::State::respond(const AdminRequest& re
             return promptOperations.testRun(call);
         if (const auto view = trafficViewOf(route->operation))
             return trafficReport(*view);
-        auto result = operations.run(call);
+        auto result = isConfigOperation(route->operation) ? stores.configOperations.run(call) : operations.run(call);
         if (result.changed)
             log->info("{} {} by '{}': {}", methodName(request.method), path, actor, result.status);
         return result;

@@ -1,7 +1,8 @@
-// A small blocking HTTP/1.1 client for the CLI's --remote: one request on one connection, then
-// close. It drives the gateway's own UpstreamConnection (connect timeout, TCP_NODELAY, and for
-// https:// SNI plus certificate and host-name verification against the system trust store), so the
-// CLI trusts a server exactly as the gateway trusts a provider.
+// A small blocking HTTP/1.1 client for the tools beside the gateway (the CLI's --remote, the GitLab
+// REST client): one request on one connection, then close. It drives the gateway's own
+// UpstreamConnection (connect timeout, TCP_NODELAY, and for https:// SNI plus certificate and
+// host-name verification against the system trust store), so these tools trust a server exactly as
+// the gateway trusts a provider.
 #pragma once
 
 #include "config/GatewayConfig.h"
@@ -32,15 +33,23 @@ struct HttpTimeouts {
     std::chrono::milliseconds answer{30000}; // for the whole exchange after connecting
 };
 
-class AdminHttpClient {
+// What the client talks to, as its messages name it, and how it introduces itself.
+struct HttpService {
+    std::string name; // "the admin API": "cannot connect to the admin API at URL"
+    std::string urlNoun; // "an admin API URL": "'x' is not an admin API URL"
+    std::string userAgent; // "gatehouse-cli/0.1"
+};
+
+class BlockingHttpClient {
 public:
     using Headers = std::vector<std::pair<std::string, std::string>>;
 
     // `baseUrl`: "http://127.0.0.1:8089" or "https://gatehouse.example.com/gateway" (a path is kept
-    // as a prefix, for a gateway behind a reverse proxy). Throws HttpTransportError for a bad URL.
-    explicit AdminHttpClient(const std::string& baseUrl, HttpTimeouts timeouts = {});
+    // as a prefix, for a server behind a reverse proxy). Throws HttpTransportError for a bad URL.
+    BlockingHttpClient(HttpService service, const std::string& baseUrl, HttpTimeouts timeouts = {});
 
-    // Throws HttpTransportError when there is no HTTP answer; any status is an answer.
+    // Throws HttpTransportError when there is no HTTP answer; any status is an answer. Header
+    // values (tokens) never appear in an error message.
     HttpAnswer send(http::verb method, const std::string& target, const std::string& body, const Headers& headers) const;
 
     // The URL as given, for messages.
@@ -49,6 +58,7 @@ public:
 private:
     std::string requestHead(http::verb method, const std::string& target, std::size_t bodySize, const Headers& headers) const;
 
+    HttpService m_service;
     std::string m_text;
     UpstreamUrl m_url;
     HttpTimeouts m_timeouts;

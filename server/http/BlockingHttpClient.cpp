@@ -1,4 +1,4 @@
-#include "AdminHttpClient.h"
+#include "http/BlockingHttpClient.h"
 
 #include "config/AddressParsing.h"
 #include "config/ConfigError.h"
@@ -12,7 +12,7 @@
 namespace gatehouse {
 namespace {
 
-// Admin answers are small; the largest is an audit CSV page of 1000 entries.
+// Admin answers are small (the largest is an audit CSV page of 1000 entries), GitLab's too.
 constexpr std::uint64_t kLargestAnswerBytes = 64 * 1024 * 1024;
 
 enum class Stage { Connecting, Exchanging };
@@ -77,18 +77,19 @@ bool containsLineBreak(std::string_view text)
 
 } // namespace
 
-AdminHttpClient::AdminHttpClient(const std::string& baseUrl, HttpTimeouts timeouts)
-    : m_text(baseUrl)
+BlockingHttpClient::BlockingHttpClient(HttpService service, const std::string& baseUrl, HttpTimeouts timeouts)
+    : m_service(std::move(service))
+    , m_text(baseUrl)
     , m_timeouts(timeouts)
 {
     try {
         m_url = parseUpstreamUrl(baseUrl);
     } catch (const ConfigError&) {
-        throw HttpTransportError("'" + baseUrl + "' is not an admin API URL: use http://HOST:PORT or https://HOST[:PORT][/PATH]");
+        throw HttpTransportError("'" + baseUrl + "' is not " + m_service.urlNoun + ": use http://HOST:PORT or https://HOST[:PORT][/PATH]");
     }
 }
 
-std::string AdminHttpClient::requestHead(http::verb method, const std::string& target, std::size_t bodySize, const Headers& headers) const
+std::string BlockingHttpClient::requestHead(http::verb method, const std::string& target, std::size_t bodySize, const Headers& headers) const
 {
     const auto methodName = http::to_string(method);
     std::string head(methodName.data(), methodName.size());
@@ -96,7 +97,7 @@ std::string AdminHttpClient::requestHead(http::verb method, const std::string& t
     head += m_url.host.find(':') == std::string::npos ? m_url.host : "[" + m_url.host + "]";
     if (m_url.port != (m_url.tls ? 443 : 80))
         head += ":" + std::to_string(m_url.port);
-    head += "\r\nAccept: application/json\r\nUser-Agent: gatehouse-cli/0.1\r\nConnection: close\r\n";
+    head += "\r\nAccept: application/json\r\nUser-Agent: " + m_service.userAgent + "\r\nConnection: close\r\n";
     if (method != http::verb::get && method != http::verb::delete_)
         head += "Content-Type: application/json\r\nContent-Length: " + std::to_string(bodySize) + "\r\n";
     for (const auto& [name, value] : headers)
@@ -104,7 +105,7 @@ std::string AdminHttpClient::requestHead(http::verb method, const std::string& t
     return head + "\r\n";
 }
 
-HttpAnswer AdminHttpClient::send(http::verb method, const std::string& target, const std::string& body, const Headers& headers) const
+HttpAnswer BlockingHttpClient::send(http::verb method, const std::string& target, const std::string& body, const Headers& headers) const
 {
     for (const auto& [name, value] : headers) {
         if (containsLineBreak(value))
@@ -126,14 +127,14 @@ HttpAnswer AdminHttpClient::send(http::verb method, const std::string& target, c
     const bool timedOut = outcome.error == beast::error::timeout;
     if (outcome.failedAt == Stage::Connecting) {
         if (timedOut)
-            throw HttpTransportError("no connection to the admin API at " + m_text + " within " + seconds(m_timeouts.connect));
+            throw HttpTransportError("no connection to " + m_service.name + " at " + m_text + " within " + seconds(m_timeouts.connect));
         const bool tlsFailed = outcome.error.category() == asio::error::get_ssl_category();
-        throw HttpTransportError("cannot connect to the admin API at " + m_text + ": " + (tlsFailed ? "TLS: " : "")
+        throw HttpTransportError("cannot connect to " + m_service.name + " at " + m_text + ": " + (tlsFailed ? "TLS: " : "")
             + outcome.error.message());
     }
     if (timedOut)
-        throw HttpTransportError("no answer from the admin API at " + m_text + " within " + seconds(m_timeouts.answer));
-    throw HttpTransportError("the admin API at " + m_text + " did not answer: " + outcome.error.message());
+        throw HttpTransportError("no answer from " + m_service.name + " at " + m_text + " within " + seconds(m_timeouts.answer));
+    throw HttpTransportError(m_service.name + " at " + m_text + " did not answer: " + outcome.error.message());
 }
 
 } // namespace gatehouse

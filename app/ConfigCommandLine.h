@@ -1,0 +1,58 @@
+// `gatehouse config validate|plan|apply|export DIR` (docs/config-as-code.md): the configuration as a
+// directory of YAML files, checked, compared with a gateway, applied to it, or written from it. The
+// work is the admin API's (POST /admin/v1/config/...), on a local data directory or --remote; this
+// reads and writes the directory and prints the answers.
+#pragma once
+
+#include "config/GatewayConfig.h"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <map>
+#include <ostream>
+#include <string>
+
+namespace gatehouse {
+
+// path (with '/') → text: every regular file under `directory` but hidden ones (.git, ...).
+// Throws std::runtime_error naming a file it cannot read.
+std::map<std::string, std::string> readConfigDirectory(const std::string& directory);
+
+// Makes `directory` hold the export: each file written (atomically: a temporary file renamed), and
+// the .yaml files of the tree's directories that the export no longer has removed, so the directory
+// is the export exactly (other files are left alone). Adds a .gitlab-ci.yml when there is none.
+// Returns how many files were written or removed because they changed.
+std::size_t writeConfigDirectory(const std::string& directory, const std::map<std::string, std::string>& files);
+
+class ConfigCommandLine {
+public:
+    using ConfigFileLoader = std::function<GatewayConfig(const std::string& path)>; // "" = the built-in default
+
+    ConfigCommandLine(CLI::App& app, ConfigFileLoader loadConfigFile);
+
+    bool chosen() const;
+    // Exit code: 0, 1 for problems or an error answer. Throws UsageError, HttpTransportError, StoreError.
+    int run(std::ostream& out, std::ostream& err);
+
+private:
+    int validate(std::ostream& out, std::ostream& err);
+    int planOrApply(bool apply, std::ostream& out, std::ostream& err);
+    int exportTo(std::ostream& out, std::ostream& err);
+
+    ConfigFileLoader m_loadConfigFile;
+    CLI::App* m_validate = nullptr;
+    CLI::App* m_plan = nullptr;
+    CLI::App* m_apply = nullptr;
+    CLI::App* m_export = nullptr;
+    std::string m_directory;
+    std::string m_dataDirectory;
+    std::string m_remote;
+    std::string m_configPath;
+    std::string m_reason;
+    bool m_prune = false;
+    bool m_withoutKeys = false;
+    bool m_json = false;
+};
+
+} // namespace gatehouse

@@ -3,6 +3,7 @@
 #include "AdminCommandLine.h"
 #include "AdminTransport.h"
 #include "configcode/ConfigTree.h"
+#include "gitlab/ConfigRepository.h"
 #include "gitlab/GitLabCiFile.h"
 #include "json/Json.h"
 #include "text/PercentEncoding.h"
@@ -62,7 +63,30 @@ private:
     fs::path m_path;
 };
 
-void printProblems(const Json& problems, std::ostream& err)
+char actionSign(const std::string& action)
+{
+    return action == "create" ? '+' : action == "update" ? '~' : '-';
+}
+
+Json parsedAnswer(const AdminAnswer& answer, const std::string& where)
+{
+    const auto body = Json::parse(answer.body, nullptr, false);
+    if (body.is_discarded())
+        throw std::runtime_error("the admin API at " + where + " answered " + std::to_string(answer.status) + " with a body that is not JSON");
+    return body;
+}
+
+// An answer that is an error without a plan: its message, exit 1.
+int printedError(const Json& body, int status, std::ostream& err)
+{
+    const auto message = body.contains("error") ? body["error"].value("message", std::string()) : std::string();
+    err << "gatehouse: error: " << (message.empty() ? "the admin API answered " + std::to_string(status) : message) << "\n";
+    return 1;
+}
+
+} // namespace
+
+void printConfigProblems(const Json& problems, std::ostream& err)
 {
     for (const auto& problem : problems) {
         ConfigProblem shown{problem.value("file", ""), problem.value("line", 0), problem.value("column", 0), problem.value("message", "")};
@@ -70,12 +94,7 @@ void printProblems(const Json& problems, std::ostream& err)
     }
 }
 
-char actionSign(const std::string& action)
-{
-    return action == "create" ? '+' : action == "update" ? '~' : '-';
-}
-
-void printPlan(const Json& plan, const std::string& where, bool applied, std::ostream& out)
+void printConfigPlan(const Json& plan, const std::string& where, bool applied, std::ostream& out)
 {
     const auto& changes = plan.at("changes");
     if (changes.empty()) {
@@ -100,24 +119,6 @@ void printPlan(const Json& plan, const std::string& where, bool applied, std::os
         << summary.at("delete").get<int>() << " to delete" << (applied ? ": done." : ".") << "\n";
 }
 
-Json parsedAnswer(const AdminAnswer& answer, const std::string& where)
-{
-    const auto body = Json::parse(answer.body, nullptr, false);
-    if (body.is_discarded())
-        throw std::runtime_error("the admin API at " + where + " answered " + std::to_string(answer.status) + " with a body that is not JSON");
-    return body;
-}
-
-// An answer that is an error without a plan: its message, exit 1.
-int printedError(const Json& body, int status, std::ostream& err)
-{
-    const auto message = body.contains("error") ? body["error"].value("message", std::string()) : std::string();
-    err << "gatehouse: error: " << (message.empty() ? "the admin API answered " + std::to_string(status) : message) << "\n";
-    return 1;
-}
-
-} // namespace
-
 std::map<std::string, std::string> readConfigDirectory(const std::string& directory)
 {
     if (!fs::is_directory(directory))
@@ -138,33 +139,25 @@ std::map<std::string, std::string> readConfigDirectory(const std::string& direct
 
 std::size_t writeConfigDirectory(const std::string& directory, const std::map<std::string, std::string>& files)
 {
-    std::size_t changed = 0;
     const auto existing = fs::is_directory(directory) ? readConfigDirectory(directory) : std::map<std::string, std::string>{};
-    std::set<std::string> treeDirectories;
-    for (const auto& info : configKinds())
-        treeDirectories.insert(info.directory);
+    const auto wanted = repositoryFilesWithExport(existing, files);
+    std::size_t changed = 0;
     for (const auto& [path, text] : existing) {
-        const auto top = path.substr(0, path.find('/'));
-        if (path.find('/') != std::string::npos && treeDirectories.contains(top) && path.ends_with(".yaml") && !files.contains(path)) {
+        if (!wanted.contains(path)) {
             fs::remove(fs::path(directory) / path);
             ++changed;
         }
     }
-    for (const auto& [path, text] : files) {
+    for (const auto& [path, text] : wanted) {
         const auto found = existing.find(path);
         if (found != existing.end() && found->second == text)
             continue;
         writeFileAtomically(fs::path(directory) / path, text);
         ++changed;
     }
-    // The pipeline is the team's to change: written once, never overwritten.
-    if (!existing.contains(kGitLabCiFileName)) {
-        writeFileAtomically(fs::path(directory) / kGitLabCiFileName, gitlabCiFileText());
-        ++changed;
-    }
     // Directories the removals emptied go too.
-    for (const auto& top : treeDirectories) {
-        const auto root = fs::path(directory) / top;
+    for (const auto& info : configKinds()) {
+        const auto root = fs::path(directory) / info.directory;
         if (!fs::is_directory(root))
             continue;
         std::vector<fs::path> directories;
@@ -264,7 +257,7 @@ int ConfigCommandLine::validate(std::ostream& out, std::ostream& err)
             out << "Valid: " << m_directory << " (" << body["files"].size() << " files).\n";
         return 0;
     }
-    printProblems(result.at("problems"), err);
+    printConfigProblems(result.at("problems"), err);
     err << result.at("problems").size() << " problem(s) in " << m_directory << ".\n";
     return 1;
 }
@@ -286,9 +279,9 @@ int ConfigCommandLine::planOrApply(bool apply, std::ostream& out, std::ostream& 
         return printedError(result, answer.status, err);
     const auto& problems = result.at("problems");
     if (!m_json)
-        printPlan(result, transport->where(), result.value("applied", false), out);
+        printConfigPlan(result, transport->where(), result.value("applied", false), out);
     if (!problems.empty()) {
-        printProblems(problems, err);
+        printConfigProblems(problems, err);
         err << problems.size() << " problem(s)" << (apply ? ": nothing was applied." : ".") << "\n";
         return 1;
     }

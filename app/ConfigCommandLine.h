@@ -5,6 +5,7 @@
 #pragma once
 
 #include "config/GatewayConfig.h"
+#include "json/Json.h"
 
 #include <CLI/CLI.hpp>
 
@@ -19,11 +20,16 @@ namespace gatehouse {
 // Throws std::runtime_error naming a file it cannot read.
 std::map<std::string, std::string> readConfigDirectory(const std::string& directory);
 
-// Makes `directory` hold the export: each file written (atomically: a temporary file renamed), and
-// the .yaml files of the tree's directories that the export no longer has removed, so the directory
-// is the export exactly (other files are left alone). Adds a .gitlab-ci.yml when there is none.
+// Makes `directory` hold the export (repositoryFilesWithExport: the tree's files exactly, other files
+// left alone, a .gitlab-ci.yml added when there is none): each changed file written atomically (a
+// temporary file renamed), the tree's files the export no longer has removed.
 // Returns how many files were written or removed because they changed.
 std::size_t writeConfigDirectory(const std::string& directory, const std::map<std::string, std::string>& files);
+
+// A plan or apply answer as the CLI prints it: one line per change ("+ create model gpt-4o
+// [models/gpt-4o.yaml]") and a summary; problems one per line as file:line:column: message.
+void printConfigPlan(const Json& plan, const std::string& where, bool applied, std::ostream& out);
+void printConfigProblems(const Json& problems, std::ostream& err);
 
 class ConfigCommandLine {
 public:

@@ -1,6 +1,7 @@
 // `gatehouse`: the headless gateway and its command-line tools. No Qt.
 #include "AdminCommandLine.h"
 #include "ConfigCommandLine.h"
+#include "GitLabCommandLine.h"
 #include "GatewayServer.h"
 #include "auth/ApiKey.h"
 #include "config/AddressParsing.h"
@@ -149,6 +150,7 @@ int main(int argc, char** argv)
 
     AdminCommandLine adminCommands(app);
     ConfigCommandLine configCommands(app, loadConfig);
+    GitLabCommandLine gitlabCommands(app, loadConfig);
     std::string keyTenant = "default";
     auto& keyCreate = adminCommands.command("key", "create");
     keyCreate.add_option("--tenant", keyTenant, "Without --consumer: the tenant a tenant-level key belongs to (local only)")
@@ -186,6 +188,8 @@ int main(int argc, char** argv)
             return serve(serveOptions);
         if (configCommands.chosen())
             return configCommands.run(std::cout, std::cerr);
+        if (gitlabCommands.chosen())
+            return gitlabCommands.run(std::cin, std::cout, std::cerr);
         if (const auto admin = adminCommands.chosen()) {
             if (admin->is("key", "create") && !admin->values.contains("--consumer"))
                 return createTenantKey(*admin, keyTenant);

@@ -59,7 +59,7 @@ QString ConsoleDeveloperKey::loadOrCreate(gatehouse::GatewayServer& server, cons
     const auto path = filePath(dataDirectory);
     if (const auto existing = readKeyFile(path); !existing.isEmpty() && storeAccepts(server.databasePath(), existing.toStdString()))
         return existing;
-    const auto key = QString::fromStdString(server.createKey(kKeyName));
+    const auto key = QString::fromStdString(server.createKey(kKeyName, "default", gatehouse::kLocalKeySource));
     writeKeyFile(path, key);
     return key;
 }

@@ -233,11 +233,11 @@ std::shared_ptr<const GatewayConfig> GatewayServer::servingConfig() const
     return {snapshot, &snapshot->config()}; // shares the snapshot's lifetime
 }
 
-std::string GatewayServer::createKey(const std::string& name, const std::string& tenant)
+std::string GatewayServer::createKey(const std::string& name, const std::string& tenant, const std::string& source)
 {
     std::lock_guard lock(m_storeMutex);
     auto key = generateApiKey();
-    m_keyStore->addKey(name, key, tenant, {}, "generated");
+    m_keyStore->addKey(name, key, tenant, {}, source);
     rebuildSnapshot();
     return key;
 }
@@ -249,7 +249,7 @@ std::optional<std::string> GatewayServer::createDeveloperKeyIfNone()
         if (m_keyStore->activeKeyCount() > 0)
             return std::nullopt;
     }
-    return createKey("developer");
+    return createKey("developer", "default", kLocalKeySource);
 }
 
 void GatewayServer::start()

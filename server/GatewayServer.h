@@ -55,8 +55,9 @@ public:
     // (docs/providers.md). Its providers carry resolved credentials: never show `apiKey`.
     std::shared_ptr<const GatewayConfig> servingConfig() const;
 
-    // Creates a key (shown to the caller once, stored hashed) and makes it valid at once.
-    std::string createKey(const std::string& name, const std::string& tenant = "default");
+    // Creates a key (shown to the caller once, stored hashed) and makes it valid at once. `source`:
+    // kLocalKeySource for a key the gateway or the console makes for its own use (not exported).
+    std::string createKey(const std::string& name, const std::string& tenant = "default", const std::string& source = "generated");
     // The first-run developer key: created only when the store holds no active key at all.
     std::optional<std::string> createDeveloperKeyIfNone();
 

@@ -11,6 +11,10 @@
 
 namespace gatehouse {
 
+// The source of a key a gateway makes for its own use (the first-run developer key, the console's
+// key): never exported (docs/config-as-code.md), each gateway makes its own.
+inline constexpr const char* kLocalKeySource = "local";
+
 struct StoredKey {
     int64_t id = 0;
     std::string name;
@@ -18,7 +22,7 @@ struct StoredKey {
     std::string hash;
     std::string tenant;
     std::vector<std::string> allowedModels; // empty = every model
-    std::string source;                     // "config" (declared in the YAML) or "generated"
+    std::string source;                     // "config" (declared in the YAML), "generated", "imported" or kLocalKeySource
     int64_t createdAtMs = 0;
     std::optional<int64_t> consumerId;      // none: a tenant-level key (config keys, `key create`)
     std::string consumerName;               // "" without a consumer

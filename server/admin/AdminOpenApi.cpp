@@ -276,6 +276,9 @@ Json modelPolicy(bool forPatch, bool answer = false)
         {"cache_ttl_s", orNull(unsetIsNull, bounded(integer("Seconds an answer stays cached, 0-2592000; 0: never; unset: "
                                                             "policy.cache.default_ttl_s"), 0, 2592000))},
         {"limits", described("ModelLimits", "Rate limits for all callers of this model together", unsetIsNull)},
+        {"capture_payloads", orNull(forPatch, {{"type", "boolean"}, {"default", false},
+                                                  {"description", "Keep the first bytes of each call's request and answer with its record "
+                                                                  "(docs/analytics.md \"Payload capture\")"}})},
     };
 }
 
@@ -311,7 +314,7 @@ Json modelSchema()
         {"created_at_ms", nullable(integer("Epoch milliseconds; null unless stored"))},
         {"updated_at_ms", nullable(integer("Epoch milliseconds; null unless stored"))}});
     Json schema = object(properties, {"model", "mode", "auto_approve", "served", "source", "deployments", "strategy", "rules",
-                                         "canary", "fallbacks", "context_window_fallbacks", "cache_ttl_s", "limits", "problem",
+                                         "canary", "fallbacks", "context_window_fallbacks", "cache_ttl_s", "limits", "capture_payloads", "problem",
                                          "created_at_ms", "updated_at_ms"});
     schema["description"] = "Every traffic policy key is shown, unset ones at their default (strategy weighted, empty lists) or null.";
     return schema;
@@ -325,7 +328,9 @@ Json deploymentSchema()
     priority["default"] = 0;
     return object({{"provider", string("A provider of the config file or of the store")},
                       {"model", string("The model name sent upstream")}, {"weight", weight}, {"priority", priority},
-                      {"price", described("TokenPrice", "USD per million tokens; null: calls cost 0 (a local model)", true)}},
+                      {"price", described("TokenPrice", "USD per million tokens; null: calls cost 0 (a local model)", true)},
+                      {"limits", described("ModelLimits", "The upstream's own quota for this provider and upstream model, shared by "
+                                                          "every model that routes to it (docs/traffic-policy.md)", true)}},
         {"provider", "model"}, true);
 }
 

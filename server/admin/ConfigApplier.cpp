@@ -261,6 +261,9 @@ private:
     void change(const ConfigEntity& entity, const Json* current)
     {
         const auto& body = entity.body;
+        // The admin API takes a change's reason in the body; in a file it would be silently dropped.
+        if (body.contains("reason"))
+            throw ConfigRefusal("reason", "is not part of a configuration file: give the reason to the apply (--reason)");
         switch (entity.kind) {
         case ConfigKind::Tenant:
             refuseUnknownMembers(body, {"name"}, "a tenant");
@@ -455,7 +458,7 @@ private:
         for (int64_t offset = 0;; offset += PageRequest::kMaxPageLimit) {
             const auto page = m_applier.m_stores.keys.listKeys(std::nullopt, {PageRequest::kMaxPageLimit, offset});
             for (const auto& key : page.items) {
-                if (key.prefix == prefix && !key.revokedAtMs && key.source != "config")
+                if (key.prefix == prefix && !key.revokedAtMs && key.source != "config" && key.source != kLocalKeySource)
                     return key.id;
             }
             if (offset + PageRequest::kMaxPageLimit >= page.total)
@@ -520,6 +523,8 @@ private:
             inPart("entries[" + std::to_string(i) + "]", [&] {
                 if (!entry.is_object() || !entry.contains("effective_date") || !entry.at("effective_date").is_string())
                     throw ConfigRefusal("effective_date", "is required: each price names the day it takes effect (YYYY-MM-DD)");
+                refuseUnknownMembers(entry, {"effective_date", "input_per_million", "output_per_million", "cached_input_per_million",
+                    "cache_write_per_million", "currency", "source", "note"}, "a price entry");
                 if (!dates.insert(entry.at("effective_date").get<std::string>()).second)
                     throw ConfigRefusal("effective_date", "is given twice for this model");
                 if (const auto* existing = currentEntry(entry.at("effective_date")); existing && same(*existing, entry))

@@ -204,12 +204,8 @@ void exportPrompts(ConfigTree& tree, PromptStore& prompts)
         if (!prompt.description.empty())
             body["description"] = prompt.description;
         Json versions = Json::array();
-        for (const auto& version : prompt.versions) {
-            auto json = withoutNulls(toJson(version));
-            json.erase("created_at_ms");
-            json.erase("created_by");
-            versions.push_back(std::move(json));
-        }
+        for (const auto& version : prompt.versions)
+            versions.push_back(exportedPromptVersion(version));
         body["versions"] = std::move(versions);
         Json labels = Json::object();
         for (const auto& label : prompt.labels) // by name already
@@ -220,7 +216,7 @@ void exportPrompts(ConfigTree& tree, PromptStore& prompts)
     }
 }
 
-const std::array<ConfigTableCoverage, 24> kCoverage{{
+const std::array<ConfigTableCoverage, 23> kCoverage{{
     {"tenants", true, {}},
     {"consumers", true, {}},
     {"providers", true, {}},
@@ -244,10 +240,17 @@ const std::array<ConfigTableCoverage, 24> kCoverage{{
     {"call_rollup_cuts", false, "analytics derived from the calls"},
     {"call_feedback", false, "scores clients posted for calls: traffic, not configuration"},
     {"meta", false, "the store's own bookkeeping (generation counters, the rollups' watermark)"},
-    {"sqlite_sequence", false, "SQLite's own table"},
 }};
 
 } // namespace
+
+Json exportedPromptVersion(const PromptVersion& version)
+{
+    auto json = withoutNulls(toJson(version));
+    json.erase("created_at_ms");
+    json.erase("created_by");
+    return json;
+}
 
 ConfigTree exportConfig(ConfigStores& stores, const ConfigExportOptions& options)
 {

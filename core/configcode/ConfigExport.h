@@ -39,6 +39,12 @@ struct ConfigExportOptions {
 
 ConfigTree exportConfig(ConfigStores& stores, const ConfigExportOptions& options = {});
 
+struct PromptVersion;
+// A prompt version as its prompt's file holds it: every member the version reader fills, without
+// who wrote it when. An apply compares a file's version through the reader and this with the
+// stored one, so a file that leaves defaults out still matches.
+Json exportedPromptVersion(const PromptVersion& version);
+
 // The tables the export covers, and those it leaves out with the reason: what the schema walk
 // checks every table of the store against.
 struct ConfigTableCoverage {

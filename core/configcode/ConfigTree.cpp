@@ -123,8 +123,11 @@ std::optional<std::string> configEntityName(ConfigKind kind, const Json& body, s
     for (const auto* member : configKindInfo(kind).identity) {
         const auto found = body.find(member);
         const bool absent = found == body.end() || found->is_null() || (found->is_string() && found->get<std::string>().empty());
-        if (absent && optionalIdentityMember(kind, member))
+        if (absent && optionalIdentityMember(kind, member)) {
+            // "*/gpt-4o": any provider's price, never confused with a family's (families are lowercase names).
+            name += (name.empty() ? "" : "/") + std::string("*");
             continue;
+        }
         if (absent)
             return fail(std::string(member) + ": is required (it names the " + configKindInfo(kind).name + ")");
         if (!found->is_string())
@@ -189,6 +192,11 @@ ConfigReading readConfigTree(const std::map<std::string, std::string>& files)
         }
         if (!path.ends_with(".yaml")) {
             problem(path, {0, 0}, "only .yaml files belong in " + std::string(kind->directory) + "/");
+            continue;
+        }
+        if (kind->kind == ConfigKind::Key && !reading.tree.keysIncluded) {
+            problem(path, {0, 0}, std::string("the manifest says keys: omitted, so key files are not applied: remove keys/ or set keys: included in ")
+                    + kConfigManifestFile);
             continue;
         }
         ConfigEntity entity;

@@ -10,7 +10,7 @@
 //   prices/<model>.yaml                prices/<family>/<model>.yaml
 //   prompts/<name>.yaml                (versions and labels)
 //
-// Each path segment is the entity's name with every byte outside [A-Za-z0-9._-] (and a leading
+// Each path segment is the entity's name with every byte outside [A-Za-z0-9._~-] (and a leading
 // '.') written as %XX, so any name has exactly one file and the file names it.
 #pragma once
 
@@ -42,7 +42,9 @@ const ConfigKindInfo& configKindInfo(ConfigKind kind);
 // One entity: its body is what the file holds.
 struct ConfigEntity {
     ConfigKind kind = ConfigKind::Tenant;
-    std::string name; // its identity members joined by '/': "acme/app", "tenant/acme/monthly"
+    // Its identity members joined by '/': "acme/app", "tenant/acme/monthly"; a price for any
+    // provider is "*/gpt-4o".
+    std::string name;
     Json body;
     // Where it was read from (empty for an exported entity).
     std::string file;

@@ -40,7 +40,13 @@ Json scalarJson(const YAML::Node& node)
         return false;
     const bool looksNumeric = text.find_first_not_of("0123456789+-.eE") == std::string::npos;
     if (looksNumeric) {
-        const auto number = Json::parse(text, nullptr, false);
+        // YAML writes "+1", ".5" and "-.5" where JSON needs "1", "0.5" and "-0.5".
+        auto json = text.starts_with('+') ? text.substr(1) : text;
+        if (json.starts_with('.'))
+            json.insert(0, "0");
+        else if (json.starts_with("-."))
+            json.insert(1, "0");
+        const auto number = Json::parse(json, nullptr, false);
         if (number.is_number())
             return number;
     }
@@ -104,8 +110,13 @@ YamlDocument readYamlDocument(const std::string& text)
 {
     YamlDocument document;
     try {
-        const auto root = YAML::Load(text);
-        document.value = Converter(document).convert(root, "");
+        const auto documents = YAML::LoadAll(text);
+        if (documents.size() > 1)
+            throw YamlReadError("a second YAML document ('---'): a file holds one entity", positionOf(documents[1].Mark()));
+        if (!documents.empty())
+            document.value = Converter(document).convert(documents.front(), "");
+        else
+            document.positions.emplace("", SourcePosition{});
     } catch (const YAML::Exception& error) {
         throw YamlReadError(error.msg, positionOf(error.mark));
     }

@@ -2,7 +2,8 @@
 // written, so that every error about it can name the file's line and column (issue 8,
 // docs/config-as-code.md). yaml-cpp parses; scalars resolve as YAML 1.2's core schema does (what
 // yamlText writes reads back as the same JSON); a key given twice in one mapping is an error here
-// (yaml-cpp keeps one of them silently).
+// (yaml-cpp keeps one of them silently), and so is a second document in the file. An alias reads as
+// its anchor's value (the export writes neither).
 #pragma once
 
 #include "json/Json.h"
@@ -19,8 +20,8 @@ struct SourcePosition {
     int column = 1; // 1-based
 };
 
-// A file that is not YAML, or not what the export writes (an anchor, a key that is not a string,
-// a key twice): the message and where.
+// A file that is not YAML, or not what the export writes (a key that is not text, a key twice, a
+// second document): the message and where.
 class YamlReadError : public std::runtime_error {
 public:
     YamlReadError(const std::string& message, SourcePosition position)

@@ -272,11 +272,13 @@ StoredKey KeyStore::importKey(GovernanceStore& audit, const Change& change, Stor
         throw GovernanceError(GovernanceErrorKind::Invalid, "prefix: is required", "prefix");
     StoredKey created;
     inTransaction(m_db, [&] {
-        auto exists = m_db.prepare("SELECT id FROM api_keys WHERE hash = ?");
+        auto exists = m_db.prepare("SELECT id, revoked_at_ms IS NOT NULL FROM api_keys WHERE hash = ?");
         exists.bind(1, key.hash);
         if (exists.step())
             throw GovernanceError(GovernanceErrorKind::Conflict,
-                "a key with this hash is stored already (id " + std::to_string(exists.columnInt(0)) + ")", "sha256");
+                "a key with this hash is stored already (id " + std::to_string(exists.columnInt(0)) + ")"
+                    + (exists.columnInt(1) ? ", revoked: a revoked key never comes back; create a new key instead" : ""),
+                "sha256");
         if (key.consumerId) {
             auto consumer = m_db.prepare("SELECT 1 FROM consumers WHERE id = ?");
             consumer.bind(1, *key.consumerId);

@@ -4,6 +4,7 @@
 #include "admin/AdminOperations.h"
 #include "admin/AdminRouter.h"
 #include "config/ConfigError.h"
+#include "prompts/PromptVersion.h"
 #include "store/Database.h"
 #include "store/GovernanceStore.h"
 #include "store/KeyStore.h"
@@ -80,6 +81,8 @@ std::optional<Refusal> refusalOf(const std::exception_ptr& failure)
         return Refusal{api.param, api.message};
     } catch (const ConfigRefusal& error) {
         return Refusal{error.field(), error.what()};
+    } catch (const PromptDefinitionError& error) {
+        return Refusal{error.field, error.what()}; // the message names the field already
     } catch (...) {
         return std::nullopt;
     }
@@ -152,20 +155,21 @@ Json toJson(const ConfigPlan& plan)
 // One run: the changes of each entity, made through the admin operations inside one transaction.
 class ConfigApplier::Run {
 public:
-    Run(ConfigApplier& applier, const ConfigTree& desired)
+    Run(ConfigApplier& applier, const ConfigTree& desired, ConfigRun mode)
         : m_applier(applier)
         , m_desired(desired)
+        , m_mode(mode)
     {
     }
 
-    ConfigPlan execute(bool prune, ConfigRun mode)
+    ConfigPlan execute(bool prune)
     {
         ConfigPlan plan;
         auto& database = m_applier.m_database;
-        const ConfigExportOptions options{m_desired.keysIncluded};
+        m_exportOptions = {m_desired.keysIncluded};
         database.exec("BEGIN IMMEDIATE");
         try {
-            const auto before = exportConfig(m_applier.m_stores, options);
+            const auto before = exportConfig(m_applier.m_stores, m_exportOptions);
             m_current = byKey(before.entities);
             const auto wanted = byKey(m_desired.entities);
             for (const auto& entity : m_desired.entities) {
@@ -174,8 +178,13 @@ public:
                     if (current == m_current.end())
                         create(entity);
                     else if (!same(entity.body, current->second->body))
-                        update(entity, *current->second);
+                        updateUnlessSame(entity, *current->second);
                 });
+            }
+            // Models name other models (fallbacks): set once every model of the tree exists.
+            for (const auto* entity : m_modelReferences) {
+                if (!m_refused.contains(entity)) // its problem is reported once
+                    guarded(*entity, [&] { setModelReferences(*entity); });
             }
             if (prune) {
                 for (auto entity = before.entities.rbegin(); entity != before.entities.rend(); ++entity) {
@@ -183,10 +192,10 @@ public:
                         guarded(*entity, [&] { remove(*entity); });
                 }
             }
-            const auto after = exportConfig(m_applier.m_stores, options);
+            const auto after = exportConfig(m_applier.m_stores, m_exportOptions);
             plan.changes = differences(before, after);
             plan.problems = std::move(m_problems);
-            plan.applied = mode == ConfigRun::Apply && plan.problems.empty();
+            plan.applied = m_mode == ConfigRun::Apply && plan.problems.empty();
             database.exec(plan.applied ? "COMMIT" : "ROLLBACK");
         } catch (...) {
             database.exec("ROLLBACK");
@@ -206,6 +215,7 @@ private:
             const auto refusal = refusalOf(std::current_exception());
             if (!refusal)
                 throw;
+            m_refused.insert(&entity);
             report(entity, refusal->field, refusal->message);
         }
     }
@@ -256,7 +266,59 @@ private:
     }
 
     void create(const ConfigEntity& entity) { change(entity, nullptr); }
-    void update(const ConfigEntity& entity, const ConfigEntity& current) { change(entity, &current.body); }
+
+    // A file that says the same as the gateway in other words (a default spelled out) differs as
+    // text: its change runs in a savepoint that is rolled back when the entity exports as before,
+    // so an unchanged configuration writes no audit entries, however often it is applied.
+    void updateUnlessSame(const ConfigEntity& entity, const ConfigEntity& current)
+    {
+        auto& database = m_applier.m_database;
+        database.exec("SAVEPOINT entity_update");
+        try {
+            change(entity, &current.body);
+        } catch (...) {
+            database.exec("ROLLBACK TO entity_update; RELEASE entity_update");
+            throw;
+        }
+        const auto now = exportConfig(m_applier.m_stores, m_exportOptions);
+        const auto found = std::find_if(now.entities.begin(), now.entities.end(),
+            [&](const ConfigEntity& other) { return other.kind == entity.kind && other.name == entity.name; });
+        const bool unchanged = found != now.entities.end() && same(found->body, current.body);
+        database.exec(unchanged ? "ROLLBACK TO entity_update; RELEASE entity_update" : "RELEASE entity_update");
+    }
+
+    // A model's references to other models (fallbacks, context_window_fallbacks) as the gateway has
+    // them now: a model is created or changed first with these, and its file's are set once every
+    // model of the tree exists (a fallback may name a model created after it).
+    static constexpr const char* kModelReferences[] = {"fallbacks", "context_window_fallbacks"};
+
+    Json withCurrentReferences(const ConfigEntity& entity, const Json* current)
+    {
+        auto body = entity.body;
+        bool deferred = false;
+        for (const auto* member : kModelReferences) {
+            const auto wanted = memberOr(entity.body, member, Json());
+            const auto now = current ? memberOr(*current, member, Json()) : Json();
+            if (same(wanted, now))
+                continue;
+            deferred = true;
+            if (now.is_null())
+                body.erase(member);
+            else
+                body[member] = now;
+        }
+        if (deferred)
+            m_modelReferences.push_back(&entity);
+        return body;
+    }
+
+    void setModelReferences(const ConfigEntity& entity)
+    {
+        Json patch = Json::object();
+        for (const auto* member : kModelReferences)
+            patch[member] = memberOr(entity.body, member, Json());
+        call(Op::UpdateModel, {{"model", entity.name}}, withReason(patch));
+    }
 
     void change(const ConfigEntity& entity, const Json* current)
     {
@@ -274,12 +336,14 @@ private:
             return changeConsumer(body, current);
         case ConfigKind::Provider:
             return changeProvider(entity, current);
-        case ConfigKind::Model:
+        case ConfigKind::Model: {
+            const auto first = withCurrentReferences(entity, current);
             if (!current)
-                call(Op::CreateModel, {}, withReason(body));
+                call(Op::CreateModel, {}, withReason(first));
             else
-                call(Op::UpdateModel, {{"model", entity.name}}, withReason(patchOf(body, *current, "model")));
+                call(Op::UpdateModel, {{"model", entity.name}}, withReason(patchOf(first, *current, "model")));
             return;
+        }
         case ConfigKind::ModelAccess:
             return changeAccess(entity.name, body, current);
         case ConfigKind::Key:
@@ -392,6 +456,14 @@ private:
         const auto credential = memberOr(body, "credential", Json());
         const bool stored = credential.is_object() && credential.value("source", Json()) == "stored";
         const bool storedHere = current && memberOr(*current, "credential", Json()).value("source", Json()) == "stored";
+        if (stored && !credential.contains("secret") && !storedHere && m_mode == ConfigRun::Validate) {
+            // Validation runs on an empty scratch store: the gateway the tree goes to has the secret
+            // or not, which plan and apply there tell. Here a stand-in lets the rest be checked.
+            auto standIn = body;
+            standIn["credential"]["secret"] = "validation-stand-in";
+            call(Op::CreateProvider, {}, standIn);
+            return;
+        }
         if (stored && !credential.contains("secret") && !storedHere)
             throw ConfigRefusal("credential",
                 "the provider keeps its API key in the gateway's store, which an export never contains, and this gateway has none "
@@ -407,18 +479,20 @@ private:
         call(Op::UpdateProvider, {{"name", entity.name}}, withReason(patch));
     }
 
-    std::set<std::string> grantsOf(const Json& body)
+    // The consumers a model access file grants ("tenant/consumer"), each with its index in the file.
+    static std::map<std::string, std::size_t> grantsOf(const Json& body)
     {
-        std::set<std::string> grants;
+        std::map<std::string, std::size_t> grants;
         const auto list = memberOr(body, "grants", Json::array());
         if (!list.is_array())
             throw ConfigRefusal("grants", "must be a list of consumers as tenant/consumer");
         for (std::size_t i = 0; i < list.size(); ++i) {
             const auto& item = list[i];
             const auto text = item.is_string() ? item.get<std::string>() : std::string();
-            if (text.find('/') == std::string::npos || !grants.insert(text).second)
-                throw ConfigRefusal("grants[" + std::to_string(i) + "]",
-                    item.is_string() && text.find('/') != std::string::npos ? "is listed twice" : "must name a consumer as tenant/consumer");
+            if (text.find('/') == std::string::npos)
+                throw ConfigRefusal("grants[" + std::to_string(i) + "]", "must name a consumer as tenant/consumer");
+            if (!grants.emplace(text, i).second)
+                throw ConfigRefusal("grants[" + std::to_string(i) + "]", "is listed twice");
         }
         return grants;
     }
@@ -432,17 +506,16 @@ private:
         if (!current || !same(setting, Json{{"mode", current->at("mode")}, {"auto_approve", current->at("auto_approve")}}))
             call(Op::SetModelAccess, {{"model", model}}, withReason(setting));
         const auto wanted = grantsOf(body);
-        const auto granted = current ? grantsOf(*current) : std::set<std::string>();
-        std::size_t index = 0;
-        for (const auto& consumer : wanted) {
-            const auto field = "grants[" + std::to_string(index++) + "]";
+        const auto granted = current ? grantsOf(*current) : std::map<std::string, std::size_t>();
+        for (const auto& [consumer, index] : wanted) {
             if (granted.contains(consumer))
                 continue;
+            const auto field = "grants[" + std::to_string(index) + "]";
             const auto slash = consumer.find('/');
             const auto id = consumerId(consumer.substr(0, slash), consumer.substr(slash + 1), field);
             inPart(field, [&] { call(Op::GrantAccess, {}, {{"consumer_id", id}, {"model", model}, {"note", m_applier.m_reason}}); });
         }
-        for (const auto& consumer : granted) {
+        for (const auto& [consumer, index] : granted) {
             if (wanted.contains(consumer))
                 continue;
             const auto slash = consumer.find('/');
@@ -570,7 +643,7 @@ private:
             if (!version.is_object() || version.value("version", Json()) != number)
                 throw ConfigRefusal(field + ".version", "must be " + std::to_string(number) + " (versions are numbered 1, 2, ... in order)");
             if (i < existing.size()) {
-                if (!same(version, existing[i]))
+                if (!same(readVersion(version, number, field), existing[i]))
                     throw ConfigRefusal(field, "differs from the gateway's version " + std::to_string(number)
                             + ": versions are immutable, add the change as a new version");
                 continue;
@@ -593,6 +666,16 @@ private:
                 call(Op::DeletePromptLabel, {{"name", name}, {"label", label}}, nullptr,
                     m_applier.m_reason.empty() ? std::string() : "reason=" + percentEncode(m_applier.m_reason));
         }
+    }
+
+    // A file's prompt version as the store would keep it (defaults filled in), in the export's shape.
+    static Json readVersion(Json version, int64_t number, const std::string& field)
+    {
+        version.erase("version");
+        PromptVersion read;
+        inPart(field, [&] { read = readPromptVersion(version); });
+        read.version = number;
+        return exportedPromptVersion(read);
     }
 
     static std::vector<ConfigChange> differences(const ConfigTree& before, const ConfigTree& after)
@@ -628,6 +711,10 @@ private:
 
     ConfigApplier& m_applier;
     const ConfigTree& m_desired;
+    ConfigRun m_mode;
+    ConfigExportOptions m_exportOptions;
+    std::vector<const ConfigEntity*> m_modelReferences; // models whose fallbacks are set after every model exists
+    std::set<const ConfigEntity*> m_refused;
     std::map<EntityKey, const ConfigEntity*> m_current;
     std::vector<ConfigProblem> m_problems;
 };
@@ -643,7 +730,7 @@ ConfigApplier::ConfigApplier(Database& database, ConfigStores stores, AdminOpera
 
 ConfigPlan ConfigApplier::run(const ConfigTree& desired, bool prune, ConfigRun mode)
 {
-    return Run(*this, desired).execute(prune, mode);
+    return Run(*this, desired, mode).execute(prune);
 }
 
 } // namespace gatehouse

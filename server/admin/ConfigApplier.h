@@ -37,8 +37,9 @@ struct ConfigPlan {
 Json toJson(const ConfigPlan& plan);
 
 enum class ConfigRun {
-    Plan, // every change made, then rolled back
-    Apply // committed when there is no problem
+    Validate, // as Plan, on an empty scratch store: a provider's stored secret is taken as given
+    Plan,     // every change made, then rolled back
+    Apply     // committed when there is no problem
 };
 
 class ConfigApplier {

@@ -119,7 +119,7 @@ AdminResult ConfigOperations::run(const AdminCall& call)
         const ScratchDirectory scratch;
         AdminStores stores(scratch.databasePath(), m_configFile);
         const auto plan = ConfigApplier(stores.database, stores.configStores(), stores.operations, actor, {})
-                              .run(reading.tree, false, ConfigRun::Plan);
+                              .run(reading.tree, false, ConfigRun::Validate);
         return readAnswer({{"valid", plan.problems.empty()}, {"problems", problemsJson(plan.problems)}});
     }
     case AdminOperation::PlanConfig:

@@ -2,10 +2,10 @@
 // YAML reader could take them for something else, multi-line text as literal blocks; and every
 // value reads back (with yaml-cpp, the reader the config loader uses) as exactly what was written,
 // checked on a table of awkward values and on random documents.
+#include "configcode/YamlDocument.h"
 #include "configcode/YamlText.h"
 
 #include <QtTest>
-#include <yaml-cpp/yaml.h>
 
 #include <random>
 
@@ -13,47 +13,10 @@ using namespace gatehouse;
 
 namespace {
 
-// A YAML scalar as JSON: quoted ones are strings; plain ones resolve like YAML 1.2's core schema.
-Json scalarJson(const YAML::Node& node)
-{
-    const auto& text = node.Scalar();
-    if (node.Tag() != "?")
-        return text; // quoted or a block: a string
-    if (text == "null" || text == "~" || text.empty())
-        return nullptr;
-    if (text == "true" || text == "false")
-        return text == "true";
-    const auto number = Json::parse(text, nullptr, false);
-    if (number.is_number())
-        return number;
-    if (text == ".inf" || text == "-.inf" || text == ".nan")
-        return text; // not produced for JSON values (JSON has no infinities)
-    return text;
-}
-
-Json toJson(const YAML::Node& node)
-{
-    switch (node.Type()) {
-    case YAML::NodeType::Map: {
-        Json object = Json::object();
-        for (const auto& member : node)
-            object[member.first.Scalar()] = toJson(member.second);
-        return object;
-    }
-    case YAML::NodeType::Sequence: {
-        Json array = Json::array();
-        for (const auto& item : node)
-            array.push_back(toJson(item));
-        return array;
-    }
-    case YAML::NodeType::Scalar: return scalarJson(node);
-    default: return nullptr;
-    }
-}
-
+// Read back the way the configuration's reader does (YamlDocument: yaml-cpp, YAML 1.2 core scalars).
 Json readBack(const std::string& yaml)
 {
-    return toJson(YAML::Load(yaml));
+    return readYamlDocument(yaml).value;
 }
 
 std::string randomText(std::mt19937& random)
@@ -181,7 +144,7 @@ private slots:
             Json back;
             try {
                 back = readBack(yaml);
-            } catch (const YAML::Exception& error) {
+            } catch (const YamlReadError& error) {
                 QFAIL(qPrintable(QString("unreadable YAML (%1):\n%2\nfrom %3").arg(error.what(), QString::fromStdString(yaml),
                     QString::fromStdString(document.dump()))));
             }

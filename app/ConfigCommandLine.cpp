@@ -6,13 +6,13 @@
 #include "gitlab/ConfigRepository.h"
 #include "gitlab/GitLabCiFile.h"
 #include "json/Json.h"
+#include "store/DataDirectory.h"
 #include "text/PercentEncoding.h"
 
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <stdlib.h>
 
 namespace gatehouse {
 namespace fs = std::filesystem;
@@ -41,27 +41,6 @@ void writeFileAtomically(const fs::path& path, const std::string& text)
     fs::rename(temporary, path);
 }
 
-// A scratch data directory for a local validation, removed afterwards: validating writes nothing
-// anywhere else.
-class ScratchDataDirectory {
-public:
-    ScratchDataDirectory()
-    {
-        auto pattern = (fs::temp_directory_path() / "gatehouse-config-XXXXXX").string();
-        if (!mkdtemp(pattern.data()))
-            throw std::runtime_error("cannot create a scratch directory in " + fs::temp_directory_path().string());
-        m_path = pattern;
-    }
-    ~ScratchDataDirectory()
-    {
-        std::error_code ignored;
-        fs::remove_all(m_path, ignored);
-    }
-    std::string path() const { return m_path.string(); }
-
-private:
-    fs::path m_path;
-};
 
 char actionSign(const std::string& action)
 {

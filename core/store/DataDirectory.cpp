@@ -3,6 +3,7 @@
 #include "store/Database.h"
 
 #include <cstdlib>
+#include <stdlib.h>
 #include <filesystem>
 
 namespace gatehouse {
@@ -27,6 +28,20 @@ void prepareDataDirectory(const std::string& path)
         throw StoreError("the data directory " + path + " exists but is not a directory");
     if (created)
         fs::permissions(path, fs::perms::owner_all, ec);
+}
+
+ScratchDataDirectory::ScratchDataDirectory()
+{
+    auto pattern = (std::filesystem::temp_directory_path() / "gatehouse-scratch-XXXXXX").string();
+    if (!mkdtemp(pattern.data()))
+        throw StoreError("cannot create a scratch directory in " + std::filesystem::temp_directory_path().string());
+    m_path = pattern;
+}
+
+ScratchDataDirectory::~ScratchDataDirectory()
+{
+    std::error_code ignored;
+    std::filesystem::remove_all(m_path, ignored);
 }
 
 } // namespace gatehouse

@@ -4,9 +4,8 @@
 #include "admin/AdminRouter.h"
 #include "admin/AdminStores.h"
 #include "admin/ConfigApplier.h"
+#include "store/DataDirectory.h"
 
-#include <filesystem>
-#include <stdlib.h>
 
 namespace gatehouse {
 namespace {
@@ -41,27 +40,6 @@ Json problemsJson(const std::vector<ConfigProblem>& problems)
         list.push_back(toJson(problem));
     return list;
 }
-
-// A scratch data directory for one validation, removed with everything in it.
-class ScratchDirectory {
-public:
-    ScratchDirectory()
-    {
-        auto pattern = (std::filesystem::temp_directory_path() / "gatehouse-validate-XXXXXX").string();
-        if (!mkdtemp(pattern.data()))
-            throw std::runtime_error("cannot create a scratch directory to validate the configuration in " + pattern);
-        m_path = pattern;
-    }
-    ~ScratchDirectory()
-    {
-        std::error_code ignored;
-        std::filesystem::remove_all(m_path, ignored);
-    }
-    std::string databasePath() const { return (m_path / "validate.db").string(); }
-
-private:
-    std::filesystem::path m_path;
-};
 
 // 400 with the error and the plan: an apply with problems changes nothing.
 AdminResult refusedApply(const ConfigPlan& plan)
@@ -116,8 +94,8 @@ AdminResult ConfigOperations::run(const AdminCall& call)
     switch (call.route.operation) {
     case AdminOperation::ValidateConfig: {
         // Against an empty store: what the tree needs must be in the tree (or in the config file).
-        const ScratchDirectory scratch;
-        AdminStores stores(scratch.databasePath(), m_configFile);
+        const ScratchDataDirectory scratch;
+        AdminStores stores(scratch.path() + "/" + Database::defaultFileName(), m_configFile);
         const auto plan = ConfigApplier(stores.database, stores.configStores(), stores.operations, actor, {})
                               .run(reading.tree, false, ConfigRun::Validate);
         return readAnswer({{"valid", plan.problems.empty()}, {"problems", problemsJson(plan.problems)}});

@@ -7,8 +7,10 @@
 #include "gitlab/GitLabCiFile.h"
 #include "json/Json.h"
 #include "store/DataDirectory.h"
+#include "store/Database.h"
 #include "text/PercentEncoding.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -96,6 +98,16 @@ void printConfigPlan(const Json& plan, const std::string& where, bool applied, s
     const auto& summary = plan.at("summary");
     out << summary.at("create").get<int>() << " to create, " << summary.at("update").get<int>() << " to update, "
         << summary.at("delete").get<int>() << " to delete" << (applied ? ": done." : ".") << "\n";
+}
+
+void requireGatewayData(const std::string& dataDirectory, const std::string& remoteUrl)
+{
+    if (!remoteUrl.empty() || (dataDirectory.empty() && std::getenv(kAdminUrlVariable)))
+        return;
+    const auto directory = dataDirectory.empty() ? defaultDataDirectory() : dataDirectory;
+    if (!fs::exists(fs::path(directory) / Database::defaultFileName()))
+        throw std::runtime_error("no gateway data in " + directory + " (no " + Database::defaultFileName()
+            + "): give the gateway's --data DIR or --remote URL; an empty export would delete everything when applied with --prune");
 }
 
 std::map<std::string, std::string> readConfigDirectory(const std::string& directory)
@@ -269,6 +281,7 @@ int ConfigCommandLine::planOrApply(bool apply, std::ostream& out, std::ostream& 
 
 int ConfigCommandLine::exportTo(std::ostream& out, std::ostream& err)
 {
+    requireGatewayData(m_dataDirectory, m_remote);
     const auto transport = transportFor({m_dataDirectory, m_remote, {}, m_json});
     const auto answer = transport->send({http::verb::get, std::string("/admin/v1/config/export?keys=") + (m_withoutKeys ? "omit" : "include"), {}});
     const auto result = parsedAnswer(answer, transport->where());

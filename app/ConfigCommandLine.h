@@ -31,6 +31,11 @@ std::size_t writeConfigDirectory(const std::string& directory, const std::map<st
 void printConfigPlan(const Json& plan, const std::string& where, bool applied, std::ostream& out);
 void printConfigProblems(const Json& problems, std::ostream& err);
 
+// Before an export (to a directory or a repository): a local data directory must hold a gateway's
+// database. A mistyped --data would otherwise export an empty configuration, which an apply --prune
+// then turns into deleting everything. Throws std::runtime_error; nothing to check for a remote.
+void requireGatewayData(const std::string& dataDirectory, const std::string& remoteUrl);
+
 class ConfigCommandLine {
 public:
     using ConfigFileLoader = std::function<GatewayConfig(const std::string& path)>; // "" = the built-in default

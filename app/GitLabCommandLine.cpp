@@ -63,6 +63,10 @@ bool GitLabCommandLine::chosen() const
 int GitLabCommandLine::run(std::istream& in, std::ostream& out, std::ostream& err)
 {
     try {
+        // A URL with credentials or of the wrong shape is refused before anything else reads it.
+        parseGitLabRepositoryUrl(m_repository);
+        if (m_push->parsed() && m_mergeRequest && m_branch == m_target)
+            throw UsageError("--branch and --target are both '" + m_branch + "': a merge request needs a branch of its own");
         return m_push->parsed() ? push(out, err) : pull(in, out, err);
     } catch (const GitError& error) {
         err << "gatehouse: error: " << error.what() << "\n";
@@ -85,6 +89,8 @@ std::string GitLabCommandLine::token() const
 
 int GitLabCommandLine::push(std::ostream& out, std::ostream& err)
 {
+    const auto gitLabToken = token();
+    requireGatewayData(m_dataDirectory, m_remote);
     const auto transport = transportFor({m_dataDirectory, m_remote, {}, false});
     const auto answer = transport->send({http::verb::get, std::string("/admin/v1/config/export?keys=") + (m_withoutKeys ? "omit" : "include"), {}});
     const auto exported = answerJson(answer, transport->where());
@@ -93,7 +99,7 @@ int GitLabCommandLine::push(std::ostream& out, std::ostream& err)
         files[path] = text.get<std::string>();
 
     ConfigPushTarget target;
-    target.remote = {m_repository, token()};
+    target.remote = {m_repository, gitLabToken};
     target.branch = m_branch;
     target.mergeRequest = m_mergeRequest;
     target.target = m_target;
@@ -102,7 +108,10 @@ int GitLabCommandLine::push(std::ostream& out, std::ostream& err)
         target.authorName = std::string(user) + " (gatehouse)";
     ConfigPush push(target, files);
     const auto result = push.push();
-    if (result.changes.empty())
+    if (!result.branchCreated)
+        out << "Nothing to push: " << m_target << " already holds this configuration (commit " << result.sha << "), so no branch "
+            << m_branch << " was created" << (m_mergeRequest ? " and no merge request opened" : "") << ".\n";
+    else if (result.changes.empty())
         out << "Nothing to push: " << m_branch << " already holds this configuration (commit " << result.sha << ").\n";
     else
         out << "Pushed " << result.changes.size() << " changed file(s) to " << m_branch << " of " << m_repository << ": commit "

@@ -54,6 +54,8 @@ public:
     // What the data plane serves now: the config file's providers and models and the store's
     // (docs/providers.md). Its providers carry resolved credentials: never show `apiKey`.
     std::shared_ptr<const GatewayConfig> servingConfig() const;
+    // How many new snapshots the gateway has taken since it started (SnapshotStore::replacements).
+    uint64_t snapshotReplacements() const { return m_snapshots->replacements(); }
 
     // Creates a key (shown to the caller once, stored hashed) and makes it valid at once. `source`:
     // kLocalKeySource for a key the gateway or the console makes for its own use (not exported).

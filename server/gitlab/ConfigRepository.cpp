@@ -91,8 +91,9 @@ ConfigPushResult ConfigPush::push()
         result.sha = *sha;
     } else {
         result.sha = m_workspace->headSha();
+        result.branchCreated = !m_workspace->branchIsNew();
     }
-    if (m_target.mergeRequest) {
+    if (m_target.mergeRequest && result.branchCreated) {
         const GitLabApi api(parseGitLabRepositoryUrl(m_target.remote.url), m_target.remote.token, m_target.http);
         try {
             const auto project = api.project();

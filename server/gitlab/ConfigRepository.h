@@ -37,8 +37,11 @@ struct ConfigPushTarget {
 };
 
 struct ConfigPushResult {
-    std::vector<FileChange> changes; // empty: the branch already held the export
+    std::vector<FileChange> changes; // empty: the branch (or, for a new branch, its start) already held the export
     std::string sha;                 // the branch's head after the push (the old head when nothing changed)
+    // Nothing changed on a branch that does not exist yet: no branch was pushed, so no merge
+    // request either (there would be nothing to merge, and GitLab refuses a missing source branch).
+    bool branchCreated = true;
     std::optional<GitLabMergeRequest> mergeRequest;
 };
 

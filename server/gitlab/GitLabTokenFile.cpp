@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace gatehouse {
 namespace fs = std::filesystem;
@@ -21,11 +23,16 @@ std::string gitLabTokenFilePath()
 
 std::string gitLabInstanceOf(const std::string& repositoryUrl)
 {
+    // The URL is never repeated in an error: it could hold a token someone pasted into it.
     const auto scheme = repositoryUrl.find("://");
     if (scheme == std::string::npos)
-        throw std::runtime_error("'" + repositoryUrl + "' is not a repository URL (https://gitlab.example.com/group/project.git)");
+        throw std::runtime_error("that is not a repository URL (https://gitlab.example.com/group/project.git)");
     const auto pathStart = repositoryUrl.find('/', scheme + 3);
-    return repositoryUrl.substr(0, pathStart);
+    const auto instance = repositoryUrl.substr(0, pathStart);
+    if (instance.find('@') != std::string::npos)
+        throw std::runtime_error("the repository URL holds a user name or password (user:pass@): give it without them, and the token "
+                                 "through GATEHOUSE_GITLAB_TOKEN or the console");
+    return instance;
 }
 
 namespace {
@@ -69,17 +76,19 @@ void storeGitLabToken(const std::string& repositoryUrl, const std::string& token
     else
         tokens[gitLabInstanceOf(repositoryUrl)] = token;
     fs::create_directories(fs::path(path).parent_path());
+    // A leftover temporary file may have any mode: it goes, and the new one is made 0600 from the start.
     const auto temporary = path + ".tmp";
-    const auto previous = ::umask(077);
-    {
-        std::ofstream out(temporary, std::ios::trunc);
-        out << tokens.dump(2) << "\n";
-        out.flush();
-        ::umask(previous);
-        if (!out)
-            throw std::runtime_error("cannot write " + temporary);
+    fs::remove(temporary);
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        throw std::runtime_error("cannot create " + temporary);
+    const auto text = tokens.dump(2) + "\n";
+    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    const bool closed = ::close(fd) == 0;
+    if (!written || !closed) {
+        fs::remove(temporary);
+        throw std::runtime_error("cannot write " + temporary);
     }
-    fs::permissions(temporary, fs::perms::owner_read | fs::perms::owner_write);
     fs::rename(temporary, path);
 }
 

@@ -429,7 +429,8 @@ std::unique_ptr<GitWorkspace> GitWorkspace::open(const GitRemote& remote, const 
                                   remote.url, workspace->m_checkout.string()},
             Access::Network, "cloning branch '" + name + "'");
     };
-    if (refs.count("refs/heads/" + branch)) {
+    workspace->m_branchIsNew = !refs.count("refs/heads/" + branch);
+    if (!workspace->m_branchIsNew) {
         cloneBranch(branch);
     } else if (!startFrom.empty() && refs.count("refs/heads/" + startFrom)) {
         cloneBranch(startFrom);

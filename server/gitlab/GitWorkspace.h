@@ -115,6 +115,9 @@ public:
     // The branch (or, for openAt, the ref) this workspace is for.
     const std::string& branch() const { return m_branch; }
     bool readOnly() const { return m_readOnly; }
+    // The branch is not on the server yet (open() started it from `startFrom` or from nothing):
+    // only a push creates it.
+    bool branchIsNew() const { return m_branchIsNew; }
     // The checkout itself; it lives inside a private temporary directory that the destructor
     // removes with it.
     const std::filesystem::path& directory() const { return m_checkout; }
@@ -136,6 +139,7 @@ private:
     GitOptions m_options;
     std::string m_branch;
     bool m_readOnly = false;
+    bool m_branchIsNew = false;
     std::filesystem::path m_root;      // the private temporary directory, removed by the destructor
     std::filesystem::path m_home;      // HOME of every git command, holds the askpass script
     std::filesystem::path m_askPass;

@@ -151,8 +151,14 @@ std::string shellQuoted(const std::string& text)
 
 std::unique_ptr<GitHttpServer> GitHttpServer::start(const std::string& token, std::string& error)
 {
+    return start(token, error, 0);
+}
+
+std::unique_ptr<GitHttpServer> GitHttpServer::start(const std::string& token, std::string& error, quint16 apiPort)
+{
     std::unique_ptr<GitHttpServer> server(new GitHttpServer);
     server->m_token = token;
+    server->m_apiPort = apiPort;
     if (!server->m_directory.isValid()) {
         error = "could not create a temporary directory for the git server";
         return nullptr;
@@ -226,7 +232,17 @@ bool GitHttpServer::launch(std::string& error)
               "  scgi_temp_path " + root + "/scgi_temp;\n"
               "  client_max_body_size 0;\n"
               "  server {\n"
-              "    listen 127.0.0.1:" + std::to_string(m_port) + ";\n"
+              "    listen 127.0.0.1:" + std::to_string(m_port) + ";\n";
+    if (m_apiPort != 0) {
+        // Without a URI part, proxy_pass forwards the request URI as the client sent it, so an
+        // encoded project path (group%2Fproject) arrives encoded.
+        config += "    location /api/v4/ {\n"
+                  "      proxy_pass http://127.0.0.1:" + std::to_string(m_apiPort) + ";\n"
+                  "      proxy_http_version 1.1;\n"
+                  "      proxy_set_header Connection \"\";\n"
+                  "    }\n";
+    }
+    config +=
               "    location / {\n"
               "      auth_basic \"git\";\n"
               "      auth_basic_user_file " + root + "/htpasswd;\n"

@@ -21,6 +21,10 @@ public:
     // Starts the server and waits until it answers. On failure returns null and says why in
     // `error` (a missing nginx, fcgiwrap or git-http-backend names the package to install).
     static std::unique_ptr<GitHttpServer> start(const std::string& token, std::string& error);
+    // The same, and GitLab's API on the same host: /api/v4/ is proxied, without basic auth (the API
+    // checks its own PRIVATE-TOKEN header), to http://127.0.0.1:`apiPort` (a FakeGitLab), so that a
+    // client deriving the API from the repository URL, as `gitlab push --merge-request` does, finds it.
+    static std::unique_ptr<GitHttpServer> start(const std::string& token, std::string& error, quint16 apiPort);
     ~GitHttpServer();
     GitHttpServer(const GitHttpServer&) = delete;
     GitHttpServer& operator=(const GitHttpServer&) = delete;
@@ -53,6 +57,7 @@ private:
     QTemporaryDir m_directory;
     std::filesystem::path m_root;
     quint16 m_port = 0;
+    quint16 m_apiPort = 0;  // 0: no /api/v4/ proxy
     QProcess m_fcgiwrap;
     QProcess m_nginx;
 };

@@ -96,7 +96,7 @@ void exportProvidersAndModels(ConfigTree& tree, ProviderStore& providers)
         add(tree, ConfigKind::Provider, std::move(body));
     }
     for (const auto& model : providers.listModels())
-        add(tree, ConfigKind::Model, withoutNulls(modelEntryJson(model.model, "model")));
+        add(tree, ConfigKind::Model, exportedModel(model.model));
 }
 
 // Per model: its access mode and the consumers whose newest request for it is approved (an admin's
@@ -163,9 +163,9 @@ void exportKeys(ConfigTree& tree, KeyStore& keys)
 void exportPolicy(ConfigTree& tree, PolicyStore& policy)
 {
     for (const auto& stored : policy.listLimits())
-        add(tree, ConfigKind::Limit, withoutNulls(toJson(stored.limit)));
+        add(tree, ConfigKind::Limit, exportedLimit(stored.limit));
     for (const auto& stored : policy.listBudgets())
-        add(tree, ConfigKind::Budget, withoutNulls(toJson(stored.budget)));
+        add(tree, ConfigKind::Budget, exportedBudget(stored.budget));
 }
 
 // One file per model and provider family, its dated entries oldest first.
@@ -181,13 +181,7 @@ void exportPrices(ConfigTree& tree, PriceStore& prices)
             body["model"] = stored.entry.model;
             body["entries"] = Json::array();
         }
-        auto entry = withoutNulls(toJson(stored.entry));
-        entry.erase("provider");
-        entry.erase("model");
-        Json ordered{{"effective_date", entry.at("effective_date")}};
-        entry.erase("effective_date");
-        ordered.update(entry);
-        body["entries"].push_back(std::move(ordered));
+        body["entries"].push_back(exportedPriceEntry(stored.entry));
     }
     for (auto& [slot, body] : files) {
         auto& entries = body["entries"];
@@ -252,18 +246,52 @@ Json exportedPromptVersion(const PromptVersion& version)
     return json;
 }
 
+Json exportedModel(const ModelConfig& model)
+{
+    return withoutNulls(modelEntryJson(model, "model"));
+}
+
+Json exportedLimit(const ScopedLimits& limit)
+{
+    return withoutNulls(toJson(limit));
+}
+
+Json exportedBudget(const BudgetDefinition& budget)
+{
+    return withoutNulls(toJson(budget));
+}
+
+Json exportedPriceEntry(const PriceEntry& entry)
+{
+    auto json = withoutNulls(toJson(entry));
+    json.erase("provider");
+    json.erase("model");
+    Json ordered{{"effective_date", json.at("effective_date")}};
+    json.erase("effective_date");
+    ordered.update(json);
+    return ordered;
+}
+
 ConfigTree exportConfig(ConfigStores& stores, const ConfigExportOptions& options)
 {
     ConfigTree tree;
     tree.keysIncluded = options.includeKeys;
-    exportTenantsAndConsumers(tree, stores.governance);
-    exportProvidersAndModels(tree, stores.providers);
-    exportModelAccess(tree, stores.governance);
-    if (options.includeKeys)
+    const auto wanted = [&](ConfigKind kind) { return !options.only || *options.only == kind; };
+    if (wanted(ConfigKind::Tenant) || wanted(ConfigKind::Consumer))
+        exportTenantsAndConsumers(tree, stores.governance);
+    if (wanted(ConfigKind::Provider) || wanted(ConfigKind::Model))
+        exportProvidersAndModels(tree, stores.providers);
+    if (wanted(ConfigKind::ModelAccess))
+        exportModelAccess(tree, stores.governance);
+    if (options.includeKeys && wanted(ConfigKind::Key))
         exportKeys(tree, stores.keys);
-    exportPolicy(tree, stores.policy);
-    exportPrices(tree, stores.prices);
-    exportPrompts(tree, stores.prompts);
+    if (wanted(ConfigKind::Limit) || wanted(ConfigKind::Budget))
+        exportPolicy(tree, stores.policy);
+    if (wanted(ConfigKind::Price))
+        exportPrices(tree, stores.prices);
+    if (wanted(ConfigKind::Prompt))
+        exportPrompts(tree, stores.prompts);
+    std::erase_if(tree.entities, [&](const ConfigEntity& entity) { return !wanted(entity.kind); });
     sortConfigEntities(tree.entities);
     return tree;
 }

@@ -14,6 +14,8 @@
 
 #include "configcode/ConfigTree.h"
 
+#include <optional>
+
 namespace gatehouse {
 
 class GovernanceStore;
@@ -35,11 +37,23 @@ struct ConfigStores {
 
 struct ConfigExportOptions {
     bool includeKeys = true;
+    std::optional<ConfigKind> only; // one kind's entities alone (what an apply re-reads after a change)
 };
 
 ConfigTree exportConfig(ConfigStores& stores, const ConfigExportOptions& options = {});
 
+struct ModelConfig;
+struct ScopedLimits;
+struct BudgetDefinition;
+struct PriceEntry;
 struct PromptVersion;
+// Entities (and parts) as their files hold them: what the export writes and what an apply turns a
+// file's body into, through the gateway's own readers, to tell whether it changes anything.
+Json exportedModel(const ModelConfig& model);
+Json exportedLimit(const ScopedLimits& limit);
+Json exportedBudget(const BudgetDefinition& budget);
+Json exportedPriceEntry(const PriceEntry& entry); // one of a price file's entries: effective_date first
+
 // A prompt version as its prompt's file holds it: every member the version reader fills, without
 // who wrote it when. An apply compares a file's version through the reader and this with the
 // stored one, so a file that leaves defaults out still matches.

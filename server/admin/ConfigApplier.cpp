@@ -4,6 +4,9 @@
 #include "admin/AdminOperations.h"
 #include "admin/AdminRouter.h"
 #include "config/ConfigError.h"
+#include "config/JsonSettingsNode.h"
+#include "config/PriceSettings.h"
+#include "config/ProviderValidation.h"
 #include "prompts/PromptVersion.h"
 #include "store/Database.h"
 #include "store/GovernanceStore.h"
@@ -177,7 +180,7 @@ public:
                 guarded(entity, [&] {
                     if (current == m_current.end())
                         create(entity);
-                    else if (!same(entity.body, current->second->body))
+                    else if (!same(canonicalBody(entity), current->second->body))
                         updateUnlessSame(entity, *current->second);
                 });
             }
@@ -267,6 +270,55 @@ private:
 
     void create(const ConfigEntity& entity) { change(entity, nullptr); }
 
+    // The file's body as the export would write it, read through the gateway's own readers (defaults
+    // filled in, numbers as stored): equal to the gateway's export exactly when applying it changes
+    // nothing, so an unchanged tree costs no change at all. A body the readers refuse is left as it
+    // is: its change then reports the problem.
+    static Json canonicalBody(const ConfigEntity& entity)
+    {
+        const auto& body = entity.body;
+        try {
+            switch (entity.kind) {
+            case ConfigKind::Model:
+                return exportedModel(readModelEntry(JsonSettingsNode(body), [](const std::string&) { return true; }, {"model", {}}));
+            case ConfigKind::Limit:
+                return exportedLimit(readLimitEntry(JsonSettingsNode(body)));
+            case ConfigKind::Budget:
+                return exportedBudget(readBudgetEntry(JsonSettingsNode(body)));
+            case ConfigKind::Price:
+                return canonicalPrices(body);
+            case ConfigKind::Prompt: {
+                auto canonical = body;
+                auto& versions = canonical["versions"];
+                for (std::size_t i = 0; i < versions.size(); ++i)
+                    versions[i] = readVersion(versions[i], static_cast<int64_t>(i + 1), "versions[" + std::to_string(i) + "]");
+                return canonical;
+            }
+            default:
+                return body;
+            }
+        } catch (const std::exception&) {
+            return body;
+        }
+    }
+
+    static Json canonicalPrices(const Json& body)
+    {
+        auto canonical = body;
+        Json entries = Json::array();
+        for (const auto& entry : body.at("entries")) {
+            Json read{{"model", body.at("model")}};
+            if (body.contains("provider"))
+                read["provider"] = body.at("provider");
+            read.update(entry);
+            entries.push_back(exportedPriceEntry(readPriceEntry(JsonSettingsNode(read), PriceOrigin::Store, "")));
+        }
+        std::stable_sort(entries.begin(), entries.end(),
+            [](const Json& a, const Json& b) { return a.at("effective_date").get<std::string>() < b.at("effective_date").get<std::string>(); });
+        canonical["entries"] = std::move(entries);
+        return canonical;
+    }
+
     // A file that says the same as the gateway in other words (a default spelled out) differs as
     // text: its change runs in a savepoint that is rolled back when the entity exports as before,
     // so an unchanged configuration writes no audit entries, however often it is applied.
@@ -280,7 +332,9 @@ private:
             database.exec("ROLLBACK TO entity_update; RELEASE entity_update");
             throw;
         }
-        const auto now = exportConfig(m_applier.m_stores, m_exportOptions);
+        auto kindOnly = m_exportOptions;
+        kindOnly.only = entity.kind;
+        const auto now = exportConfig(m_applier.m_stores, kindOnly);
         const auto found = std::find_if(now.entities.begin(), now.entities.end(),
             [&](const ConfigEntity& other) { return other.kind == entity.kind && other.name == entity.name; });
         const bool unchanged = found != now.entities.end() && same(found->body, current.body);

@@ -9,6 +9,7 @@ build_packages=(
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
   qml6-module-qtcharts qml6-module-qtquick-dialogs
+  qtkeychain-qt6-dev # the console keeps GitLab tokens in the OS keychain (Secret Service, KWallet)
   libboost-dev libboost-system-dev libssl-dev libsqlite3-dev libspdlog-dev libfmt-dev
   libyaml-cpp-dev libsimdjson-dev libcli11-dev nlohmann-json3-dev
   fonts-dejavu-core # the console draws text with it; without a font Qt warns (and the QML tests fail on warnings)

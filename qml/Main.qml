@@ -93,6 +93,18 @@ ApplicationWindow {
                 }
             }
         },
+        PageEntry {
+            // The configuration of the gateway the governance pages manage, to and from GitLab.
+            key: "gitlab"
+            title: qsTr("GitLab")
+            page: Component {
+                GitLabPage {
+                    sync: GitLabSync {
+                        client: window.controller.admin.client
+                    }
+                }
+            }
+        },
         // The governance pages work on controller.admin.client: this console's gateway, or the one
         // connected with "Connect to gateway…".
         PageEntry {

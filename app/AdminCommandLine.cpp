@@ -94,8 +94,12 @@ std::string environment(const char* name)
 std::unique_ptr<AdminTransport> transportFor(const AdminTarget& target, const GatewayConfig* configFile)
 {
     auto url = target.remoteUrl;
-    if (url.empty() && target.dataDirectory.empty())
+    if (url.empty() && target.dataDirectory.empty()) {
+        // Set but empty (a CI variable missing from this pipeline) is a mistake, never "local".
+        if (const char* fromEnvironment = std::getenv(kAdminUrlVariable); fromEnvironment && !*fromEnvironment)
+            throw UsageError(std::string(kAdminUrlVariable) + " is set but empty: set it to the admin API's URL, or unset it to work on a local data directory");
         url = environment(kAdminUrlVariable);
+    }
     if (url.empty()) {
         if (!target.token.empty())
             throw UsageError("--token is for --remote: on a local data directory the command acts as you");
@@ -177,9 +181,16 @@ std::optional<ChosenAdminCommand> AdminCommandLine::chosen() const
         }
         chosen.target = {valueOf(registered.data), valueOf(registered.remote), valueOf(registered.token),
             registered.json->count() > 0};
+        requireNonEmptyRemote(*registered.remote);
         return chosen;
     }
     return std::nullopt;
+}
+
+void requireNonEmptyRemote(const CLI::Option& remote)
+{
+    if (remote.count() > 0 && valueOf(&remote).empty())
+        throw UsageError("--remote is empty (an unset variable in --remote \"$GATEHOUSE_ADMIN_URL\"?): give the admin API's URL");
 }
 
 int runAdminCommand(const ChosenAdminCommand& command, std::ostream& out, std::ostream& err)

@@ -71,6 +71,10 @@ struct GatewayConfig;
 // Throws UsageError for --token without a remote, or a remote without a token.
 std::unique_ptr<AdminTransport> transportFor(const AdminTarget& target, const GatewayConfig* configFile = nullptr);
 
+// A --remote given with an empty value (`--remote "$URL"` with URL unset) is a UsageError: it must
+// never fall back to a local data directory.
+void requireNonEmptyRemote(const CLI::Option& remote);
+
 // Environment variables that stand in for --remote and --token.
 inline constexpr const char* kAdminUrlVariable = "GATEHOUSE_ADMIN_URL";
 inline constexpr const char* kAdminTokenVariable = "GATEHOUSE_ADMIN_TOKEN";

@@ -46,7 +46,7 @@ void writeFileAtomically(const fs::path& path, const std::string& text)
 
 char actionSign(const std::string& action)
 {
-    return action == "create" ? '+' : action == "update" ? '~' : '-';
+    return action == "create" || action == "import" ? '+' : action == "update" ? '~' : '-';
 }
 
 Json parsedAnswer(const AdminAnswer& answer, const std::string& where)
@@ -100,6 +100,16 @@ void printConfigPlan(const Json& plan, const std::string& where, bool applied, s
         << summary.at("delete").get<int>() << " to delete" << (applied ? ": done." : ".") << "\n";
 }
 
+void requireDataDirectory(const std::string& dataDirectory, const std::string& remoteUrl)
+{
+    if (!remoteUrl.empty() || (dataDirectory.empty() && std::getenv(kAdminUrlVariable)))
+        return;
+    const auto directory = dataDirectory.empty() ? defaultDataDirectory() : dataDirectory;
+    if (!fs::is_directory(directory))
+        throw std::runtime_error("no data directory " + directory + ": give the gateway's --data DIR or --remote URL (to start a new "
+            + "gateway's store there, create the directory first)");
+}
+
 void requireGatewayData(const std::string& dataDirectory, const std::string& remoteUrl)
 {
     if (!remoteUrl.empty() || (dataDirectory.empty() && std::getenv(kAdminUrlVariable)))
@@ -114,16 +124,23 @@ std::map<std::string, std::string> readConfigDirectory(const std::string& direct
 {
     if (!fs::is_directory(directory))
         throw std::runtime_error("'" + directory + "' is not a directory");
+    // The manifest and everything in the top-level directories (an unknown one is the tree's problem
+    // to report: a typo such as provider/), never hidden files (.git) and never a symbolic link (it
+    // could point outside the checkout); other top-level files (a README) are not the tree's.
     std::map<std::string, std::string> files;
     for (auto entry = fs::recursive_directory_iterator(directory); entry != fs::recursive_directory_iterator(); ++entry) {
         const auto name = entry->path().filename().string();
-        if (name.starts_with(".") && name != kGitLabCiFileName) {
-            if (entry->is_directory())
-                entry.disable_recursion_pending(); // .git and the like
+        const auto status = entry->symlink_status();
+        if (name.starts_with(".") || fs::is_symlink(status)) {
+            if (fs::is_directory(status))
+                entry.disable_recursion_pending();
             continue;
         }
-        if (entry->is_regular_file())
-            files[fs::relative(entry->path(), directory).generic_string()] = readFile(entry->path());
+        if (!fs::is_regular_file(status))
+            continue;
+        const auto path = fs::relative(entry->path(), directory).generic_string();
+        if (path.find('/') != std::string::npos || path == kConfigManifestFile)
+            files[path] = readFile(entry->path());
     }
     return files;
 }
@@ -143,6 +160,8 @@ std::size_t writeConfigDirectory(const std::string& directory, const std::map<st
         const auto found = existing.find(path);
         if (found != existing.end() && found->second == text)
             continue;
+        if (path == kGitLabCiFileName && fs::exists(fs::symlink_status(fs::path(directory) / path)))
+            continue; // the team's pipeline: written once, never overwritten
         writeFileAtomically(fs::path(directory) / path, text);
         ++changed;
     }
@@ -180,25 +199,28 @@ ConfigCommandLine::ConfigCommandLine(CLI::App& app, ConfigFileLoader loadConfigF
     };
     const auto addTarget = [&](CLI::App* command) {
         auto* data = command->add_option("--data", m_dataDirectory, "Data directory (default: $XDG_DATA_HOME/gatehouse)")->type_name("DIR");
-        command->add_option("--remote", m_remote, remoteHelp)->type_name("URL")->excludes(data);
+        m_remoteOptions.push_back(command->add_option("--remote", m_remote, remoteHelp)->type_name("URL")->excludes(data));
     };
 
     m_validate = group->add_subcommand("validate", "Check a configuration directory: every problem with its file and line");
     addDirectory(m_validate, "The configuration directory");
     m_validate->add_option("--config", m_configPath, configHelp)->check(CLI::ExistingFile);
-    m_validate->add_option("--remote", m_remote, "Validate with a running gateway's config file instead (its admin API)")->type_name("URL");
+    m_remoteOptions.push_back(
+        m_validate->add_option("--remote", m_remote, "Validate with a running gateway's config file instead (its admin API)")->type_name("URL"));
 
     m_plan = group->add_subcommand("plan", "Show what applying the directory would create, update and delete");
     addDirectory(m_plan, "The configuration directory");
     addTarget(m_plan);
     m_plan->add_option("--config", m_configPath, configHelp)->check(CLI::ExistingFile);
     m_plan->add_flag("--prune", m_prune, "Also delete what the directory does not have (keys are revoked)");
+    m_plan->add_flag("--import-keys", m_importKeys, kImportKeysHelp);
 
     m_apply = group->add_subcommand("apply", "Make the gateway's configuration match the directory: all or nothing");
     addDirectory(m_apply, "The configuration directory");
     addTarget(m_apply);
     m_apply->add_option("--config", m_configPath, configHelp)->check(CLI::ExistingFile);
     m_apply->add_flag("--prune", m_prune, "Also delete what the directory does not have (keys are revoked)");
+    m_apply->add_flag("--import-keys", m_importKeys, kImportKeysHelp);
     m_apply->add_option("--reason", m_reason, "Why: recorded in the audit log with every change")->type_name("TEXT");
 
     m_export = group->add_subcommand("export", "Write the gateway's configuration into a directory, one YAML file per entity");
@@ -214,6 +236,8 @@ bool ConfigCommandLine::chosen() const
 
 int ConfigCommandLine::run(std::ostream& out, std::ostream& err)
 {
+    for (const auto* remote : m_remoteOptions)
+        requireNonEmptyRemote(*remote);
     if (m_validate->parsed())
         return validate(out, err);
     if (m_plan->parsed())
@@ -255,7 +279,8 @@ int ConfigCommandLine::validate(std::ostream& out, std::ostream& err)
 
 int ConfigCommandLine::planOrApply(bool apply, std::ostream& out, std::ostream& err)
 {
-    Json body{{"files", readConfigDirectory(m_directory)}, {"prune", m_prune}};
+    requireDataDirectory(m_dataDirectory, m_remote);
+    Json body{{"files", readConfigDirectory(m_directory)}, {"prune", m_prune}, {"import_keys", m_importKeys}};
     if (apply && !m_reason.empty())
         body["reason"] = m_reason;
     std::optional<GatewayConfig> file;

@@ -13,10 +13,13 @@
 #include <map>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace gatehouse {
 
-// path (with '/') → text: every regular file under `directory` but hidden ones (.git, ...).
+// path (with '/') → text: the manifest and the regular files in `directory`'s subdirectories (the
+// tree's, and any other, whose files the tree reports as misplaced); never hidden files or
+// directories (.git, .gitkeep), symbolic links, or other top-level files (a README, the pipeline).
 // Throws std::runtime_error naming a file it cannot read.
 std::map<std::string, std::string> readConfigDirectory(const std::string& directory);
 
@@ -34,7 +37,13 @@ void printConfigProblems(const Json& problems, std::ostream& err);
 // Before an export (to a directory or a repository): a local data directory must hold a gateway's
 // database. A mistyped --data would otherwise export an empty configuration, which an apply --prune
 // then turns into deleting everything. Throws std::runtime_error; nothing to check for a remote.
+inline constexpr const char* kImportKeysHelp =
+    "Import the key files the gateway lacks, by their hash (only for a trusted gateway's export: whoever writes a key file chooses its secret)";
+
 void requireGatewayData(const std::string& dataDirectory, const std::string& remoteUrl);
+// Before a plan or an apply on a local data directory: it must exist (it is not created on the spot,
+// so a mistyped --data is an error, not a new empty gateway). Throws std::runtime_error.
+void requireDataDirectory(const std::string& dataDirectory, const std::string& remoteUrl);
 
 class ConfigCommandLine {
 public:
@@ -52,6 +61,7 @@ private:
     int exportTo(std::ostream& out, std::ostream& err);
 
     ConfigFileLoader m_loadConfigFile;
+    std::vector<CLI::Option*> m_remoteOptions;
     CLI::App* m_validate = nullptr;
     CLI::App* m_plan = nullptr;
     CLI::App* m_apply = nullptr;
@@ -63,6 +73,7 @@ private:
     std::string m_reason;
     bool m_prune = false;
     bool m_withoutKeys = false;
+    bool m_importKeys = false;
     bool m_json = false;
 };
 

@@ -34,9 +34,10 @@ GitLabCommandLine::GitLabCommandLine(CLI::App& app, ConfigCommandLine::ConfigFil
     const auto addTarget = [&](CLI::App* command) {
         command->add_option("--repo", m_repository, "The repository, https://gitlab.example.com/group/project.git")->required()->type_name("URL");
         auto* data = command->add_option("--data", m_dataDirectory, "Data directory (default: $XDG_DATA_HOME/gatehouse)")->type_name("DIR");
-        command->add_option("--remote", m_remote, std::string("A running gateway's admin API instead (or set ") + kAdminUrlVariable + ")")
-            ->type_name("URL")
-            ->excludes(data);
+        m_remoteOptions.push_back(
+            command->add_option("--remote", m_remote, std::string("A running gateway's admin API instead (or set ") + kAdminUrlVariable + ")")
+                ->type_name("URL")
+                ->excludes(data));
     };
     m_push = group->add_subcommand("push", "Export the configuration and push it to a branch; prints the commit and the merge request");
     addTarget(m_push);
@@ -51,6 +52,7 @@ GitLabCommandLine::GitLabCommandLine(CLI::App& app, ConfigCommandLine::ConfigFil
     m_pull->add_option("--ref", m_ref, "Branch, tag or commit SHA")->required()->type_name("REF");
     m_pull->add_flag("--prune", m_prune, "Also delete what the repository does not have (keys are revoked)");
     m_pull->add_flag("--yes", m_yes, "Apply without asking (for scripts)");
+    m_pull->add_flag("--import-keys", m_importKeys, kImportKeysHelp);
     m_pull->add_option("--config", m_configPath, "The gateway's config file, for local runs (default: the built-in one)")
         ->check(CLI::ExistingFile);
 }
@@ -63,6 +65,8 @@ bool GitLabCommandLine::chosen() const
 int GitLabCommandLine::run(std::istream& in, std::ostream& out, std::ostream& err)
 {
     try {
+        for (const auto* remote : m_remoteOptions)
+            requireNonEmptyRemote(*remote);
         // A URL with credentials or of the wrong shape is refused before anything else reads it.
         parseGitLabRepositoryUrl(m_repository);
         if (m_push->parsed() && m_mergeRequest && m_branch == m_target)
@@ -125,12 +129,14 @@ int GitLabCommandLine::push(std::ostream& out, std::ostream& err)
 
 int GitLabCommandLine::pull(std::istream& in, std::ostream& out, std::ostream& err)
 {
-    const auto files = fetchConfigFiles({m_repository, token()}, m_ref);
+    const auto gitLabToken = token();
+    requireDataDirectory(m_dataDirectory, m_remote);
+    const auto files = fetchConfigFiles({m_repository, gitLabToken}, m_ref);
     std::optional<GatewayConfig> file;
     if (m_remote.empty() && std::getenv(kAdminUrlVariable) == nullptr)
         file = m_loadConfigFile(m_configPath);
     const auto transport = transportFor({m_dataDirectory, m_remote, {}, false}, file ? &*file : nullptr);
-    const Json body{{"files", files}, {"prune", m_prune}, {"reason", "gitlab pull " + m_repository + " " + m_ref}};
+    Json body{{"files", files}, {"prune", m_prune}, {"import_keys", m_importKeys}, {"reason", "gitlab pull " + m_repository + " " + m_ref}};
     const auto plan = answerJson(transport->send({http::verb::post, "/admin/v1/config/plan", body.dump()}), transport->where());
     out << "Configuration at " << m_ref << " of " << m_repository << ":\n";
     printConfigPlan(plan, transport->where(), false, out);
@@ -150,6 +156,8 @@ int GitLabCommandLine::pull(std::istream& in, std::ostream& out, std::ostream& e
             return 1;
         }
     }
+    // Exactly what was shown: refused (409) if the gateway changed while the question was open.
+    body["expected_base"] = plan.at("base");
     const auto applied = answerJson(transport->send({http::verb::post, "/admin/v1/config/apply", body.dump()}), transport->where());
     if (!applied.value("applied", false)) {
         printConfigProblems(applied.at("problems"), err);

@@ -11,6 +11,7 @@
 #include <istream>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace gatehouse {
 
@@ -30,6 +31,7 @@ private:
     std::string token() const;
 
     ConfigCommandLine::ConfigFileLoader m_loadConfigFile;
+    std::vector<CLI::Option*> m_remoteOptions;
     CLI::App* m_push = nullptr;
     CLI::App* m_pull = nullptr;
     std::string m_repository;
@@ -44,6 +46,7 @@ private:
     bool m_withoutKeys = false;
     bool m_prune = false;
     bool m_yes = false;
+    bool m_importKeys = false;
 };
 
 } // namespace gatehouse

@@ -50,7 +50,7 @@ Item {
     }
     function plan() {
         jobCard = "import"
-        sync.planImport(refField.text.trim(), pruneChoice.checked)
+        sync.planImport(refField.text.trim(), pruneChoice.checked, importKeysChoice.checked)
     }
     // Anything that changes what a preview would show makes the preview shown a thing of the past.
     function exportOptionsEdited() {
@@ -499,6 +499,14 @@ Item {
                             id: pruneChoice
                             objectName: "pruneChoice"
                             text: qsTr("Prune: also delete what the repository does not have (keys are revoked)")
+                            onToggled: page.importOptionsEdited()
+                        }
+                        CheckBox {
+                            id: importKeysChoice
+                            objectName: "importKeysChoice"
+                            text: qsTr("Import API keys by their hash")
+                            ToolTip.visible: hovered
+                            ToolTip.text: qsTr("Only for a trusted gateway's export: whoever writes a key file chooses that key's secret.")
                             onToggled: page.importOptionsEdited()
                         }
                         Item { Layout.fillWidth: true }

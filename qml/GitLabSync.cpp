@@ -397,7 +397,7 @@ void GitLabSync::push()
         });
 }
 
-void GitLabSync::planImport(const QString& ref, bool prune)
+void GitLabSync::planImport(const QString& ref, bool prune, bool importKeys)
 {
     const QString title = tr("The import could not be planned");
     if (busy())
@@ -414,6 +414,7 @@ void GitLabSync::planImport(const QString& ref, bool prune)
     const int serial = ++m_serial;
     m_planRef = trimmed;
     m_planPrune = prune;
+    m_planImportKeys = importKeys;
     start(Job::Plan, tr("Reading the GitLab token…"));
     withToken(
         serial, [this, serial](const QString& token) { startFetch(serial, token); },
@@ -453,6 +454,7 @@ void GitLabSync::startFetch(int serial, const QString& token)
                     finish(Job::Plan, false, tr("The import could not be planned"), m_plan->invalidAnswer());
                     return;
                 }
+                m_planBase = body.value(QStringLiteral("base")).toString();
                 emit planStateChanged();
                 finish(Job::Plan, true);
             });
@@ -464,7 +466,7 @@ QJsonObject GitLabSync::importBody() const
     QJsonObject files;
     for (const auto& [path, text] : m_importFiles)
         files.insert(QString::fromStdString(path), QString::fromStdString(text));
-    return {{QStringLiteral("files"), files}, {QStringLiteral("prune"), m_planPrune},
+    return {{QStringLiteral("files"), files}, {QStringLiteral("prune"), m_planPrune}, {QStringLiteral("import_keys"), m_planImportKeys},
         {QStringLiteral("reason"), QStringLiteral("console: GitLab import of %1 from %2").arg(m_planRef, m_repository)}};
 }
 
@@ -477,7 +479,10 @@ void GitLabSync::applyImport()
     const QString title = tr("Nothing was applied");
     const int changes = m_plan->count();
     start(Job::Apply, tr("Applying %1 to %2…").arg(m_planRef, location()));
-    sendAdmin(serial, QStringLiteral("POST"), QStringLiteral("/admin/v1/config/apply"), importBody(), [this, title, changes](const AdminReply& reply) {
+    // Exactly the plan shown: refused (409) when the gateway changed since it was made.
+    auto body = importBody();
+    body.insert(QStringLiteral("expected_base"), m_planBase);
+    sendAdmin(serial, QStringLiteral("POST"), QStringLiteral("/admin/v1/config/apply"), body, [this, title, changes](const AdminReply& reply) {
         const QJsonObject body = reply.body.toObject();
         // A refused apply answers the plan with its problems: shown in place of the old plan.
         if (body.contains(QStringLiteral("changes")))

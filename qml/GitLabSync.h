@@ -109,7 +109,8 @@ public:
     Q_INVOKABLE void push();
     Q_INVOKABLE void discardPreview();
     // Fetches `ref` of the repository and plans it against the client's gateway.
-    Q_INVOKABLE void planImport(const QString& ref, bool prune);
+    // `importKeys`: key files the gateway lacks are imported by their hash (a trusted gateway's export only).
+    Q_INVOKABLE void planImport(const QString& ref, bool prune, bool importKeys = false);
     // Applies the files the plan was made of.
     Q_INVOKABLE void applyImport();
     Q_INVOKABLE void discardPlan();
@@ -174,5 +175,7 @@ private:
     Files m_importFiles;
     QString m_planRef;
     bool m_planPrune = false;
+    bool m_planImportKeys = false;
+    QString m_planBase; // the plan's base: the apply insists on it
     QString m_importOutcome;
 };

@@ -107,6 +107,20 @@ void GatewayServer::watchKeyChanges()
     }
 }
 
+bool GatewayServer::storeChangedSinceSnapshot()
+{
+    return m_keyStore->generation() != m_keysGeneration || m_governance->generation() != m_governanceGeneration
+        || m_providerStore->generation() != m_providersGeneration || m_policyStore->generation() != m_policyGeneration
+        || m_promptStore->generation() != m_promptsGeneration;
+}
+
+void GatewayServer::adminChangeCommitted()
+{
+    std::lock_guard lock(m_storeMutex);
+    if (storeChangedSinceSnapshot())
+        rebuildSnapshot();
+}
+
 void GatewayServer::governanceChanged()
 {
     std::lock_guard lock(m_storeMutex);

@@ -101,13 +101,16 @@ private:
         testProvider(provider, std::move(done), upstreamModel);
     }
     void runChatCall(std::string body, CallRecord call, std::function<void(CallRecord, std::string)> done) override;
-    void adminChangeCommitted() override { governanceChanged(); }
+    // A new snapshot unless the store's watcher took this change already (it polls every second):
+    // one committed change, one snapshot.
+    void adminChangeCommitted() override;
     Json trafficReport(TrafficView view) const override;
 
     GatewayGauges metricsGauges() const; // what /metrics reads at each scrape besides the call metrics
     void announceMetrics() const;        // logs where /metrics is and how it is guarded
 
     void rebuildSnapshot();
+    bool storeChangedSinceSnapshot(); // any generation differs from the snapshot's; under m_storeMutex
     void mergeStoredPolicy(PolicySettings& policy); // the store's limits and budgets, in rebuildSnapshot
     void mergeStoredPrices(std::vector<PriceEntry>& prices); // the store's prices, likewise
     // Logs the store's entries that are not served or cannot be called, when that changes.

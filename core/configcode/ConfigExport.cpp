@@ -2,6 +2,7 @@
 
 #include "config/ModelJson.h"
 #include "config/PriceSettings.h"
+#include "store/Database.h"
 #include "store/GovernanceStore.h"
 #include "store/KeyStore.h"
 #include "store/PolicyStore.h"
@@ -127,16 +128,20 @@ void exportModelAccess(ConfigTree& tree, GovernanceStore& governance)
         add(tree, ConfigKind::ModelAccess, std::move(entry));
 }
 
-// Keys made through the admin API or `gatehouse key create` (or imported) that are not revoked; the
+// Keys made through the admin API or `gatehouse key create` (or imported) that are not revoked nor
+// expired; the
 // config file's own keys stay in that file, and a gateway's own local keys (the first-run developer
 // key, the console's) with it.
 void exportKeys(ConfigTree& tree, KeyStore& keys)
 {
     std::map<std::string, std::string> prefixes; // prefix → hash: two keys cannot share a file
+    const auto now = systemNowMs();
     for (int64_t offset = 0;; offset += PageRequest::kMaxPageLimit) {
         const auto page = keys.listKeys(std::nullopt, {PageRequest::kMaxPageLimit, offset});
         for (const auto& key : page.items) {
-            if (key.revokedAtMs || key.source == "config" || key.source == kLocalKeySource)
+            // Expired keys are dead: their tenant or consumer may be gone, and nothing applies them.
+            const bool expired = key.expiresAtMs && *key.expiresAtMs <= now;
+            if (key.revokedAtMs || expired || key.source == "config" || key.source == kLocalKeySource)
                 continue;
             if (const auto [existing, added] = prefixes.emplace(key.prefix, key.hash); !added)
                 throw std::runtime_error("two keys share the visible prefix " + key.prefix

@@ -2,7 +2,7 @@
 // manages at run time through the admin API, the CLI and the console. The config file's own
 // entries are not exported (they live in that file, which is code already), nor the gateway's
 // run-time state (calls, rollups, audit log, pending access requests, admin tokens): the
-// ConfigExportTest walks the schema so that a table added later is either exported or named here
+// ConfigAsCodeTest walks the schema so that a table added later is either exported or named here
 // with the reason.
 //
 // Deterministic: entities by kind and name, members in a fixed order, free-form settings and maps

@@ -88,6 +88,25 @@ std::string configFilePath(const ConfigEntity& entity)
     return path + ".yaml";
 }
 
+bool isConfigTreePath(const std::string& path)
+{
+    if (path == kConfigManifestFile)
+        return true;
+    if (!path.ends_with(".yaml") || path.find('\\') != std::string::npos)
+        return false;
+    std::vector<std::string> segments;
+    for (std::size_t start = 0;;) {
+        const auto slash = path.find('/', start);
+        segments.push_back(path.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+        if (slash == std::string::npos)
+            break;
+        start = slash + 1;
+    }
+    if (segments.size() < 2 || !kindOfDirectory(segments.front()))
+        return false;
+    return std::none_of(segments.begin(), segments.end(), [](const std::string& segment) { return segment.empty() || segment.starts_with('.'); });
+}
+
 std::map<std::string, std::string> configTreeFiles(const ConfigTree& tree)
 {
     std::map<std::string, std::string> files;
@@ -178,8 +197,9 @@ ConfigReading readConfigTree(const std::map<std::string, std::string>& files)
     std::map<std::pair<ConfigKind, std::string>, std::string> seen; // entity → the file that has it
     for (const auto& [path, text] : files) {
         const auto slash = path.find('/');
-        if (slash == std::string::npos || path.starts_with("."))
-            continue; // a top-level file (README, .gitlab-ci.yml, the manifest) or a hidden directory
+        const bool hidden = path.starts_with(".") || path.find("/.") != std::string::npos;
+        if (slash == std::string::npos || hidden)
+            continue; // a top-level file (README, .gitlab-ci.yml, the manifest), or hidden (.git, .gitkeep)
         const auto* kind = kindOfDirectory(std::string_view(path).substr(0, slash));
         if (!kind) {
             problem(path, {0, 0}, "'" + path.substr(0, slash) + "/' is not a directory of the configuration (" + [] {

@@ -67,6 +67,11 @@ struct ConfigTree {
 // "providers/openai.yaml" for the entity.
 std::string configFilePath(const ConfigEntity& entity);
 
+// A path an export may hold: the manifest, or a .yaml file inside one of the tree's directories,
+// relative, without empty, "." or ".." segments or hidden names. What the CLI and `gitlab push`
+// accept from a gateway's answer before writing anything (a path is never trusted to stay inside).
+bool isConfigTreePath(const std::string& path);
+
 // Every file of the tree: path → YAML text (the manifest included), byte-identical for the same tree.
 std::map<std::string, std::string> configTreeFiles(const ConfigTree& tree);
 

@@ -60,9 +60,18 @@ public:
     {
     }
 
-    Json convert(const YAML::Node& node, const std::string& pointer)
+    Json convert(const YAML::Node& node, const std::string& pointer, int depth = 0)
     {
-        m_document.positions.emplace(pointer, positionOf(node.Mark()));
+        const auto position = positionOf(node.Mark());
+        if (depth > kMaxDepth)
+            throw YamlReadError("nested deeper than " + std::to_string(kMaxDepth) + " levels", position);
+        if (++m_values > kMaxValues)
+            throw YamlReadError("more than " + std::to_string(kMaxValues) + " values in one file", position);
+        // An alias is the node of its anchor again (the same mark): expanding aliases of aliases
+        // would grow a few hundred bytes into billions of values. The export writes none.
+        if ((node.IsMap() || node.IsSequence()) && !m_collections.emplace(position.line, position.column).second)
+            throw YamlReadError("an alias (*name) of a mapping or list: write the values out (anchors and aliases are not read)", position);
+        m_document.positions.emplace(pointer, position);
         switch (node.Type()) {
         case YAML::NodeType::Map: {
             Json object = Json::object();
@@ -73,14 +82,14 @@ public:
                 const auto& key = member.first.Scalar();
                 if (!seen.insert(key).second)
                     throw YamlReadError("the key '" + key + "' is given twice", positionOf(member.first.Mark()));
-                object[key] = convert(member.second, pointer + "/" + escapedPointerToken(key));
+                object[key] = convert(member.second, pointer + "/" + escapedPointerToken(key), depth + 1);
             }
             return object;
         }
         case YAML::NodeType::Sequence: {
             Json array = Json::array();
             for (const auto& item : node)
-                array.push_back(convert(item, pointer + "/" + std::to_string(array.size())));
+                array.push_back(convert(item, pointer + "/" + std::to_string(array.size()), depth + 1));
             return array;
         }
         case YAML::NodeType::Scalar:
@@ -91,7 +100,13 @@ public:
     }
 
 private:
+    // Far beyond any entity's file (a prompt with long messages is a few hundred values).
+    static constexpr int kMaxDepth = 32;
+    static constexpr std::size_t kMaxValues = 100000;
+
     YamlDocument& m_document;
+    std::size_t m_values = 0;
+    std::set<std::pair<int, int>> m_collections; // where each mapping and list read so far starts
 };
 
 } // namespace

@@ -2,8 +2,9 @@
 // written, so that every error about it can name the file's line and column (issue 8,
 // docs/config-as-code.md). yaml-cpp parses; scalars resolve as YAML 1.2's core schema does (what
 // yamlText writes reads back as the same JSON); a key given twice in one mapping is an error here
-// (yaml-cpp keeps one of them silently), and so is a second document in the file. An alias reads as
-// its anchor's value (the export writes neither).
+// (yaml-cpp keeps one of them silently), and so is a second document in the file, an alias of a
+// mapping or list (expanding aliases of aliases is how a small file becomes billions of values; the
+// export writes none), more than 32 levels of nesting or 100000 values.
 #pragma once
 
 #include "json/Json.h"

@@ -406,10 +406,21 @@ void migrateTo11(Database& db)
     )");
 }
 
+// Configuration as code (docs/config-as-code.md): the keys a gateway made for its own use before
+// they had a source of their own — the first-run developer key and the console's — become 'local',
+// so no export carries them to another gateway (their plaintext may be in a log).
+void migrateTo12(Database& db)
+{
+    db.exec(R"(
+        UPDATE api_keys SET source = 'local'
+        WHERE source = 'generated' AND consumer_id IS NULL AND tenant = 'default' AND name IN ('developer', 'console-developer');
+    )");
+}
+
 const std::vector<std::function<void(Database&)>>& migrations()
 {
     static const std::vector<std::function<void(Database&)>> steps{migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5, migrateTo6,
-        migrateTo7, migrateTo8, migrateTo9, migrateTo10, migrateTo11};
+        migrateTo7, migrateTo8, migrateTo9, migrateTo10, migrateTo11, migrateTo12};
     return steps;
 }
 

@@ -70,7 +70,7 @@ public:
     // A transaction is open on this connection (inTransaction nests in it with a savepoint).
     bool transactionOpen() const;
 
-    static constexpr int kCurrentSchemaVersion = 11;
+    static constexpr int kCurrentSchemaVersion = 12;
     static std::string defaultFileName() { return "gatehouse.db"; }
 
 private:
@@ -82,7 +82,9 @@ private:
 
 // Runs `body` in a transaction: committed if it returns, rolled back if it throws. Inside a
 // transaction already open on the connection (a config apply makes many changes in one), it is a
-// savepoint of that one: rolled back alone if it throws, committed only with the outer one.
+// savepoint of that one: rolled back alone if it throws, committed only with the outer one. A
+// failed rollback (SQLite may have rolled back already, after an I/O error) never hides the
+// exception that caused it.
 template<typename Body>
 void inTransaction(Database& db, Body&& body)
 {
@@ -92,7 +94,11 @@ void inTransaction(Database& db, Body&& body)
         body();
         db.exec(nested ? "RELEASE nested_change" : "COMMIT");
     } catch (...) {
-        db.exec(nested ? "ROLLBACK TO nested_change; RELEASE nested_change" : "ROLLBACK");
+        try {
+            if (db.transactionOpen())
+                db.exec(nested ? "ROLLBACK TO nested_change; RELEASE nested_change" : "ROLLBACK");
+        } catch (...) {
+        }
         throw;
     }
 }

@@ -268,8 +268,12 @@ StoredKey KeyStore::importKey(GovernanceStore& audit, const Change& change, Stor
     const bool hexHash = key.hash.size() == 64 && key.hash.find_first_not_of("0123456789abcdef") == std::string::npos;
     if (!hexHash)
         throw GovernanceError(GovernanceErrorKind::Invalid, "sha256: must be the key's SHA-256 in 64 lower-case hex digits", "sha256");
-    if (key.prefix.empty())
-        throw GovernanceError(GovernanceErrorKind::Invalid, "prefix: is required", "prefix");
+    const bool prefixShape = key.prefix.size() >= 3 && key.prefix.size() <= 32
+        && key.prefix.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos;
+    if (!prefixShape)
+        throw GovernanceError(GovernanceErrorKind::Invalid, "prefix: must be 3-32 of A-Z a-z 0-9 _ - (a key's visible prefix, gk-AbCdEf1)", "prefix");
+    if (key.expiresAtMs && *key.expiresAtMs <= nowMs())
+        throw GovernanceError(GovernanceErrorKind::Invalid, "expires_at_ms: the key has expired already", "expires_at_ms");
     StoredKey created;
     inTransaction(m_db, [&] {
         auto exists = m_db.prepare("SELECT id, revoked_at_ms IS NOT NULL FROM api_keys WHERE hash = ?");
@@ -280,10 +284,12 @@ StoredKey KeyStore::importKey(GovernanceStore& audit, const Change& change, Stor
                     + (exists.columnInt(1) ? ", revoked: a revoked key never comes back; create a new key instead" : ""),
                 "sha256");
         if (key.consumerId) {
-            auto consumer = m_db.prepare("SELECT 1 FROM consumers WHERE id = ?");
+            // A consumer's key is in its consumer's tenant, whatever the caller said.
+            auto consumer = m_db.prepare("SELECT t.name FROM consumers c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = ?");
             consumer.bind(1, *key.consumerId);
             if (!consumer.step())
                 throw GovernanceError(GovernanceErrorKind::NotFound, "consumer " + std::to_string(*key.consumerId) + " does not exist");
+            key.tenant = consumer.columnText(0);
         } else {
             ensureTenant(key.tenant);
         }

@@ -1335,14 +1335,20 @@ Json configSchemas()
         {"file", "line", "column", "message"});
     return {
         {"ConfigExport", object({{"files", files}}, {"files"})},
-        {"ConfigTreeInput", object({{"files", files}, {"prune", {{"type", "boolean"}, {"default", false},
-                                                                     {"description", "Delete what the tree does not have (keys are revoked)"}}},
-                                       {"reason", string(kReasonText)}},
-                                {"files"}, true)},
+        {"ConfigTreeInput",
+            object({{"files", files},
+                       {"prune", {{"type", "boolean"}, {"default", false}, {"description", "Delete what the tree does not have (keys are revoked)"}}},
+                       {"import_keys", {{"type", "boolean"}, {"default", false},
+                                           {"description", "Import key files the gateway lacks, by their hash. Off, each is a problem: whoever "
+                                                           "writes a key file chooses that key's secret"}}},
+                       {"expected_base", string("A plan's base: the apply is refused (409 config_changed) unless the gateway is still as planned")},
+                       {"reason", string(kReasonText)}},
+                {"files"}, true)},
         {"ConfigValidation", object({{"valid", {{"type", "boolean"}}}, {"problems", array(problem)}}, {"valid", "problems"})},
         {"ConfigPlan",
             object({{"applied", {{"type", "boolean"}, {"description", "true: committed (apply without problems)"}}},
-                       {"changes", array(object({{"action", enumeration({"create", "update", "delete", "revoke"})},
+                       {"base", string("SHA-256 of the gateway's export before the run: give it to the apply as expected_base")},
+                       {"changes", array(object({{"action", enumeration({"create", "import", "update", "delete", "revoke"})},
                                                     {"kind", enumeration({"tenant", "consumer", "provider", "model", "model_access", "key",
                                                                  "limit", "budget", "price", "prompt"})},
                                                     {"name", string()}, {"file", string()},
@@ -1350,7 +1356,7 @@ Json configSchemas()
                                            {"action", "kind", "name", "file", "members"}))},
                        {"problems", array(problem, "Any problem: nothing was applied")},
                        {"summary", object({{"create", integer()}, {"update", integer()}, {"delete", integer()}}, {"create", "update", "delete"})}},
-                {"applied", "changes", "problems", "summary"})},
+                {"applied", "base", "changes", "problems", "summary"})},
     };
 }
 
@@ -1372,14 +1378,17 @@ Json configPaths()
                           {"BadRequest"}})}}},
         {"/admin/v1/config/plan",
             {{"post", operation({"planConfig", "config", "Plan a configuration tree against this gateway",
-                          "What an apply would create, update and delete, entity by entity, and every problem; nothing changes.",
-                          "viewer", Json::array(), "ConfigTreeInput", 200, "The plan", schemaRef("ConfigPlan"), {"BadRequest"}})}}},
+                          "What an apply would create, update and delete, entity by entity, and every problem; nothing is kept "
+                          "(the changes are made in a transaction that is rolled back, so it takes the store's write lock for "
+                          "that time: operators and admins only).",
+                          "operator", Json::array(), "ConfigTreeInput", 200, "The plan", schemaRef("ConfigPlan"), {"BadRequest"}})}}},
         {"/admin/v1/config/apply",
             {{"post", operation({"applyConfig", "config", "Apply a configuration tree",
                           "All or nothing, in one transaction and one new snapshot; each change audited as the admin API's own. "
-                          "With any problem nothing is applied: 400 (code invalid_config) with the error, the plan and the problems.",
+                          "With any problem nothing is applied: 400 (code invalid_config) with the error, the plan and the problems; "
+                          "409 (code config_changed) when expected_base is given and the gateway changed since.",
                           "admin", Json::array(), "ConfigTreeInput", 200, "The plan as applied", schemaRef("ConfigPlan"),
-                          {"BadRequest"}})}}},
+                          {"BadRequest", "Conflict"}})}}},
     };
 }
 

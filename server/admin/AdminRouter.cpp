@@ -94,7 +94,7 @@ const std::array kRoutes{
     AdminRoute{"/admin/v1/prompts/{name}/stats", verb::get, Op::GetPromptStats, "promptStats", kViewer},
     AdminRoute{"/admin/v1/config/export", verb::get, Op::ExportConfig, "exportConfig", kAdmin},
     AdminRoute{"/admin/v1/config/validate", verb::post, Op::ValidateConfig, "validateConfig", kViewer},
-    AdminRoute{"/admin/v1/config/plan", verb::post, Op::PlanConfig, "planConfig", kViewer},
+    AdminRoute{"/admin/v1/config/plan", verb::post, Op::PlanConfig, "planConfig", kOperator},
     AdminRoute{"/admin/v1/config/apply", verb::post, Op::ApplyConfig, "applyConfig", kAdmin},
 };
 

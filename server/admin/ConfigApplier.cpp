@@ -3,6 +3,7 @@
 #include "admin/AdminInput.h"
 #include "admin/AdminOperations.h"
 #include "admin/AdminRouter.h"
+#include "auth/ApiKey.h"
 #include "config/ConfigError.h"
 #include "config/JsonSettingsNode.h"
 #include "config/PriceSettings.h"
@@ -119,14 +120,6 @@ Json memberOr(const Json& body, const std::string& member, Json fallback)
     return found == body.end() ? fallback : *found;
 }
 
-std::string joined(const std::vector<std::string>& parts, const std::string& separator)
-{
-    std::string text;
-    for (const auto& part : parts)
-        text += (text.empty() ? "" : separator) + part;
-    return text;
-}
-
 using EntityKey = std::pair<ConfigKind, std::string>;
 
 std::map<EntityKey, const ConfigEntity*> byKey(const std::vector<ConfigEntity>& entities)
@@ -146,12 +139,12 @@ Json toJson(const ConfigPlan& plan)
     for (const auto& change : plan.changes) {
         changes.push_back({{"action", change.action}, {"kind", configKindInfo(change.kind).name}, {"name", change.name},
             {"file", change.file}, {"members", change.members}});
-        ++counts[change.action == "revoke" ? "delete" : change.action];
+        ++counts[change.action == "revoke" ? "delete" : change.action == "import" ? "create" : change.action];
     }
     Json problems = Json::array();
     for (const auto& problem : plan.problems)
         problems.push_back(toJson(problem));
-    return {{"applied", plan.applied}, {"changes", std::move(changes)}, {"problems", std::move(problems)},
+    return {{"applied", plan.applied}, {"base", plan.base}, {"changes", std::move(changes)}, {"problems", std::move(problems)},
         {"summary", {{"create", counts["create"]}, {"update", counts["update"]}, {"delete", counts["delete"]}}}};
 }
 
@@ -165,14 +158,24 @@ public:
     {
     }
 
-    ConfigPlan execute(bool prune)
+    ConfigPlan execute(const ConfigRunOptions& options)
     {
         ConfigPlan plan;
         auto& database = m_applier.m_database;
         m_exportOptions = {m_desired.keysIncluded};
+        m_importKeys = options.importKeys || m_mode == ConfigRun::Validate;
+        const bool prune = options.prune;
         database.exec("BEGIN IMMEDIATE");
         try {
             const auto before = exportConfig(m_applier.m_stores, m_exportOptions);
+            plan.base = baseOf(before);
+            if (!options.expectedBase.empty() && options.expectedBase != plan.base) {
+                plan.stale = true;
+                plan.problems.push_back({"", 0, 0, "the gateway's configuration changed since the plan that was shown (someone made a change "
+                                                   "meanwhile): nothing was applied; plan again and check the new plan"});
+                database.exec("ROLLBACK");
+                return plan;
+            }
             m_current = byKey(before.entities);
             const auto wanted = byKey(m_desired.entities);
             for (const auto& entity : m_desired.entities) {
@@ -209,12 +212,19 @@ public:
 
 private:
     // Runs one entity's change; a refusal becomes a problem placed at the member it is about.
+    // The entity's change is a savepoint of its own: a refused one leaves nothing behind (a prompt
+    // created whose second version was refused), so the plan and the entities after it see the
+    // store without it.
     template<typename Change>
     void guarded(const ConfigEntity& entity, Change&& change)
     {
+        auto& database = m_applier.m_database;
+        database.exec("SAVEPOINT entity_change");
         try {
             change();
+            database.exec("RELEASE entity_change");
         } catch (...) {
+            database.exec("ROLLBACK TO entity_change; RELEASE entity_change");
             const auto refusal = refusalOf(std::current_exception());
             if (!refusal)
                 throw;
@@ -242,7 +252,11 @@ private:
 
     void report(const ConfigEntity& entity, const std::string& field, const std::string& message)
     {
-        ConfigProblem problem{entity.file.empty() ? configFilePath(entity) : entity.file, 0, 0, message};
+        // An entity without a file is the gateway's, pruned because the tree does not have it.
+        const auto text = entity.file.empty() ? std::string("prune: deleting ") + configKindInfo(entity.kind).name + " " + entity.name
+                + " (not in the tree): " + message
+                                              : message;
+        ConfigProblem problem{entity.file.empty() ? configFilePath(entity) : entity.file, 0, 0, text};
         if (!entity.file.empty()) {
             const auto position = entity.positionOf(field);
             problem.line = position.line;
@@ -350,9 +364,14 @@ private:
     {
         auto body = entity.body;
         bool deferred = false;
+        // An empty list is no list: the export leaves it out.
+        const auto listOf = [](const Json& body, const char* member) {
+            const auto value = memberOr(body, member, Json());
+            return value.is_array() && value.empty() ? Json() : value;
+        };
         for (const auto* member : kModelReferences) {
-            const auto wanted = memberOr(entity.body, member, Json());
-            const auto now = current ? memberOr(*current, member, Json()) : Json();
+            const auto wanted = listOf(entity.body, member);
+            const auto now = current ? listOf(*current, member) : Json();
             if (same(wanted, now))
                 continue;
             deferred = true;
@@ -421,6 +440,12 @@ private:
         const auto deletion = m_applier.m_reason.empty() ? std::string() : "reason=" + percentEncode(m_applier.m_reason);
         switch (entity.kind) {
         case ConfigKind::Tenant:
+            // A tenant the config file's keys or the gateway's own keys live in is theirs: a prune
+            // keeps it (deleting it would be refused while they are usable, on every apply).
+            for (const auto& key : m_applier.m_stores.keys.activeKeys()) {
+                if (key.tenant == entity.name && (key.source == "config" || key.source == kLocalKeySource))
+                    return;
+            }
             call(Op::DeleteTenant, {{"id", std::to_string(tenantId(entity.name, "name"))}}, nullptr, deletion);
             return;
         case ConfigKind::Consumer:
@@ -508,9 +533,13 @@ private:
     {
         const auto& body = entity.body;
         const auto credential = memberOr(body, "credential", Json());
+        if (credential.is_object() && credential.contains("secret"))
+            throw ConfigRefusal("credential.secret",
+                "a secret does not belong in a configuration file (it would be in Git): name an environment variable "
+                "({source: env, name: VAR}), or keep it in the gateway's store ({source: stored}, set in the console or the admin API)");
         const bool stored = credential.is_object() && credential.value("source", Json()) == "stored";
         const bool storedHere = current && memberOr(*current, "credential", Json()).value("source", Json()) == "stored";
-        if (stored && !credential.contains("secret") && !storedHere && m_mode == ConfigRun::Validate) {
+        if (stored && !storedHere && m_mode == ConfigRun::Validate) {
             // Validation runs on an empty scratch store: the gateway the tree goes to has the secret
             // or not, which plan and apply there tell. Here a stand-in lets the rest be checked.
             auto standIn = body;
@@ -518,7 +547,7 @@ private:
             call(Op::CreateProvider, {}, standIn);
             return;
         }
-        if (stored && !credential.contains("secret") && !storedHere)
+        if (stored && !storedHere)
             throw ConfigRefusal("credential",
                 "the provider keeps its API key in the gateway's store, which an export never contains, and this gateway has none "
                 "for it: create the provider here first with its secret (the console's Providers page, or POST /admin/v1/providers "
@@ -557,7 +586,11 @@ private:
         if (!body.contains("mode"))
             throw ConfigRefusal("mode", "is required (open, approval or private)");
         const Json setting{{"mode", body.at("mode")}, {"auto_approve", memberOr(body, "auto_approve", false)}};
-        if (!current || !same(setting, Json{{"mode", current->at("mode")}, {"auto_approve", current->at("auto_approve")}}))
+        // Open without auto-approve is every model's default: a file saying only that (which the
+        // export leaves out) changes nothing, however often it is applied.
+        const Json openByDefault{{"mode", "open"}, {"auto_approve", false}};
+        const auto currentSetting = current ? Json{{"mode", current->at("mode")}, {"auto_approve", current->at("auto_approve")}} : openByDefault;
+        if (!same(setting, currentSetting))
             call(Op::SetModelAccess, {{"model", model}}, withReason(setting));
         const auto wanted = grantsOf(body);
         const auto granted = current ? grantsOf(*current) : std::map<std::string, std::size_t>();
@@ -598,6 +631,10 @@ private:
         refuseUnknownMembers(body, {"prefix", "sha256", "name", "tenant", "consumer", "allowed_models", "expires_at_ms", "tags"}, "a key");
         const JsonBody read(body.dump(), {"prefix", "sha256", "name", "tenant", "consumer", "allowed_models", "expires_at_ms", "tags"});
         if (!current) {
+            if (!m_importKeys)
+                throw ConfigRefusal("sha256", "the gateway has no key with this prefix, and importing one by its hash lets whoever wrote "
+                                              "this file choose the key's secret: apply with --import-keys (import_keys: true) when the "
+                                              "tree's key files are a gateway's export you trust");
             StoredKey key;
             key.prefix = read.requiredString("prefix");
             key.hash = read.requiredString("sha256");
@@ -732,6 +769,15 @@ private:
         return exportedPromptVersion(read);
     }
 
+    // The SHA-256 of the export's files: what a later apply checks the gateway is still at.
+    static std::string baseOf(const ConfigTree& tree)
+    {
+        std::string text;
+        for (const auto& [path, content] : configTreeFiles(tree))
+            text.append(path).append(1, '\0').append(content).append(1, '\0');
+        return hashApiKey(text); // lower-case hex SHA-256 of any text, despite its name
+    }
+
     static std::vector<ConfigChange> differences(const ConfigTree& before, const ConfigTree& after)
     {
         std::vector<ConfigChange> changes;
@@ -740,7 +786,7 @@ private:
         for (const auto& entity : after.entities) {
             const auto found = old.find({entity.kind, entity.name});
             if (found == old.end()) {
-                changes.push_back({"create", entity.kind, entity.name, configFilePath(entity), {}});
+                changes.push_back({entity.kind == ConfigKind::Key ? "import" : "create", entity.kind, entity.name, configFilePath(entity), {}});
                 continue;
             }
             std::vector<std::string> members;
@@ -766,6 +812,7 @@ private:
     ConfigApplier& m_applier;
     const ConfigTree& m_desired;
     ConfigRun m_mode;
+    bool m_importKeys = false;
     ConfigExportOptions m_exportOptions;
     std::vector<const ConfigEntity*> m_modelReferences; // models whose fallbacks are set after every model exists
     std::set<const ConfigEntity*> m_refused;
@@ -782,9 +829,9 @@ ConfigApplier::ConfigApplier(Database& database, ConfigStores stores, AdminOpera
 {
 }
 
-ConfigPlan ConfigApplier::run(const ConfigTree& desired, bool prune, ConfigRun mode)
+ConfigPlan ConfigApplier::run(const ConfigTree& desired, const ConfigRunOptions& options, ConfigRun mode)
 {
-    return Run(*this, desired, mode).execute(prune);
+    return Run(*this, desired, mode).execute(options);
 }
 
 } // namespace gatehouse

@@ -31,10 +31,22 @@ struct ConfigPlan {
     std::vector<ConfigChange> changes;
     std::vector<ConfigProblem> problems;
     bool applied = false;
+    // The SHA-256 of the gateway's export before the run: an apply given it refuses to run on a
+    // gateway changed since (a key created, a grant approved), which its plan did not show.
+    std::string base;
+    bool stale = false; // refused: the gateway is no longer at the expected base
 };
-// {applied, changes: [{action, kind, name, file, members}], problems: [{file, line, column, message}],
-//  summary: {create, update, delete}}
+// {applied, base, changes: [{action, kind, name, file, members}], problems: [{file, line, column,
+//  message}], summary: {create, update, delete}}; action "import" for a key created from its hash.
 Json toJson(const ConfigPlan& plan);
+
+struct ConfigRunOptions {
+    bool prune = false; // entities the tree does not have are deleted (keys revoked); else kept
+    // Key files the gateway does not have are imported by their hash. Off, each is a problem:
+    // whoever writes a key file chooses that key's secret.
+    bool importKeys = false;
+    std::string expectedBase; // a plan's base: refuse unless the gateway is still as planned ("": any)
+};
 
 enum class ConfigRun {
     Validate, // as Plan, on an empty scratch store: a provider's stored secret is taken as given
@@ -47,8 +59,7 @@ public:
     // `stores` and `operations` on `database`'s connection; `actor` makes the changes (audit log).
     ConfigApplier(Database& database, ConfigStores stores, AdminOperations& operations, std::string actor, std::string reason);
 
-    // `prune`: entities the tree does not have are deleted (keys revoked); without it they are kept.
-    ConfigPlan run(const ConfigTree& desired, bool prune, ConfigRun mode);
+    ConfigPlan run(const ConfigTree& desired, const ConfigRunOptions& options, ConfigRun mode);
 
 private:
     class Run;

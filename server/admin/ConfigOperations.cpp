@@ -12,13 +12,13 @@ namespace {
 
 struct TreeInput {
     std::map<std::string, std::string> files;
-    bool prune = false;
+    ConfigRunOptions options;
     std::string reason;
 };
 
 TreeInput readTreeInput(std::string_view text)
 {
-    const JsonBody body(text, {"files", "prune", "reason"});
+    const JsonBody body(text, {"files", "prune", "import_keys", "expected_base", "reason"});
     TreeInput input;
     const auto files = body.value("files");
     if (!files.is_object())
@@ -28,7 +28,9 @@ TreeInput readTreeInput(std::string_view text)
             refuseField("files." + path, "files." + path + ": must be the file's text", "invalid_type");
         input.files[path] = content.get<std::string>();
     }
-    input.prune = body.optionalBool("prune", false);
+    input.options.prune = body.optionalBool("prune", false);
+    input.options.importKeys = body.optionalBool("import_keys", false);
+    input.options.expectedBase = body.optionalString("expected_base");
     input.reason = body.optionalString("reason");
     return input;
 }
@@ -41,17 +43,20 @@ Json problemsJson(const std::vector<ConfigProblem>& problems)
     return list;
 }
 
-// 400 with the error and the plan: an apply with problems changes nothing.
+// 400 with the error and the plan: an apply with problems changes nothing; 409 when the gateway
+// changed since the plan the apply was given.
 AdminResult refusedApply(const ConfigPlan& plan)
 {
     auto body = toJson(plan);
     const auto count = plan.problems.size();
-    ApiError error{400, "the configuration has " + std::to_string(count) + " problem" + (count == 1 ? "" : "s")
-            + "; nothing was applied. First: " + plan.problems.front().describe(),
-        "invalid_request_error", "files", "invalid_config"};
+    const ApiError error = plan.stale
+        ? ApiError{409, plan.problems.front().message, "invalid_request_error", "expected_base", "config_changed"}
+        : ApiError{400, "the configuration has " + std::to_string(count) + " problem" + (count == 1 ? "" : "s")
+                  + "; nothing was applied. First: " + plan.problems.front().describe(),
+              "invalid_request_error", "files", "invalid_config"};
     body["error"] = Json::parse(error.toJson())["error"];
     AdminResult result;
-    result.status = 400;
+    result.status = error.status;
     result.body = body.dump();
     return result;
 }
@@ -97,15 +102,15 @@ AdminResult ConfigOperations::run(const AdminCall& call)
         const ScratchDataDirectory scratch;
         AdminStores stores(scratch.path() + "/" + Database::defaultFileName(), m_configFile);
         const auto plan = ConfigApplier(stores.database, stores.configStores(), stores.operations, actor, {})
-                              .run(reading.tree, false, ConfigRun::Validate);
+                              .run(reading.tree, {}, ConfigRun::Validate);
         return readAnswer({{"valid", plan.problems.empty()}, {"problems", problemsJson(plan.problems)}});
     }
     case AdminOperation::PlanConfig:
         return readAnswer(toJson(ConfigApplier(m_database, m_stores, m_operations, actor, input.reason)
-                                     .run(reading.tree, input.prune, ConfigRun::Plan)));
+                                     .run(reading.tree, input.options, ConfigRun::Plan)));
     case AdminOperation::ApplyConfig: {
         const auto plan = ConfigApplier(m_database, m_stores, m_operations, actor, input.reason.empty() ? "config apply" : input.reason)
-                              .run(reading.tree, input.prune, ConfigRun::Apply);
+                              .run(reading.tree, input.options, ConfigRun::Apply);
         if (!plan.applied)
             return refusedApply(plan);
         auto result = readAnswer(toJson(plan));

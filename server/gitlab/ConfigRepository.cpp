@@ -8,21 +8,6 @@
 namespace gatehouse {
 namespace {
 
-bool isTreeFile(const std::string& path)
-{
-    if (path == kConfigManifestFile)
-        return true;
-    const auto slash = path.find('/');
-    if (slash == std::string::npos || !path.ends_with(".yaml"))
-        return false;
-    const auto directory = path.substr(0, slash);
-    for (const auto& info : configKinds()) {
-        if (directory == info.directory)
-            return true;
-    }
-    return false;
-}
-
 const char* changeWord(char status)
 {
     if (status == 'A')
@@ -39,11 +24,15 @@ std::map<std::string, std::string> repositoryFilesWithExport(const std::map<std:
 {
     std::map<std::string, std::string> files;
     for (const auto& [path, text] : repository) {
-        if (!isTreeFile(path))
+        if (!isConfigTreePath(path))
             files[path] = text;
     }
-    for (const auto& [path, text] : exported)
+    for (const auto& [path, text] : exported) {
+        // The export comes from a gateway's answer: nothing outside the tree is written from it.
+        if (!isConfigTreePath(path))
+            throw std::runtime_error("the gateway's export holds '" + path + "', which is not a file of a configuration tree: nothing was written");
         files[path] = text;
+    }
     files.try_emplace(kGitLabCiFileName, gitlabCiFileText());
     return files;
 }

@@ -17,6 +17,7 @@ namespace gatehouse {
 // The repository's files with `exported` put in: the tree's own files (its directories' .yaml files
 // and the manifest) become exactly the export's; other files (a README, the gateway's config file)
 // stay; a .gitlab-ci.yml is added when the repository has none (an existing one is the team's).
+// Throws std::runtime_error when `exported` holds a path outside the tree (isConfigTreePath).
 std::map<std::string, std::string> repositoryFilesWithExport(const std::map<std::string, std::string>& repository,
     const std::map<std::string, std::string>& exported);
 

@@ -529,8 +529,11 @@ void GitWorkspace::replaceFiles(const std::map<std::string, std::string>& files)
     }
 
     std::error_code error;
+    // Only regular files go: symbolic links and submodules are not configuration, files() leaves
+    // them out, so they are kept as they are.
+    const auto regular = this->files();
     for (const auto& path : trackedPaths()) {
-        if (files.count(path))
+        if (files.count(path) || !regular.count(path))
             continue;
         fs::remove_all(m_checkout / path, error);
         if (error)

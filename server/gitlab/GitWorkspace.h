@@ -91,8 +91,9 @@ public:
     // file outside the checkout.
     std::map<std::string, std::string> files() const;
 
-    // Makes the working tree hold exactly `files` (deleting tracked files not in it, creating
-    // directories), then stages everything (`git add -A`). Paths are relative with '/', without
+    // Makes the working tree's regular files exactly `files` (deleting tracked regular files not in
+    // it, creating directories; symbolic links and submodules are left alone), then stages
+    // everything (`git add -A`). Paths are relative with '/', without
     // '.', '..', empty parts or a '.git' part, and no path may also be a directory of another.
     void replaceFiles(const std::map<std::string, std::string>& files);
 

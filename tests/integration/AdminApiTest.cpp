@@ -183,7 +183,7 @@ struct TreeOperation {
     AdminRole role;
 };
 const TreeOperation kTreeOperations[] = {
-    {"validateConfig", AdminRole::Viewer}, {"planConfig", AdminRole::Viewer}, {"applyConfig", AdminRole::Admin}};
+    {"validateConfig", AdminRole::Viewer}, {"planConfig", AdminRole::Operator}, {"applyConfig", AdminRole::Admin}};
 
 const TreeOperation* findTreeOperation(std::string_view operationId)
 {

@@ -135,9 +135,11 @@ Files exportFiles(AdminService& service, const std::string& query = {})
     return files;
 }
 
+// The trees here are gateways' own exports: their key files are imported (import_keys), except
+// where a test says otherwise.
 std::string treeBody(const Files& files, bool prune = false, const std::string& reason = {})
 {
-    Json body{{"files", Json(files)}, {"prune", prune}};
+    Json body{{"files", Json(files)}, {"prune", prune}, {"import_keys", true}};
     if (!reason.empty())
         body["reason"] = reason;
     return body.dump();
@@ -463,7 +465,9 @@ private slots:
     void aPromptVersionEditedInPlaceIsRefused();
 
     void anApplyIsAuditedWithTheActorAndReason();
-    void validateAndPlanAreForViewersExportAndApplyForAdmins();
+    void validateForViewersPlanForOperatorsExportAndApplyForAdmins();
+    void keyFilesAreImportedOnlyWhenAsked();
+    void anApplyGivenAPlansBaseRefusesAChangedGateway();
 
     void pruningEverythingEmptiesTheStore();
 
@@ -995,7 +999,7 @@ void ConfigAsCodeTest::anApplyIsAuditedWithTheActorAndReason()
     QCOMPARE(latest.value("actor", ""), std::string("ci:pipeline"));
 }
 
-void ConfigAsCodeTest::validateAndPlanAreForViewersExportAndApplyForAdmins()
+void ConfigAsCodeTest::validateForViewersPlanForOperatorsExportAndApplyForAdmins()
 {
     std::string viewer, operatorToken, admin;
     {
@@ -1010,10 +1014,12 @@ void ConfigAsCodeTest::validateAndPlanAreForViewersExportAndApplyForAdmins()
     Files files = emptyExport();
     files["tenants/acme.yaml"] = "name: acme\n";
 
-    for (const auto& token : {viewer, operatorToken, admin}) {
+    for (const auto& token : {viewer, operatorToken, admin})
         EXPECT_STATUS(postTree(*m_target, "validate", files, false, {}, as(token)), 200);
+    // A plan makes the changes in a transaction it rolls back, holding the write lock: not for viewers.
+    EXPECT_STATUS(postTree(*m_target, "plan", files, false, {}, as(viewer)), 403);
+    for (const auto& token : {operatorToken, admin})
         EXPECT_STATUS(postTree(*m_target, "plan", files, false, {}, as(token)), 200);
-    }
     for (const auto& token : {viewer, operatorToken}) {
         const auto exported = send(*m_target, http::verb::get, "/admin/v1/config/export", {}, as(token));
         EXPECT_STATUS(exported, 403);
@@ -1163,6 +1169,55 @@ void ConfigAsCodeTest::aSecondYamlDocumentInAFileIsAProblem()
     EXPECT_STATUS(validated, 200);
     QVERIFY2(!validated.body.value("valid", true), validated.text.c_str());
     QVERIFY(problemFor(validated.body.at("problems"), "tenants/acme.yaml").is_object());
+}
+
+// Whoever writes a key file chooses that key's secret: a key the gateway lacks is imported only
+// with import_keys, and without it each such file is a problem at its sha256.
+void ConfigAsCodeTest::keyFilesAreImportedOnlyWhenAsked()
+{
+    makeOrigin();
+    const auto files = withEnvCredential(exportFiles(*m_origin));
+    const auto keyFile = std::find_if(files.begin(), files.end(), [](const auto& file) { return file.first.starts_with("keys/"); });
+    QVERIFY(keyFile != files.end());
+    Json body{{"files", Json(files)}};
+    const auto refused = send(*m_target, http::verb::post, "/admin/v1/config/apply", body.dump());
+    EXPECT_STATUS(refused, 400);
+    bool found = false;
+    for (const auto& problem : refused.body.at("problems")) {
+        if (problem.value("file", "") == keyFile->first) {
+            found = true;
+            QVERIFY2(problem.value("message", "").find("--import-keys") != std::string::npos, problem.dump().c_str());
+            QCOMPARE(problem.value("line", 0), 2); // the sha256 line
+        }
+    }
+    QVERIFY2(found, refused.body.dump().c_str());
+    EXPECT_SAME_FILES(exportFiles(*m_target), emptyExport());
+}
+
+// An apply given the base of the plan that was shown refuses to run once the gateway changed.
+void ConfigAsCodeTest::anApplyGivenAPlansBaseRefusesAChangedGateway()
+{
+    Files files = emptyExport();
+    files["tenants/acme.yaml"] = "name: acme\n";
+    const auto plan = postTree(*m_target, "plan", files);
+    EXPECT_STATUS(plan, 200);
+    const auto base = plan.body.at("base").get<std::string>();
+    QCOMPARE(base.size(), std::size_t(64));
+
+    // Someone changes the gateway between the plan and the apply.
+    EXPECT_STATUS(send(*m_target, http::verb::post, "/admin/v1/tenants", R"({"name":"meanwhile"})"), 201);
+    Json body{{"files", Json(files)}, {"expected_base", base}};
+    const auto stale = send(*m_target, http::verb::post, "/admin/v1/config/apply", body.dump());
+    EXPECT_STATUS(stale, 409);
+    QCOMPARE(stale.body.at("error").value("code", ""), std::string("config_changed"));
+    QCOMPARE(stale.body.at("applied").get<bool>(), false);
+    const auto tenants = send(*m_target, http::verb::get, "/admin/v1/tenants").body.dump();
+    QVERIFY2(tenants.find("\"acme\"") == std::string::npos, tenants.c_str());
+
+    // Planned again, the new base applies.
+    const auto again = postTree(*m_target, "plan", files);
+    body["expected_base"] = again.body.at("base");
+    EXPECT_STATUS(send(*m_target, http::verb::post, "/admin/v1/config/apply", body.dump()), 200);
 }
 
 QTEST_GUILESS_MAIN(ConfigAsCodeTest)

@@ -618,7 +618,7 @@ void GitLabCliTest::pushAndPullReachARemoteGateway()
     QVERIFY2(files.contains("tenants/remote-team.yaml"), qPrintable(shown(files)));
     QVERIFY2(!files.contains("tenants/acme.yaml"), qPrintable(shown(files)));
 
-    const auto pulled = run({"gitlab", "pull", "--repo", repositoryUrl("team/source"), "--ref", "config", "--yes", "--remote", adminUrl},
+    const auto pulled = run({"gitlab", "pull", "--import-keys", "--repo", repositoryUrl("team/source"), "--ref", "config", "--yes", "--remote", adminUrl},
         remote);
     QVERIFY2(pulled.exitCode == 0, qPrintable(pulled.describe()));
     QVERIFY2(pulled.out.contains("Applied to " + adminUrl), qPrintable(pulled.describe()));
@@ -641,7 +641,7 @@ void GitLabCliTest::wrongTokenIsAClearError()
     QVERIFY2(pushed.err.contains("authentication failed"), qPrintable(pushed.describe()));
     QVERIFY(!branchExists(repository, "main"));
 
-    const auto pulled = run({"gitlab", "pull", "--repo", repositoryUrl("team/source"), "--ref", "config", "--yes", "--data",
+    const auto pulled = run({"gitlab", "pull", "--import-keys", "--repo", repositoryUrl("team/source"), "--ref", "config", "--yes", "--data",
                                 newDirectory("guarded")},
         environment(kWrongToken));
     QCOMPARE(pulled.exitCode, 1);
@@ -658,7 +658,7 @@ void GitLabCliTest::missingTokenIsAUsageError()
     QVERIFY(!branchExists(repository, "main"));
 
     const auto untouched = newDirectory("tokenless") + "/data";
-    const auto pulled = run({"gitlab", "pull", "--repo", repositoryUrl("team/source"), "--ref", "config", "--yes", "--data", untouched},
+    const auto pulled = run({"gitlab", "pull", "--import-keys", "--repo", repositoryUrl("team/source"), "--ref", "config", "--yes", "--data", untouched},
         environment(""));
     QCOMPARE(pulled.exitCode, 2);
     QVERIFY2(pulled.err.contains("GATEHOUSE_GITLAB_TOKEN"), qPrintable(pulled.describe()));
@@ -684,7 +684,7 @@ void GitLabCliTest::credentialsInTheUrlAreRefused()
 
     // Without a token in the environment either: the usage error names the GitLab instance, not
     // the credentials in the URL.
-    const auto tokenless = run({"gitlab", "pull", "--repo", url, "--ref", "main", "--yes", "--data", newDirectory("inline")}, environment(""));
+    const auto tokenless = run({"gitlab", "pull", "--import-keys", "--repo", url, "--ref", "main", "--yes", "--data", newDirectory("inline")}, environment(""));
     QVERIFY2(tokenless.exitCode == 1 || tokenless.exitCode == 2, qPrintable(tokenless.describe()));
     QVERIFY2(!tokenless.err.contains(QString::fromStdString(kWrongToken)), qPrintable(tokenless.describe()));
     // (run() checks that no run printed the token in the URL back.)
@@ -725,7 +725,7 @@ void GitLabCliTest::tokenComesFromThePrivateTokenFile()
     QCOMPARE(kCommitLine.match(pushed.out).captured(1).toStdString(), headOf(repository, "main"));
 
     const auto data = newDirectory("stored");
-    const auto pulled = run({"gitlab", "pull", "--repo", repositoryUrl(repository), "--ref", "main", "--yes", "--data", data}, fromFile);
+    const auto pulled = run({"gitlab", "pull", "--import-keys", "--repo", repositoryUrl(repository), "--ref", "main", "--yes", "--data", data}, fromFile);
     QVERIFY2(pulled.exitCode == 0, qPrintable(pulled.describe()));
 
     // A file written by hand, 0600, the same way.
@@ -763,7 +763,7 @@ void GitLabCliTest::tokenFileOthersCanReadIsRefused()
     QVERIFY(!branchExists(repository, "main"));
     QCOMPARE(int(fs::status(tokenFile).permissions() & fs::perms::all), 0644); // left for the user to fix
 
-    const auto pulled = run({"gitlab", "pull", "--repo", repositoryUrl("team/source"), "--ref", "config", "--yes", "--data",
+    const auto pulled = run({"gitlab", "pull", "--import-keys", "--repo", repositoryUrl("team/source"), "--ref", "config", "--yes", "--data",
                                 newDirectory("exposed")},
         fromFile);
     QCOMPARE(pulled.exitCode, 1);
@@ -786,7 +786,12 @@ void GitLabCliTest::environmentTokenWinsOverTheFile()
 void GitLabCliTest::pullAppliesToAnEmptyDataDirectory()
 {
     const auto data = newDirectory("pulled");
-    const auto pulled = cli({"gitlab", "pull", "--repo", repositoryUrl("team/source"), "--ref", "config", "--yes", "--data", data});
+    // Without --import-keys, the branch's key files are refused: whoever wrote them chose the keys.
+    const auto refused = cli({"gitlab", "pull", "--repo", repositoryUrl("team/source"), "--ref", "config", "--yes", "--data", data});
+    QVERIFY2(refused.exitCode == 1, qPrintable(refused.describe()));
+    QVERIFY2(refused.err.contains("--import-keys"), qPrintable(refused.describe()));
+    QVERIFY2(refused.err.contains("nothing was applied"), qPrintable(refused.describe()));
+    const auto pulled = cli({"gitlab", "pull", "--import-keys", "--repo", repositoryUrl("team/source"), "--ref", "config", "--yes", "--data", data});
     QVERIFY2(pulled.exitCode == 0, qPrintable(pulled.describe()));
     QVERIFY2(pulled.out.contains("Configuration at config of " + repositoryUrl("team/source")), qPrintable(pulled.describe()));
     QVERIFY2(pulled.out.contains("Applied to"), qPrintable(pulled.describe()));
@@ -798,7 +803,7 @@ void GitLabCliTest::pullAppliesToAnEmptyDataDirectory()
     QVERIFY2(exported == branch, qPrintable("export:\n" + shown(exported) + "branch:\n" + shown(branch)));
 
     // Pulling it again changes nothing.
-    const auto again = cli({"gitlab", "pull", "--repo", repositoryUrl("team/source"), "--ref", "config", "--yes", "--data", data});
+    const auto again = cli({"gitlab", "pull", "--import-keys", "--repo", repositoryUrl("team/source"), "--ref", "config", "--yes", "--data", data});
     QVERIFY2(again.exitCode == 0, qPrintable(again.describe()));
     QVERIFY2(again.out.contains("No changes"), qPrintable(again.describe()));
 }
@@ -810,7 +815,7 @@ void GitLabCliTest::pullWithoutConfirmationAppliesNothing()
     // without one, which is what a mistyped --data looks like.
     QCOMPARE(cli({"tenant", "list", "--data", data}).exitCode, 0);
     const auto before = exportOf(data);
-    const QStringList pull = {"gitlab", "pull", "--repo", repositoryUrl("team/source"), "--ref", "v1", "--data", data};
+    const QStringList pull = {"gitlab", "pull", "--import-keys", "--repo", repositoryUrl("team/source"), "--ref", "v1", "--data", data};
 
     const auto declined = cli(pull, "n\n");
     QCOMPARE(declined.exitCode, 1);
@@ -858,10 +863,10 @@ void GitLabCliTest::pullOfABrokenRefAppliesNothing()
     commitAsSomeoneElse("team/source", branch, files);
 
     const auto data = newDirectory("broken");
-    QCOMPARE(cli({"gitlab", "pull", "--repo", repositoryUrl("team/source"), "--ref", "v1", "--yes", "--data", data}).exitCode, 0);
+    QCOMPARE(cli({"gitlab", "pull", "--import-keys", "--repo", repositoryUrl("team/source"), "--ref", "v1", "--yes", "--data", data}).exitCode, 0);
     const auto before = exportOf(data);
 
-    const auto pulled = cli({"gitlab", "pull", "--repo", repositoryUrl("team/source"), "--ref", QString::fromStdString(branch), "--yes",
+    const auto pulled = cli({"gitlab", "pull", "--import-keys", "--repo", repositoryUrl("team/source"), "--ref", QString::fromStdString(branch), "--yes",
         "--data", data});
     QCOMPARE(pulled.exitCode, 1);
     QVERIFY2(pulled.err.contains(problem), qPrintable(pulled.describe()));
@@ -895,7 +900,7 @@ void GitLabCliTest::pullOfATagOrCommit()
         ref = QString::fromStdString(m_secondSha);
 
     const auto data = newDirectory("at");
-    const auto pulled = cli({"gitlab", "pull", "--repo", repositoryUrl("team/source"), "--ref", ref, "--yes", "--data", data});
+    const auto pulled = cli({"gitlab", "pull", "--import-keys", "--repo", repositoryUrl("team/source"), "--ref", ref, "--yes", "--data", data});
     QVERIFY2(pulled.exitCode == 0, qPrintable(pulled.describe()));
     QVERIFY2(pulled.out.contains("Configuration at " + ref + " of "), qPrintable(pulled.describe()));
     const auto exported = exportOf(data);
@@ -909,7 +914,7 @@ void GitLabCliTest::pullOfATagOrCommit()
 void GitLabCliTest::pullPrunesOnlyWhenAsked()
 {
     const auto data = newDirectory("prune");
-    const QStringList pull = {"gitlab", "pull", "--repo", repositoryUrl("team/source"), "--yes", "--data", data};
+    const QStringList pull = {"gitlab", "pull", "--import-keys", "--repo", repositoryUrl("team/source"), "--yes", "--data", data};
     QCOMPARE(cli(pull + QStringList{"--ref", "config"}).exitCode, 0);
     QVERIFY(exportOf(data).contains("tenants/later.yaml"));
 
@@ -928,11 +933,18 @@ void GitLabCliTest::pullPrunesOnlyWhenAsked()
 
 void GitLabCliTest::pullOfAnUnknownRefIsNotFound()
 {
-    const auto data = newDirectory("unknown") + "/data";
-    const auto pulled = cli({"gitlab", "pull", "--repo", repositoryUrl("team/source"), "--ref", "no-such-branch", "--yes", "--data", data});
+    const auto data = newDirectory("unknown");
+    const auto pulled = cli({"gitlab", "pull", "--import-keys", "--repo", repositoryUrl("team/source"), "--ref", "no-such-branch", "--yes", "--data", data});
     QCOMPARE(pulled.exitCode, 1);
     QVERIFY2(pulled.err.contains("no-such-branch") && pulled.err.contains(repositoryUrl("team/source")), qPrintable(pulled.describe()));
-    QVERIFY2(!QFileInfo::exists(data), "a failed fetch created the data directory");
+    QVERIFY2(!QFileInfo::exists(data + "/gatehouse.db"), "a failed fetch created a store");
+
+    // A data directory that does not exist is a mistyped --data, not a new gateway: nothing is fetched or made.
+    const auto missing = data + "/typo";
+    const auto mistyped = cli({"gitlab", "pull", "--import-keys", "--repo", repositoryUrl("team/source"), "--ref", "config", "--yes", "--data", missing});
+    QCOMPARE(mistyped.exitCode, 1);
+    QVERIFY2(mistyped.err.contains("no data directory " + missing), qPrintable(mistyped.describe()));
+    QVERIFY2(!QFileInfo::exists(missing), "a pull created the data directory");
 }
 
 QTEST_GUILESS_MAIN(GitLabCliTest)

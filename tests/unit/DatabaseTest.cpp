@@ -26,6 +26,29 @@ private slots:
         QCOMPARE(journal.columnText(0), std::string("wal"));
     }
 
+    // Schema 12: the developer and console keys made before keys had the source 'local' become
+    // local (never exported); a generated key of the same name in another tenant stays generated.
+    void theGatewaysOwnKeysBecomeLocal()
+    {
+        TemporaryDataDirectory dir;
+        {
+            Database db(dir.databasePath());
+            db.exec("INSERT INTO api_keys(name, prefix, hash, tenant, source, created_at_ms) VALUES"
+                    "('developer', 'gk-a', 'h1', 'default', 'generated', 1),"
+                    "('console-developer', 'gk-b', 'h2', 'default', 'generated', 1),"
+                    "('developer', 'gk-c', 'h3', 'acme', 'generated', 1),"
+                    "('ci', 'gk-d', 'h4', 'default', 'generated', 1)");
+            db.exec("PRAGMA user_version = 11");
+        }
+        Database db(dir.databasePath());
+        QCOMPARE(db.schemaVersion(), 12);
+        auto query = db.prepare("SELECT prefix, source FROM api_keys ORDER BY prefix");
+        std::vector<std::string> sources;
+        while (query.step())
+            sources.push_back(query.columnText(0) + "=" + query.columnText(1));
+        QCOMPARE(sources, (std::vector<std::string>{"gk-a=local", "gk-b=local", "gk-c=generated", "gk-d=generated"}));
+    }
+
     void reopeningKeepsData()
     {
         TemporaryDataDirectory dir;

@@ -172,8 +172,8 @@ QtObject {
                 filesChanged: lastPush.filesChanged, mergeRequestUrl: lastPush.mergeRequestUrl })
         })
     }
-    function planImport(ref, prune) {
-        record("planImport", [ref, prune])
+    function planImport(ref, prune, importKeys) {
+        record("planImport", [ref, prune, importKeys])
         dropPlan()
         planRef = ref
         planPrune = prune

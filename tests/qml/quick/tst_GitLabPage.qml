@@ -259,7 +259,7 @@ Item {
             ready(page)
             mouseClick(findOne(page, "pruneChoice"))
             planWith(page, threeChanges)
-            compare(page.sync.callsOf("planImport")[0].args, ["main", true])
+            compare(page.sync.callsOf("planImport")[0].args, ["main", true, false])
             compare(findOne(page, "planSummary").text, "Plan of main against this console's gateway: 1 to create, 1 to update, 1 to delete.")
             const rows = rowsOf(findOne(page, "planTable"), 3)
             verify(texts(rows[0]).indexOf("+ create") >= 0, String(texts(rows[0])))

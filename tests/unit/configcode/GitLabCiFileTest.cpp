@@ -16,8 +16,10 @@ namespace {
 
 using Variables = std::map<std::string, std::string>;
 
-const std::string kValidateScript = "gatehouse config validate .";
-const std::string kPlanScript = "gatehouse config plan . --remote \"$GATEHOUSE_ADMIN_URL\"";
+const std::string kUrlCheck = "test -n \"$GATEHOUSE_ADMIN_URL\" || { echo \"Set the CI/CD variable GATEHOUSE_ADMIN_URL\" >&2; exit 1; }";
+const std::string kValidateScript = "gatehouse config validate . --remote \"$GATEHOUSE_ADMIN_URL\"";
+// With the apply's --prune: the plan shows the deletions merging brings.
+const std::string kPlanScript = "gatehouse config plan . --prune --remote \"$GATEHOUSE_ADMIN_URL\"";
 const std::string kApplyScript = "gatehouse config apply . --prune --remote \"$GATEHOUSE_ADMIN_URL\"";
 const std::vector<std::string> kJobs{"validate", "plan", "apply"};
 const std::string kOnMergeRequest = "$CI_PIPELINE_SOURCE == \"merge_request_event\"";
@@ -208,9 +210,9 @@ void GitLabCiFileTest::rulesAreAsDocumented()
 void GitLabCiFileTest::scriptsRunTheGatehouseCli()
 {
     const auto file = pipeline();
-    QCOMPARE(scriptLines(file["validate"]), std::vector<std::string>{kValidateScript});
-    QCOMPARE(scriptLines(file["plan"]), std::vector<std::string>{kPlanScript});
-    QCOMPARE(scriptLines(file["apply"]), std::vector<std::string>{kApplyScript});
+    QCOMPARE(scriptLines(file["validate"]), (std::vector<std::string>{kUrlCheck, kValidateScript}));
+    QCOMPARE(scriptLines(file["plan"]), (std::vector<std::string>{kUrlCheck, kPlanScript}));
+    QCOMPARE(scriptLines(file["apply"]), (std::vector<std::string>{kUrlCheck, kApplyScript}));
 }
 
 void GitLabCiFileTest::noTokenIsEverOnAScriptLine()
@@ -222,10 +224,10 @@ void GitLabCiFileTest::noTokenIsEverOnAScriptLine()
             QVERIFY2(line.find("--token") == std::string::npos, line.c_str());
         }
     }
-    // plan gets the read-only token through the variable the CLI reads; apply the protected one.
+    // validate and plan get the operator token through the variable the CLI reads; apply the protected one.
     QCOMPARE(file["plan"]["variables"]["GATEHOUSE_ADMIN_TOKEN"].as<std::string>(), std::string("$GATEHOUSE_PLAN_TOKEN"));
+    QCOMPARE(file["validate"]["variables"]["GATEHOUSE_ADMIN_TOKEN"].as<std::string>(), std::string("$GATEHOUSE_PLAN_TOKEN"));
     QVERIFY(!file["apply"]["variables"]);
-    QVERIFY(!file["validate"]["variables"]);
 }
 
 void GitLabCiFileTest::applyRunsAloneAfterValidateOnTheDefaultBranchOnly()

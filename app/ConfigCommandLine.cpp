@@ -208,19 +208,18 @@ ConfigCommandLine::ConfigCommandLine(CLI::App& app, ConfigFileLoader loadConfigF
     m_remoteOptions.push_back(
         m_validate->add_option("--remote", m_remote, "Validate with a running gateway's config file instead (its admin API)")->type_name("URL"));
 
+    // plan and apply take the same tree and options: a plan shows what the same apply would do.
+    const auto addPlanOptions = [&](CLI::App* command) {
+        addDirectory(command, "The configuration directory");
+        addTarget(command);
+        command->add_option("--config", m_configPath, configHelp)->check(CLI::ExistingFile);
+        command->add_flag("--prune", m_prune, "Also delete what the directory does not have (keys are revoked)");
+        command->add_flag("--import-keys", m_importKeys, kImportKeysHelp);
+    };
     m_plan = group->add_subcommand("plan", "Show what applying the directory would create, update and delete");
-    addDirectory(m_plan, "The configuration directory");
-    addTarget(m_plan);
-    m_plan->add_option("--config", m_configPath, configHelp)->check(CLI::ExistingFile);
-    m_plan->add_flag("--prune", m_prune, "Also delete what the directory does not have (keys are revoked)");
-    m_plan->add_flag("--import-keys", m_importKeys, kImportKeysHelp);
-
+    addPlanOptions(m_plan);
     m_apply = group->add_subcommand("apply", "Make the gateway's configuration match the directory: all or nothing");
-    addDirectory(m_apply, "The configuration directory");
-    addTarget(m_apply);
-    m_apply->add_option("--config", m_configPath, configHelp)->check(CLI::ExistingFile);
-    m_apply->add_flag("--prune", m_prune, "Also delete what the directory does not have (keys are revoked)");
-    m_apply->add_flag("--import-keys", m_importKeys, kImportKeysHelp);
+    addPlanOptions(m_apply);
     m_apply->add_option("--reason", m_reason, "Why: recorded in the audit log with every change")->type_name("TEXT");
 
     m_export = group->add_subcommand("export", "Write the gateway's configuration into a directory, one YAML file per entity");

@@ -3,6 +3,7 @@
 #include "AdminCommandLine.h"
 #include "AdminTransport.h"
 #include "gitlab/ConfigRepository.h"
+#include "gitlab/GitLabKeychain.h"
 #include "gitlab/GitLabTokenFile.h"
 #include "json/Json.h"
 
@@ -85,10 +86,13 @@ std::string GitLabCommandLine::token() const
 {
     if (const char* given = std::getenv(kGitLabTokenVariable); given && *given)
         return given;
+    if (auto kept = readKeychainGitLabToken(m_repository))
+        return *kept;
     if (auto stored = readGitLabToken(m_repository))
         return *stored;
     throw UsageError(std::string("no GitLab token: set ") + kGitLabTokenVariable + " (a token with the api and write_repository scopes), "
-        + "or store one for " + gitLabInstanceOf(m_repository) + " in the console's GitLab page");
+        + "or store one for " + gitLabInstanceOf(m_repository)
+        + " in the console's GitLab page (the OS keychain, read here with secret-tool, or the token file " + gitLabTokenFilePath() + ")");
 }
 
 int GitLabCommandLine::push(std::ostream& out, std::ostream& err)

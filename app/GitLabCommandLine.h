@@ -1,7 +1,7 @@
 // `gatehouse gitlab push|pull` (docs/config-as-code.md "GitLab"): the configuration export pushed
 // to a GitLab repository (optionally with a merge request), and a repository's configuration
-// planned and applied. The token comes from GATEHOUSE_GITLAB_TOKEN or the token file the console
-// keeps (GitLabTokenFile), never from the command line.
+// planned and applied. The token comes from GATEHOUSE_GITLAB_TOKEN, the OS keychain entry the
+// console keeps (GitLabKeychain), or its token file (GitLabTokenFile), never from the command line.
 #pragma once
 
 #include "ConfigCommandLine.h"

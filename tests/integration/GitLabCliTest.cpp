@@ -133,6 +133,7 @@ private slots:
     void credentialsInTheUrlAreRefused();
     void rejectedPushLeavesNothingBehind();
     void tokenComesFromThePrivateTokenFile();
+    void tokenComesFromTheKeychain();
     void tokenFileOthersCanReadIsRefused();
     void environmentTokenWinsOverTheFile();
 
@@ -195,8 +196,10 @@ QProcessEnvironment GitLabCliTest::environment(const std::string& gitlabToken) c
     environment.insert("USER", kUser);
     environment.insert("HOME", m_home.path() + "/home");
     environment.insert("XDG_DATA_HOME", m_home.path() + "/xdg-data");
-    // No token file unless a case writes one here.
+    // No token file unless a case writes one here, and no reachable keychain (a real secret-tool
+    // finds no Secret Service) unless a case puts a fake secret-tool first on PATH.
     environment.insert("XDG_CONFIG_HOME", m_home.path() + "/xdg-config-none");
+    environment.insert("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/gatehouse-test-bus");
     if (!gitlabToken.empty())
         environment.insert("GATEHOUSE_GITLAB_TOKEN", QString::fromStdString(gitlabToken));
     return environment;
@@ -945,6 +948,36 @@ void GitLabCliTest::pullOfAnUnknownRefIsNotFound()
     QCOMPARE(mistyped.exitCode, 1);
     QVERIFY2(mistyped.err.contains("no data directory " + missing), qPrintable(mistyped.describe()));
     QVERIFY2(!QFileInfo::exists(missing), "a pull created the data directory");
+}
+
+// The console's keychain entry, read through secret-tool (here a fake one first on PATH that
+// records how it was asked): the token is its output, never an argument of anything.
+void GitLabCliTest::tokenComesFromTheKeychain()
+{
+    const auto repository = newRepository("team/keychain");
+    const auto bin = newDirectory("fake-bin");
+    const auto asked = bin + "/asked.txt";
+    writeWhole(bin.toStdString() + "/secret-tool",
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + asked.toStdString() + "'\nprintf '%s\\n' '" + kToken + "'\n");
+    fs::permissions(bin.toStdString() + "/secret-tool", fs::perms::owner_all);
+    auto fromKeychain = environment("");
+    fromKeychain.insert("PATH", bin + ":" + fromKeychain.value("PATH"));
+
+    const auto pushed = run({"gitlab", "push", "--repo", repositoryUrl(repository), "--branch", "main", "--data", m_origin}, fromKeychain);
+    QVERIFY2(pushed.exitCode == 0, qPrintable(pushed.describe()));
+    QCOMPARE(kCommitLine.match(pushed.out).captured(1).toStdString(), headOf(repository, "main"));
+    QFile question(asked);
+    QVERIFY(question.open(QIODevice::ReadOnly));
+    const auto instance = "http://127.0.0.1:" + QString::number(QUrl(repositoryUrl(repository)).port());
+    QCOMPARE(QString::fromUtf8(question.readAll()).split('\n', Qt::SkipEmptyParts),
+        (QStringList{"lookup", "user", "gitlab:" + instance, "server", "gatehouse", "type", "plaintext"}));
+
+    // A keychain without the entry (secret-tool exits 1): the usage error names every place looked in.
+    writeWhole(bin.toStdString() + "/secret-tool", "#!/bin/sh\nexit 1\n");
+    const auto missing = run({"gitlab", "push", "--repo", repositoryUrl(repository), "--branch", "main", "--data", m_origin}, fromKeychain);
+    QCOMPARE(missing.exitCode, 2);
+    QVERIFY2(missing.err.contains("GATEHOUSE_GITLAB_TOKEN") && missing.err.contains("keychain") && missing.err.contains("gitlab-tokens.json"),
+        qPrintable(missing.describe()));
 }
 
 QTEST_GUILESS_MAIN(GitLabCliTest)

@@ -204,13 +204,26 @@ public:
             plan.applied = m_mode == ConfigRun::Apply && plan.problems.empty();
             database.exec(plan.applied ? "COMMIT" : "ROLLBACK");
         } catch (...) {
-            database.exec("ROLLBACK");
+            rollBack("ROLLBACK");
             throw;
         }
         return plan;
     }
 
 private:
+    // Undoes what failed, without ever hiding why: after an I/O error SQLite may have rolled the
+    // whole transaction back already, and the statement would only fail again.
+    void rollBack(const char* statement)
+    {
+        auto& database = m_applier.m_database;
+        if (!database.transactionOpen())
+            return;
+        try {
+            database.exec(statement);
+        } catch (const std::exception&) {
+        }
+    }
+
     // Runs one entity's change; a refusal becomes a problem placed at the member it is about.
     // The entity's change is a savepoint of its own: a refused one leaves nothing behind (a prompt
     // created whose second version was refused), so the plan and the entities after it see the
@@ -224,10 +237,13 @@ private:
             change();
             database.exec("RELEASE entity_change");
         } catch (...) {
-            database.exec("ROLLBACK TO entity_change; RELEASE entity_change");
+            rollBack("ROLLBACK TO entity_change; RELEASE entity_change");
             const auto refusal = refusalOf(std::current_exception());
             if (!refusal)
                 throw;
+            // The run goes on only inside its transaction: the next changes must not commit alone.
+            if (!database.transactionOpen())
+                throw StoreError("the configuration's transaction ended early: nothing was applied");
             m_refused.insert(&entity);
             report(entity, refusal->field, refusal->message);
         }
@@ -343,7 +359,7 @@ private:
         try {
             change(entity, &current.body);
         } catch (...) {
-            database.exec("ROLLBACK TO entity_update; RELEASE entity_update");
+            rollBack("ROLLBACK TO entity_update; RELEASE entity_update");
             throw;
         }
         auto kindOnly = m_exportOptions;

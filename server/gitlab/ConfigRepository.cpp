@@ -63,6 +63,11 @@ ConfigPush::~ConfigPush() = default;
 
 void ConfigPush::prepare()
 {
+    // Refused before anything is cloned or pushed: GitLab refuses a merge request into its own
+    // source branch, but only after the push has happened.
+    if (m_target.mergeRequest && m_target.branch == m_target.target)
+        throw GitError(GitError::Kind::InvalidRequest,
+            "the branch and the merge request's target are both '" + m_target.branch + "': a merge request needs a branch of its own");
     m_workspace = GitWorkspace::open(m_target.remote, m_target.branch, m_target.target, m_target.git);
     m_workspace->replaceFiles(repositoryFilesWithExport(m_workspace->files(), m_exported));
     m_changes = m_workspace->stagedChanges();

@@ -55,7 +55,8 @@ public:
     ConfigPush(ConfigPushTarget target, std::map<std::string, std::string> exported);
     ~ConfigPush();
 
-    // Throws GitError.
+    // Throws GitError (InvalidRequest, before anything is cloned, for a merge request whose source
+    // and target are one branch).
     void prepare();
     const std::vector<FileChange>& changes() const { return m_changes; }
     const std::string& diff() const { return m_diff; }

@@ -7,14 +7,17 @@
 // unchanged export with nothing to push; a second change as a minimal diff; the branch imported into
 // an empty second gateway, planned, applied after the confirmation and planned again as nothing to
 // do; a preview and a pruned plan shown together; a wrong token and a broken file said plainly, the
-// token in no message or log line. With GATEHOUSE_SCREENSHOT=FILE it saves the page with that
-// preview and plan (docs/images/console-gitlab.png, docs/console.md).
+// token in no message or log line; a merge request opened through the page's option on a fake GitLab
+// answering /api/v4/ on the git server's host (FakeGitLab behind GitHttpServer), then reused. With
+// GATEHOUSE_SCREENSHOT=FILE it saves the page with that preview and plan
+// (docs/images/console-gitlab.png, docs/console.md).
 #include "AdminConnection.h"
 #include "GatewayController.h"
 #include "GitLabSync.h"
 #include "InProcessAdminClient.h"
 #include "MainWindowLoader.h"
 
+#include "FakeGitLab.h"
 #include "GatewayTestSupport.h"
 #include "GitHttpServer.h"
 #include "gitlab/GitWorkspace.h"
@@ -39,6 +42,7 @@
 Q_IMPORT_QML_PLUGIN(Gatehouse_ConsolePlugin)
 
 using namespace gatehouse;
+using gatehouse::test::FakeGitLab;
 using gatehouse::test::GitHttpServer;
 
 namespace {
@@ -123,6 +127,7 @@ private slots:
     void aRepositoryChangedMidwayStopsThePreview();
     void aWrongTokenIsAPlainError();
     void aBrokenFileIsAProblemAndNothingApplies();
+    void aMergeRequestIsOpenedThenReused();
     void thePageIsInTheConsolesNavigation();
 
 private:
@@ -133,6 +138,7 @@ private:
     bool plan(const QString& ref);
 
     QTemporaryDir m_home;
+    std::unique_ptr<FakeGitLab> m_gitlab; // GitLab's API, behind m_server's /api/v4/: outlives it
     std::unique_ptr<GitHttpServer> m_server;
     std::string m_url;
     std::unique_ptr<test::RunningGateway> m_source;
@@ -158,8 +164,11 @@ void GitLabPageTest::initTestCase()
     QCoreApplication::setApplicationName(QStringLiteral("gatehouse-console"));
     qputenv("DBUS_SESSION_BUS_ADDRESS", QByteArray("unix:path=") + m_home.filePath(QStringLiteral("no-bus")).toUtf8());
 
+    // GitLab's API on the repository's host, as GitLab serves both: where ConfigPush finds it.
+    m_gitlab = std::make_unique<FakeGitLab>(kToken);
+    m_gitlab->addProject(kProject);
     std::string error;
-    m_server = GitHttpServer::start(kToken, error);
+    m_server = GitHttpServer::start(kToken, error, m_gitlab->port());
     QVERIFY2(m_server, error.c_str());
     m_url = m_server->createRepository(kProject);
 
@@ -556,6 +565,165 @@ void GitLabPageTest::aBrokenFileIsAProblemAndNothingApplies()
     QVERIFY(!item(QStringLiteral("applyButton"))->property("enabled").toBool());
     QTRY_VERIFY(item(QStringLiteral("planProblems"))->isVisible());
     QCOMPARE(itemsNamed(m_page.get(), QStringLiteral("planProblem")).size(), 1);
+}
+
+// The export's merge request option, end to end: a new review branch from the target, the merge
+// request opened through GitLab's API on the repository's host, shown as a link on the page and in
+// the history; pushed again (unchanged, then changed), the open one is reused, never a second one.
+// Last of the page's cases: it pushes a branch of its own and changes the source gateway.
+void GitLabPageTest::aMergeRequestIsOpenedThenReused()
+{
+    // Back on the source gateway, which has changed since gatehouse/config (billing's description,
+    // initech). main holds the reviewed configuration, as merging gatehouse/config would have left it.
+    m_sync->setClient(m_sourceClient.get());
+    m_server->git(kProject, {"branch", "main", kBranch});
+    const std::string mainSha = m_server->git(kProject, {"rev-parse", "main"});
+    const QString review = QStringLiteral("gatehouse/review");
+    const QString title = QStringLiteral("Gateway config: initech, and billing's description");
+    QVERIFY(m_gitlab->mergeRequests().empty());
+    const int historyBefore = m_sync->history()->count();
+
+    // The option, through the page: its target and title editable only with it, a target required.
+    QQuickItem* option = item(QStringLiteral("mergeRequest"));
+    QQuickItem* targetField = item(QStringLiteral("targetField"));
+    QQuickItem* previewButton = item(QStringLiteral("previewButton"));
+    QVERIFY(option && targetField && previewButton);
+    QVERIFY(!option->property("checked").toBool());
+    QVERIFY(!targetField->property("enabled").toBool());
+    item(QStringLiteral("branchField"))->setProperty("text", review);
+    option->setProperty("checked", true);
+    QTRY_VERIFY(targetField->property("enabled").toBool());
+    QVERIFY(item(QStringLiteral("titleField"))->property("enabled").toBool());
+    targetField->setProperty("text", QString());
+    QTRY_VERIFY(!previewButton->property("enabled").toBool());
+    targetField->setProperty("text", QStringLiteral("main"));
+    item(QStringLiteral("titleField"))->setProperty("text", title);
+    QTRY_VERIFY(previewButton->property("enabled").toBool());
+    QCOMPARE(item(QStringLiteral("pushButton"))->property("text").toString(), QStringLiteral("Push and open merge request"));
+
+    QVERIFY(preview());
+    QCOMPARE(m_sync->previewOptions().value(QStringLiteral("mergeRequest")).toBool(), true);
+    QCOMPARE(m_sync->previewOptions().value(QStringLiteral("target")).toString(), QStringLiteral("main"));
+    QCOMPARE(m_sync->previewOptions().value(QStringLiteral("title")).toString(), title);
+    // The new branch starts from the target: what it changes there.
+    QCOMPARE(changedPaths(*m_sync), QStringList({"M consumers/acme/billing.yaml", "A tenants/initech.yaml"}));
+    QVERIFY2(textOf(QStringLiteral("previewSummary")).endsWith(QStringLiteral("Push then opens a merge request into main (or reuses the one open).")),
+        qPrintable(textOf(QStringLiteral("previewSummary"))));
+    QVERIFY(!item(QStringLiteral("mergeRequestLink"))->isVisible());
+    // A preview opens nothing.
+    QVERIFY(m_gitlab->mergeRequests().empty());
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, m_server->git(kProject, {"rev-parse", "--verify", review}));
+
+    // Pushed: the branch on the server, one merge request from it into main, with the page's title.
+    QVERIFY(push());
+    const QString sha = m_sync->lastPush().value(QStringLiteral("sha")).toString();
+    QCOMPARE(sha, QString::fromStdString(m_server->git(kProject, {"rev-parse", review})));
+    QCOMPARE(m_server->git(kProject, {"rev-parse", review + QStringLiteral("~1")}), mainSha);
+    QCOMPARE(m_server->git(kProject, {"rev-parse", "main"}), mainSha);
+    auto mergeRequests = m_gitlab->mergeRequests();
+    QCOMPARE(mergeRequests.size(), std::size_t(1));
+    const test::FakeMergeRequest opened = mergeRequests.front();
+    QCOMPARE(opened.sourceBranch, review.toStdString());
+    QCOMPARE(opened.targetBranch, std::string("main"));
+    QCOMPARE(opened.title, title.toStdString());
+    QCOMPARE(opened.state, std::string("opened"));
+    QVERIFY2(opened.description.find("changed consumers/acme/billing.yaml") != std::string::npos
+            && opened.description.find("added tenants/initech.yaml") != std::string::npos,
+        opened.description.c_str());
+    // Through the repository's host, the token in the PRIVATE-TOKEN header only.
+    const auto requests = m_gitlab->requests();
+    QVERIFY(!requests.empty());
+    QCOMPARE(requests.front().target, std::string("/api/v4/projects/platform%2Fgateway-config"));
+    for (const auto& request : requests) {
+        QCOMPARE(request.header("private-token"), kToken);
+        QVERIFY2(request.target.find(kToken) == std::string::npos && request.body.find(kToken) == std::string::npos, request.target.c_str());
+    }
+
+    // The page shows it as a link, which opens GitLab's web URL of it.
+    const QString webUrl = QString::fromStdString(m_gitlab->url() + "/" + kProject + "/-/merge_requests/" + std::to_string(opened.iid));
+    const QVariantMap pushed = m_sync->lastPush();
+    QCOMPARE(pushed.value(QStringLiteral("mergeRequestUrl")).toString(), webUrl);
+    QCOMPARE(pushed.value(QStringLiteral("mergeRequestIid")).toLongLong(), qint64(opened.iid));
+    QCOMPARE(pushed.value(QStringLiteral("mergeRequestReused")).toBool(), false);
+    QCOMPARE(textOf(QStringLiteral("pushSummary")), QStringLiteral("Pushed 2 changed files to %1.").arg(review));
+    QQuickItem* link = item(QStringLiteral("mergeRequestLink"));
+    QTRY_VERIFY(link->isVisible());
+    QCOMPARE(link->property("text").toString(), QStringLiteral("!%1 (opened)").arg(opened.iid));
+    QCOMPARE(textOf(QStringLiteral("mergeRequestUrl")), webUrl);
+    QQuickItem* scroller = item(QStringLiteral("gitLabScroller"));
+    auto* content = scroller->property("contentItem").value<QQuickItem*>();
+    QVERIFY(content);
+    // Scrolled to, then clicked as a person would.
+    scroller->setProperty("contentY", qMax(0.0, link->mapToItem(content, QPointF(0, 0)).y() - 40));
+    QTRY_VERIFY(m_window.contentItem()->boundingRect().contains(link->mapToScene(link->boundingRect().center())));
+    QSignalSpy linkOpened(m_page.get(), SIGNAL(linkOpened(QString)));
+    QTest::mouseClick(&m_window, Qt::LeftButton, {}, link->mapToScene(link->boundingRect().center()).toPoint());
+    QTRY_COMPARE(linkOpened.count(), 1);
+    QCOMPARE(linkOpened.at(0).at(0).toString(), webUrl);
+    scroller->setProperty("contentY", 0);
+
+    // In the history with its merge request, and "Open" there opens it too.
+    ExportHistoryModel* history = m_sync->history();
+    QCOMPARE(history->count(), historyBefore + 1);
+    QCOMPARE(history->get(0).value(QStringLiteral("branch")).toString(), review);
+    QCOMPARE(history->get(0).value(QStringLiteral("sha")).toString(), sha);
+    QCOMPARE(history->get(0).value(QStringLiteral("mergeRequestUrl")).toString(), webUrl);
+    QVERIFY(history->get(1).value(QStringLiteral("mergeRequestUrl")).toString().isEmpty());
+    QFile saved(history->path());
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    QVERIFY(saved.readAll().contains(webUrl.toUtf8()));
+    saved.close();
+    // "Open" is shown for the entries with a merge request: this one only.
+    const auto openActions = [this] {
+        QList<QQuickItem*> shown;
+        for (QQuickItem* action : itemsNamed(item(QStringLiteral("historyTable")), QStringLiteral("rowAction"))) {
+            if (action->isVisible())
+                shown << action;
+        }
+        return shown;
+    };
+    QTRY_COMPARE(openActions().size(), 1);
+    QVERIFY(QMetaObject::invokeMethod(openActions().front(), "clicked"));
+    QCOMPARE(linkOpened.count(), 2);
+    QCOMPARE(linkOpened.at(1).at(0).toString(), webUrl);
+
+    // Again, unchanged: nothing to commit, yet Push is there to open the merge request, which it
+    // finds open and reuses.
+    QVERIFY(preview());
+    QVERIFY(m_sync->changedFiles().isEmpty());
+    QVERIFY(item(QStringLiteral("pushButton"))->property("enabled").toBool());
+    QVERIFY(push());
+    QCOMPARE(m_sync->lastPush().value(QStringLiteral("sha")).toString(), sha);
+    QCOMPARE(m_sync->lastPush().value(QStringLiteral("filesChanged")).toInt(), 0);
+    QCOMPARE(m_sync->lastPush().value(QStringLiteral("mergeRequestUrl")).toString(), webUrl);
+    QCOMPARE(m_sync->lastPush().value(QStringLiteral("mergeRequestReused")).toBool(), true);
+    QCOMPARE(QString::fromStdString(m_server->git(kProject, {"rev-parse", review})), sha);
+    QCOMPARE(m_gitlab->mergeRequests().size(), std::size_t(1));
+    QCOMPARE(textOf(QStringLiteral("pushSummary")), QStringLiteral("Nothing was pushed: %1 already held this configuration.").arg(review));
+    QTRY_COMPARE(item(QStringLiteral("mergeRequestLink"))->property("text").toString(), QStringLiteral("!%1 (already open)").arg(opened.iid));
+    // A push that opened (here: found) a merge request is a line of the history.
+    QCOMPARE(history->count(), historyBefore + 2);
+    QCOMPARE(history->get(0).value(QStringLiteral("filesChanged")).toInt(), 0);
+    QCOMPARE(history->get(0).value(QStringLiteral("mergeRequestUrl")).toString(), webUrl);
+
+    // Again, changed: a new commit on the branch, the same merge request.
+    QVERIFY(call(*m_sourceClient, QStringLiteral("POST"), QStringLiteral("/admin/v1/tenants"), {{"name", "hooli"}}).ok());
+    QVERIFY(preview());
+    QCOMPARE(changedPaths(*m_sync), QStringList({"A tenants/hooli.yaml"}));
+    QVERIFY(push());
+    const QString later = m_sync->lastPush().value(QStringLiteral("sha")).toString();
+    QCOMPARE(later, QString::fromStdString(m_server->git(kProject, {"rev-parse", review})));
+    QCOMPARE(QString::fromStdString(m_server->git(kProject, {"rev-parse", review + QStringLiteral("~1")})), sha);
+    QCOMPARE(m_sync->lastPush().value(QStringLiteral("mergeRequestUrl")).toString(), webUrl);
+    QCOMPARE(m_sync->lastPush().value(QStringLiteral("mergeRequestReused")).toBool(), true);
+    mergeRequests = m_gitlab->mergeRequests();
+    QCOMPARE(mergeRequests.size(), std::size_t(1));
+    QCOMPARE(mergeRequests.front().title, title.toStdString()); // reused as it is
+    QCOMPARE(history->count(), historyBefore + 3);
+    QCOMPARE(history->get(0).value(QStringLiteral("sha")).toString(), later);
+    QCOMPARE(history->get(0).value(QStringLiteral("mergeRequestUrl")).toString(), webUrl);
+
+    option->setProperty("checked", false);
 }
 
 // The console's own window: "GitLab" in the sidebar, the page with a GitLabSync of its own on the

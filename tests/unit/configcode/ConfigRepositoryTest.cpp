@@ -100,6 +100,7 @@ private slots:
 
     void commitMessage_data();
     void commitMessage();
+    void aMergeRequestIntoItsOwnBranchIsRefusedFirst();
 
     void tokenFileIsUnderTheConfigDirectory();
     void tokensAreKeptPerInstance();
@@ -437,6 +438,25 @@ void ConfigRepositoryTest::notAUrlIsRejected()
     QVERIFY2(!read.empty() && !mentions(read, "glpat-inline-secret"), read.c_str());
     if (!url.contains('@'))
         QVERIFY2(mentions(instance, "is not a repository URL"), instance.c_str());
+}
+
+// GitLab would refuse it only after the push: ConfigPush refuses before cloning anything (the
+// remote is a closed port, so getting further would be a network error instead).
+void ConfigRepositoryTest::aMergeRequestIntoItsOwnBranchIsRefusedFirst()
+{
+    ConfigPushTarget target;
+    target.remote = {"http://127.0.0.1:1/team/config.git", "token"};
+    target.branch = "main";
+    target.target = "main";
+    target.mergeRequest = true;
+    ConfigPush push(target, {});
+    try {
+        push.prepare();
+        QFAIL("prepared a merge request into its own branch");
+    } catch (const GitError& error) {
+        QVERIFY(error.kind() == GitError::Kind::InvalidRequest);
+        QVERIFY2(std::string(error.what()).find("both 'main'") != std::string::npos, error.what());
+    }
 }
 
 QTEST_GUILESS_MAIN(ConfigRepositoryTest)

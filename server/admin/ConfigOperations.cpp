@@ -78,8 +78,19 @@ AdminResult ConfigOperations::run(const AdminCall& call)
         const auto keys = query.text("keys").value_or("include");
         if (keys != "include" && keys != "omit")
             refuseField("keys", "keys: must be include or omit", "invalid_value");
+        // One read transaction: every file is of the same moment, whatever another process writes meanwhile.
+        ConfigTree tree;
+        m_database.exec("BEGIN");
+        try {
+            tree = exportConfig(m_stores, {keys == "include"});
+            m_database.exec("COMMIT");
+        } catch (...) {
+            if (m_database.transactionOpen())
+                m_database.exec("ROLLBACK");
+            throw;
+        }
         Json files = Json::object();
-        for (auto& [path, text] : configTreeFiles(exportConfig(m_stores, {keys == "include"})))
+        for (auto& [path, text] : configTreeFiles(tree))
             files[path] = std::move(text);
         return readAnswer({{"files", std::move(files)}});
     }

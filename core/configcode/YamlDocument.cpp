@@ -147,11 +147,17 @@ std::string fieldPointer(std::string_view field)
             pointer += "/" + escapedPointerToken(token);
         token.clear();
     };
+    // Inside brackets a '.' is part of the name: "labels[v1.2].split" names the label v1.2.
+    bool bracketed = false;
     for (const char c : field) {
-        if (c == '.' || c == '[' || c == ']')
+        if (c == '[' || c == ']') {
             flush();
-        else
+            bracketed = c == '[';
+        } else if (c == '.' && !bracketed) {
+            flush();
+        } else {
             token += c;
+        }
     }
     flush();
     return pointer;

@@ -50,7 +50,7 @@ struct YamlDocument {
 YamlDocument readYamlDocument(const std::string& text);
 
 // "deployments[0].provider" (how the admin API's errors name a field) as a JSON pointer
-// ("/deployments/0/provider").
+// ("/deployments/0/provider"). A bracketed name may hold dots: "labels[v1.2]" is "/labels/v1.2".
 std::string fieldPointer(std::string_view field);
 
 } // namespace gatehouse

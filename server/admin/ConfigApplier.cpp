@@ -766,7 +766,7 @@ private:
         for (const auto& [label, split] : labels.items()) {
             if (currentLabels.contains(label) && same(currentLabels.at(label), split))
                 continue;
-            inPart("labels." + label, [&] { call(Op::SetPromptLabel, {{"name", name}, {"label", label}}, withReason({{"split", split}})); });
+            inPart("labels[" + label + "]", [&] { call(Op::SetPromptLabel, {{"name", name}, {"label", label}}, withReason({{"split", split}})); });
         }
         for (const auto& [label, ignored] : currentLabels.items()) {
             if (!labels.contains(label))

@@ -473,6 +473,7 @@ private slots:
 
     // Found while writing the above: each states what the contract says and failed when written.
     void aProblemWithAGrantIsPlacedAtThatGrant();
+    void aProblemWithALabelWhoseNameHasDotsIsPlacedAtIt();
     void aFallbackToAModelThatSortsLaterRoundTrips();
     void validateAcceptsTheGatewaysOwnExport();
     void aHandWrittenPromptFileAppliesTwice();
@@ -1068,6 +1069,33 @@ void ConfigAsCodeTest::aProblemWithAGrantIsPlacedAtThatGrant()
     QVERIFY2(problem.is_object(), qPrintable(problemList(validated.body.at("problems"))));
     QVERIFY2(problem.value("message", "").find("ghost") != std::string::npos, problem.dump().c_str());
     QVERIFY2(problem.value("line", 0) == 6 && problem.value("column", 0) == 5, problem.dump().c_str());
+}
+
+void ConfigAsCodeTest::aProblemWithALabelWhoseNameHasDotsIsPlacedAtIt()
+{
+    // Label "v1.2" splits to a version the prompt does not have: the problem is at that label's
+    // split (line 12), not at the labels mapping above it.
+    Files files = emptyExport();
+    files["providers/p.yaml"] = "name: p\nkind: mock\n";
+    files["models/m.yaml"] = "model: m\ndeployments:\n  - provider: p\n    model: x\n";
+    files["prompts/greet.yaml"] = "name: greet\n"
+                                  "versions:\n"
+                                  "  - version: 1\n"
+                                  "    model: m\n"
+                                  "    messages:\n"
+                                  "      - role: user\n"
+                                  "        content: Hello\n"
+                                  "labels:\n"
+                                  "  production:\n"
+                                  "    - version: 1\n"
+                                  "  v1.2:\n"
+                                  "    - version: 9\n";
+    const auto validated = postTree(*m_target, "validate", files);
+    EXPECT_STATUS(validated, 200);
+    const auto problem = problemFor(validated.body.at("problems"), "prompts/greet.yaml");
+    QVERIFY2(problem.is_object(), qPrintable(problemList(validated.body.at("problems"))));
+    QVERIFY2(problem.value("message", "").find("labels[v1.2]") != std::string::npos, problem.dump().c_str());
+    QVERIFY2(problem.value("line", 0) == 12, problem.dump().c_str());
 }
 
 void ConfigAsCodeTest::aFallbackToAModelThatSortsLaterRoundTrips()

@@ -333,6 +333,7 @@ void ConfigTreeTest::fieldNamesBecomePointers_data()
     QTest::newRow("item") << "grants[3]" << "/grants/3";
     QTest::newRow("map member") << "labels.production" << "/labels/production";
     QTest::newRow("escaped") << "tags.a/b~c" << "/tags/a~1b~0c";
+    QTest::newRow("bracketed name with dots") << "labels[v1.2].split" << "/labels/v1.2/split";
 }
 
 void ConfigTreeTest::fieldNamesBecomePointers()

@@ -68,16 +68,6 @@ QJsonObject jsonOf(const CliRun& run)
     return QJsonDocument::fromJson(run.out.toUtf8()).object();
 }
 
-// A loopback port nothing listens on: bound by the kernel's choice, then closed again.
-uint16_t closedPort()
-{
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-    const auto port = acceptor.local_endpoint().port();
-    acceptor.close();
-    return port;
-}
-
 // A server that is not an admin API: answers one request with a web page, then stops.
 class WebPageServer {
 public:
@@ -348,7 +338,7 @@ void AdminCliTest::anUnreachableGatewayIsAClearError_data()
 {
     QTest::addColumn<QString>("url");
     QTest::addColumn<QString>("message");
-    const auto port = QString::number(closedPort());
+    const auto port = QString::number(test::closedLoopbackPort());
     QTest::newRow("closed port") << "http://127.0.0.1:" + port
                                  << "gatehouse: error: cannot connect to the admin API at http://127.0.0.1:" + port + ": Connection refused";
     QTest::newRow("not a URL") << "127.0.0.1:" + port

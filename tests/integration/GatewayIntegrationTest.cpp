@@ -26,14 +26,6 @@ std::string chatBody(const std::string& model, bool stream = false)
     return R"({"model":")" + model + R"(","stream":)" + (stream ? "true" : "false") + R"(,"messages":[{"role":"user","content":"Hello"}]})";
 }
 
-// A port nothing listens on: bound once to learn a free port, then closed.
-uint16_t closedPort()
-{
-    boost::asio::io_context context;
-    tcp::acceptor acceptor(context, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-    return acceptor.local_endpoint().port();
-}
-
 ProviderConfig openAiProvider(std::string name, uint16_t port, std::string apiKey)
 {
     return test::openAiCompatibleProvider(std::move(name), {false, "127.0.0.1", port, "/v1"}, std::move(apiKey));
@@ -93,7 +85,7 @@ void GatewayIntegrationTest::init()
     config.server.adminListen = HostPort{"127.0.0.1", 0};
     config.providers.push_back(openAiProvider("upstream", m_upstream->address().port, "upstream-secret"));
     config.providers.push_back(openAiProvider("wrong-key", m_upstream->address().port, "not-the-secret"));
-    config.providers.push_back(openAiProvider("down", closedPort(), "x"));
+    config.providers.push_back(openAiProvider("down", test::closedLoopbackPort(), "x"));
     auto slow = openAiProvider("slow", m_slowUpstream->address().port, "x");
     slow.readTimeout = std::chrono::milliseconds(200);
     config.providers.push_back(slow);

@@ -8,6 +8,8 @@
 #include "FakeGitLab.h"
 #include "TestHttpClient.h"
 
+#include "GatewayTestSupport.h"
+
 #include <QtTest>
 
 #include <functional>
@@ -39,16 +41,6 @@ Failure failureOf(const std::function<void()>& call)
 GitLabApi apiFor(const FakeGitLab& gitlab, const std::string& token = kToken, const std::string& path = kProjectPath)
 {
     return GitLabApi(parseGitLabRepositoryUrl(gitlab.repositoryUrl(path)), token, {std::chrono::seconds(5), std::chrono::seconds(10)});
-}
-
-// A loopback port nothing listens on: bound by the kernel's choice, then closed again.
-uint16_t closedPort()
-{
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-    const auto port = acceptor.local_endpoint().port();
-    acceptor.close();
-    return port;
 }
 
 std::string jsonOf(const Json& json)
@@ -393,7 +385,7 @@ void GitLabApiTest::errorAnswersBecomePlainMessages()
 
 void GitLabApiTest::anUnreachableGitLabIsAClearError()
 {
-    const auto url = "http://127.0.0.1:" + std::to_string(closedPort());
+    const auto url = "http://127.0.0.1:" + std::to_string(test::closedLoopbackPort());
     const GitLabApi api(parseGitLabRepositoryUrl(url + "/group/project.git"), kToken);
     const auto failure = failureOf([&] { api.project(); });
     QCOMPARE(failure.status, 0);

@@ -68,14 +68,6 @@ ProviderConfig providerConfig(std::string name, ProviderKind kind, uint16_t port
     return provider;
 }
 
-// A port nothing listens on: bound once to learn a free port, then closed.
-uint16_t closedPort()
-{
-    asio::io_context context;
-    tcp::acceptor acceptor(context, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-    return acceptor.local_endpoint().port();
-}
-
 QJsonObject jsonObject(const std::string& text)
 {
     return QJsonDocument::fromJson(QByteArray::fromStdString(text)).object();
@@ -440,7 +432,7 @@ void ProviderTranslationTest::init()
 {
     GatewayConfig config;
     config.server.threads = 1;
-    const auto down = closedPort();
+    const auto down = test::closedLoopbackPort();
     for (const auto& upstream : kUpstreamKinds) {
         const std::string name = upstream.name;
         const auto port = m_upstreams.at(upstream.flavor)->address().port;

@@ -28,15 +28,6 @@ const char* const kTokenName = "contract-test";
 
 enum class Implementation { InProcess, Remote };
 
-// A loopback port nothing listens on: bound once to learn a free one, then closed.
-uint16_t closedPort()
-{
-    QTcpServer server;
-    if (!server.listen(QHostAddress::LocalHost, 0))
-        qFatal("cannot bind a loopback port");
-    return server.serverPort();
-}
-
 // One send() followed to its reply, noting whether the reply came inside send() (it never may).
 struct Exchange {
     std::optional<AdminReply> reply;
@@ -362,7 +353,7 @@ void AdminClientContractTest::remoteWithABadTokenGets401()
 
 void AdminClientContractTest::remoteToAClosedPortIsStatus0NamingIt()
 {
-    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(closedPort());
+    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(test::closedLoopbackPort());
     RemoteAdminClient client(QUrl(url), QString::fromStdString(m_adminToken));
     QSignalSpy changed(&client, &AdminClient::changed);
     const auto reply = roundTrip(client, changed, "POST", "/admin/v1/tenants", {{"name", "acme"}});

@@ -12,7 +12,6 @@
 #include "store/GovernanceStore.h"
 
 #include <QSignalSpy>
-#include <QTcpServer>
 #include <QTest>
 
 #include <memory>
@@ -24,14 +23,6 @@ namespace {
 
 constexpr int kTimeoutMs = 15000; // a bound, not a wait
 const Change kOthers{"someone-else", "made outside the console"};
-
-uint16_t closedPort()
-{
-    QTcpServer server;
-    if (!server.listen(QHostAddress::LocalHost, 0))
-        qFatal("cannot bind a loopback port");
-    return server.serverPort();
-}
 
 // One request through `client`, waited for; a reply that never came is status -1.
 AdminReply call(AdminClient& client, const QString& method, const QString& target, const QJsonObject& body = {})
@@ -245,7 +236,7 @@ void AdminConnectionTest::failedConnectKeepsTheClientItHad()
     QFETCH(QString, token);
     QFETCH(QString, error);
     url.replace("$REMOTE", remoteUrl())
-        .replace("$CLOSED", QStringLiteral("http://127.0.0.1:%1").arg(closedPort()))
+        .replace("$CLOSED", QStringLiteral("http://127.0.0.1:%1").arg(test::closedLoopbackPort()))
         .replace("$DATA_PLANE", QStringLiteral("http://127.0.0.1:%1").arg(m_remote->server().dataPlaneAddress().port));
     token.replace("$TOKEN", QString::fromStdString(m_remoteToken));
     error.replace("$URL", url);

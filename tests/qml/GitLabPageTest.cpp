@@ -20,12 +20,12 @@
 #include "FakeGitLab.h"
 #include "GatewayTestSupport.h"
 #include "GitHttpServer.h"
+#include "QtMessageLog.h"
 #include "gitlab/GitWorkspace.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QMutex>
 #include <QQmlApplicationEngine>
 #include <QQmlComponent>
 #include <QQmlEngine>
@@ -54,19 +54,6 @@ const std::string kWrongToken = "glpat-Wr0ngC0nsoleT0ken-a1b2c3";
 const std::string kProject = "platform/gateway-config";
 const QString kBranch = QStringLiteral("gatehouse/config");
 
-QMutex g_logMutex;
-QStringList g_log;
-QtMessageHandler g_previousHandler = nullptr;
-
-void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message)
-{
-    {
-        QMutexLocker lock(&g_logMutex);
-        g_log.append(message);
-    }
-    if (g_previousHandler)
-        g_previousHandler(type, context, message);
-}
 
 QList<QQuickItem*> itemsNamed(QQuickItem* root, const QString& name)
 {
@@ -138,6 +125,7 @@ private:
     bool plan(const QString& ref);
 
     QTemporaryDir m_home;
+    std::unique_ptr<test::QtMessageLog> m_log; // every message Qt logged: none may hold a token
     std::unique_ptr<FakeGitLab> m_gitlab; // GitLab's API, behind m_server's /api/v4/: outlives it
     std::unique_ptr<GitHttpServer> m_server;
     std::string m_url;
@@ -154,7 +142,7 @@ private:
 
 void GitLabPageTest::initTestCase()
 {
-    g_previousHandler = qInstallMessageHandler(recordMessage);
+    m_log = std::make_unique<test::QtMessageLog>();
     QVERIFY(m_home.isValid());
     // A home of its own: the token file (~/.config/gatehouse) and the history (the console's data
     // location, ~/.local/share/gatehouse-console) land there, under the names the console uses.
@@ -215,9 +203,9 @@ void GitLabPageTest::cleanupTestCase()
     m_targetClient.reset();
     m_source.reset();
     m_target.reset();
-    qInstallMessageHandler(g_previousHandler);
-    QMutexLocker lock(&g_logMutex);
-    for (const QString& message : g_log) {
+    const auto messages = m_log->messages();
+    m_log.reset();
+    for (const QString& message : messages) {
         QVERIFY2(!message.contains(QString::fromStdString(kToken)) && !message.contains(QString::fromStdString(kWrongToken)),
             qPrintable(message));
     }
@@ -730,11 +718,7 @@ void GitLabPageTest::aMergeRequestIsOpenedThenReused()
 // gateway the governance pages manage, loaded without a QML warning.
 void GitLabPageTest::thePageIsInTheConsolesNavigation()
 {
-    qsizetype logged = 0;
-    {
-        QMutexLocker lock(&g_logMutex);
-        logged = g_log.size();
-    }
+    const qsizetype logged = m_log->messages().size();
     QTemporaryDir data;
     GatewayController controller;
     controller.setDataDirectory(data.path());
@@ -756,11 +740,11 @@ void GitLabPageTest::thePageIsInTheConsolesNavigation()
     QVERIFY(entry);
     QCOMPARE(entry->property("text").toString(), QStringLiteral("GitLab"));
     QVERIFY(!window->grabWindow().isNull()); // laid out and drawn
-    QMutexLocker lock(&g_logMutex);
+    const auto messages = m_log->messages();
     QStringList warnings;
-    for (qsizetype i = logged; i < g_log.size(); ++i) {
-        if (!g_log.at(i).startsWith(QLatin1String("QStandardPaths:")))
-            warnings << g_log.at(i);
+    for (qsizetype i = logged; i < messages.size(); ++i) {
+        if (!messages.at(i).startsWith(QLatin1String("QStandardPaths:")))
+            warnings << messages.at(i);
     }
     QVERIFY2(warnings.isEmpty(), qPrintable(warnings.join(QLatin1Char('\n'))));
 }

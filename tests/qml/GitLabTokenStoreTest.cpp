@@ -6,14 +6,16 @@
 #include "GitLabTokenStore.h"
 
 #include "gitlab/GitLabTokenFile.h"
+#include "QtMessageLog.h"
 
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QMutex>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <memory>
 
 namespace {
 
@@ -23,20 +25,6 @@ const QString kOtherInstance = QStringLiteral("https://gitlab.other.example:8443
 const QString kToken = QStringLiteral("glpat-T0kenStoreTest-9f2c1a");
 const QString kReplacement = QStringLiteral("glpat-R3placedT0ken-44be0d");
 
-// Every message Qt logged during the test (keychain warnings included), to check none holds a token.
-QMutex g_logMutex;
-QStringList g_log;
-QtMessageHandler g_previousHandler = nullptr;
-
-void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message)
-{
-    {
-        QMutexLocker lock(&g_logMutex);
-        g_log.append(message);
-    }
-    if (g_previousHandler)
-        g_previousHandler(type, context, message);
-}
 
 // read()'s answer, once it came.
 struct ReadResult {
@@ -53,7 +41,7 @@ class GitLabTokenStoreTest : public QObject {
 private slots:
     void initTestCase()
     {
-        g_previousHandler = qInstallMessageHandler(recordMessage);
+        m_log = std::make_unique<gatehouse::test::QtMessageLog>();
         QVERIFY(m_config.isValid());
         qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
         // No Secret Service, no KWallet: a session bus that is not there. Set before the first
@@ -62,9 +50,9 @@ private slots:
     }
     void cleanupTestCase()
     {
-        qInstallMessageHandler(g_previousHandler);
-        QMutexLocker lock(&g_logMutex);
-        for (const QString& message : g_log) {
+        const auto messages = m_log->messages();
+        m_log.reset();
+        for (const QString& message : messages) {
             QVERIFY2(!message.contains(kToken) && !message.contains(kReplacement), qPrintable(message));
         }
     }
@@ -246,6 +234,8 @@ private:
     }
 
     QTemporaryDir m_config;
+    // Every message Qt logged during the test (keychain warnings included), to check none holds a token.
+    std::unique_ptr<gatehouse::test::QtMessageLog> m_log;
 };
 
 QTEST_GUILESS_MAIN(GitLabTokenStoreTest)

@@ -8,7 +8,6 @@
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
-#include <QTcpServer>
 #include <QTest>
 
 #include <memory>
@@ -20,15 +19,6 @@ namespace {
 
 constexpr auto kSecret = "sk-secret-value";
 constexpr int kResultTimeoutMs = 15000; // a bound, not a wait: each test returns as soon as the result is in
-
-// A loopback port nothing listens on: bound once to learn a free one, then closed.
-uint16_t closedPort()
-{
-    QTcpServer server;
-    if (!server.listen(QHostAddress::LocalHost, 0))
-        qFatal("cannot bind a loopback port");
-    return server.serverPort();
-}
 
 ProviderConfig mockProvider(std::string name)
 {
@@ -73,7 +63,7 @@ class ProvidersModelTest : public QObject {
 private slots:
     void initTestCase()
     {
-        m_downPort = closedPort();
+        m_downPort = test::closedLoopbackPort();
         m_gateway = std::make_unique<test::RunningGateway>(config(m_downPort));
     }
 

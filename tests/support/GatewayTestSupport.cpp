@@ -2,6 +2,9 @@
 
 #include "store/Database.h"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include <QJsonDocument>
 
 namespace gatehouse::test {
@@ -40,6 +43,13 @@ QJsonObject errorBody(const TestResponse& response)
 QString describe(const TestResponse& response)
 {
     return QString("status %1: %2").arg(response.status).arg(QString::fromStdString(response.body));
+}
+
+uint16_t closedLoopbackPort()
+{
+    boost::asio::io_context context;
+    boost::asio::ip::tcp::acceptor acceptor(context, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    return acceptor.local_endpoint().port(); // closed when the acceptor goes
 }
 
 GatewayConfig mockGatewayWithAdminListener(const std::string& model)

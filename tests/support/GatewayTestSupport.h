@@ -25,6 +25,10 @@ private:
     std::unique_ptr<TestHttpClient> m_client;
 };
 
+// A loopback port nothing listens on: bound by the kernel's choice, then closed again (what a
+// test of "cannot connect" points at).
+uint16_t closedLoopbackPort();
+
 // An openai-compatible provider at `url`, with timeouts short enough for tests.
 ProviderConfig openAiCompatibleProvider(std::string name, UpstreamUrl url, std::string apiKey, std::string caFile = {});
 

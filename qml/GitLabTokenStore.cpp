@@ -40,7 +40,7 @@ QString GitLabTokenStore::instanceOf(const QString& repositoryUrl)
 
 QString GitLabTokenStore::keychainKey(const QString& instance)
 {
-    return QStringLiteral("gitlab:") + instance;
+    return QString::fromStdString(gatehouse::gitLabKeychainKey(instance.toStdString()));
 }
 
 QString GitLabTokenStore::fileForPeople()

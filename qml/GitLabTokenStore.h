@@ -3,6 +3,8 @@
 // one, else the 0600 token file that `gatehouse gitlab push|pull` also read (GitLabTokenFile).
 #pragma once
 
+#include "gitlab/GitLabKeychain.h"
+
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -40,7 +42,8 @@ class GitLabTokenStore : public QObject {
     Q_PROPERTY(QString errorText READ errorText NOTIFY stateChanged)
 
 public:
-    static constexpr const char* kService = "gatehouse";
+    // The keychain entry's service and key: the ones `gatehouse gitlab push|pull` read (GitLabKeychain.h).
+    static constexpr const char* kService = gatehouse::kGitLabKeychainService;
 
     // Called once with the token, or with an empty token and either an empty error (none is
     // stored) or the reason it could not be read.

@@ -16,7 +16,7 @@ std::string gitLabKeychainKey(const std::string& repositoryUrl)
 std::optional<std::string> readKeychainGitLabToken(const std::string& repositoryUrl, const std::string& program)
 {
     ChildProcessRequest request;
-    request.arguments = {program, "lookup", "user", gitLabKeychainKey(repositoryUrl), "server", "gatehouse", "type", "plaintext"};
+    request.arguments = {program, "lookup", "user", gitLabKeychainKey(repositoryUrl), "server", kGitLabKeychainService, "type", "plaintext"};
     // What reaching the user's Secret Service takes, and nothing else of this process's environment.
     for (const char* name : {"PATH", "HOME", "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"}) {
         if (const char* value = std::getenv(name))

@@ -9,7 +9,9 @@
 
 namespace gatehouse {
 
-// The key the console stores a token under for the GitLab instance of `repositoryUrl`.
+// The keychain service and key the console stores a token under for the GitLab instance of
+// `repositoryUrl` (or of an instance URL itself): the one place both sides take them from.
+inline constexpr const char* kGitLabKeychainService = "gatehouse";
 std::string gitLabKeychainKey(const std::string& repositoryUrl);
 
 // The token, or nullopt when there is none to read: no secret-tool, no Secret Service on this

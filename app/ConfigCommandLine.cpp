@@ -49,14 +49,6 @@ char actionSign(const std::string& action)
     return action == "create" || action == "import" ? '+' : action == "update" ? '~' : '-';
 }
 
-Json parsedAnswer(const AdminAnswer& answer, const std::string& where)
-{
-    const auto body = Json::parse(answer.body, nullptr, false);
-    if (body.is_discarded())
-        throw std::runtime_error("the admin API at " + where + " answered " + std::to_string(answer.status) + " with a body that is not JSON");
-    return body;
-}
-
 // An answer that is an error without a plan: its message, exit 1.
 int printedError(const Json& body, int status, std::ostream& err)
 {
@@ -66,6 +58,14 @@ int printedError(const Json& body, int status, std::ostream& err)
 }
 
 } // namespace
+
+Json parsedAnswer(const AdminAnswer& answer, const std::string& where)
+{
+    auto body = Json::parse(answer.body, nullptr, false);
+    if (body.is_discarded())
+        throw std::runtime_error("the admin API at " + where + " answered " + std::to_string(answer.status) + " with a body that is not JSON");
+    return body;
+}
 
 void printConfigProblems(const Json& problems, std::ostream& err)
 {

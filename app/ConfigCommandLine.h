@@ -29,6 +29,11 @@ std::map<std::string, std::string> readConfigDirectory(const std::string& direct
 // Returns how many files were written or removed because they changed.
 std::size_t writeConfigDirectory(const std::string& directory, const std::map<std::string, std::string>& files);
 
+struct AdminAnswer;
+// An admin API answer's JSON body (of any status); throws std::runtime_error naming `where` for one
+// that is not JSON.
+Json parsedAnswer(const AdminAnswer& answer, const std::string& where);
+
 // A plan or apply answer as the CLI prints it: one line per change ("+ create model gpt-4o
 // [models/gpt-4o.yaml]") and a summary; problems one per line as file:line:column: message.
 void printConfigPlan(const Json& plan, const std::string& where, bool applied, std::ostream& out);

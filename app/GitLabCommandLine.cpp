@@ -12,11 +12,10 @@
 namespace gatehouse {
 namespace {
 
+// The answer's JSON; an error that is not a plan with its problems is thrown as its message.
 Json answerJson(const AdminAnswer& answer, const std::string& where)
 {
-    auto body = Json::parse(answer.body, nullptr, false);
-    if (body.is_discarded())
-        throw std::runtime_error("the admin API at " + where + " answered " + std::to_string(answer.status) + " with a body that is not JSON");
+    auto body = parsedAnswer(answer, where);
     if (answer.status >= 400 && !body.contains("changes"))
         throw std::runtime_error(body.contains("error") ? body["error"].value("message", std::string("an error")) : "the admin API answered "
                 + std::to_string(answer.status));
